@@ -1,0 +1,1 @@
+"""BESPONSA HCP: the brand's HCP site, the clinical companion and the trial evidence."""

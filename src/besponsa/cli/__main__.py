@@ -1,0 +1,5 @@
+import sys
+
+from besponsa.cli import main
+
+sys.exit(main())

@@ -1,0 +1,230 @@
+"""CTCAE v5.0 grades for the laboratory and ECG terms the label's rules depend on.
+
+CTCAE writes falling-count bands as "<upper–lower" and rising-value bands as ">lower–upper". Read
+literally, a value exactly on an edge belongs to the milder band: ANC 1.0 ×10⁹/L is grade 2, AST exactly
+3.0× ULN is grade 1, QTc 480 ms is grade 1. Only v5.0 is implemented: v4.03 and v6.0 differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Final
+
+from besponsa.clinical import limits
+from besponsa.clinical.citations import CTCAE_V5
+from besponsa.clinical.errors import FieldError, InvalidInput
+from besponsa.clinical.interpretations import note
+
+__all__ = [
+    "CTCAE_BANDS",
+    "CTCAE_VERSION",
+    "Band",
+    "GradeResult",
+    "Term",
+    "grade",
+    "grade_problems",
+    "qtc_interval_grade",
+]
+
+CTCAE_VERSION: Final = "5.0"
+
+
+class Term(StrEnum):
+    NEUTROPHIL_COUNT_DECREASED = "neutrophil_count_decreased"
+    PLATELET_COUNT_DECREASED = "platelet_count_decreased"
+    AST_INCREASED = "ast_increased"
+    ALT_INCREASED = "alt_increased"
+    BLOOD_BILIRUBIN_INCREASED = "blood_bilirubin_increased"
+    QTC_PROLONGED = "qtc_prolonged"
+
+
+COUNT_TERMS: Final = frozenset({Term.NEUTROPHIL_COUNT_DECREASED, Term.PLATELET_COUNT_DECREASED})
+LIVER_TERMS: Final = frozenset({Term.AST_INCREASED, Term.ALT_INCREASED, Term.BLOOD_BILIRUBIN_INCREASED})
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    grade: int
+    text: str
+
+
+_TRANSAMINASE_BANDS: Final = (
+    Band(1, ">ULN–3.0× ULN (normal baseline); 1.5–3.0× baseline (abnormal baseline)"),
+    Band(2, ">3.0–5.0× ULN (normal baseline); >3.0–5.0× baseline (abnormal baseline)"),
+    Band(3, ">5.0–20.0× ULN (normal baseline); >5.0–20.0× baseline (abnormal baseline)"),
+    Band(4, ">20.0× ULN (normal baseline); >20.0× baseline (abnormal baseline)"),
+)
+
+CTCAE_BANDS: Final[dict[Term, tuple[Band, ...]]] = {
+    Term.NEUTROPHIL_COUNT_DECREASED: (
+        Band(1, "<LLN–1.5 ×10⁹/L (<LLN–1500/mm³)"),
+        Band(2, "<1.5–1.0 ×10⁹/L (<1500–1000/mm³)"),
+        Band(3, "<1.0–0.5 ×10⁹/L (<1000–500/mm³)"),
+        Band(4, "<0.5 ×10⁹/L (<500/mm³)"),
+    ),
+    Term.PLATELET_COUNT_DECREASED: (
+        Band(1, "<LLN–75.0 ×10⁹/L (<LLN–75,000/mm³)"),
+        Band(2, "<75.0–50.0 ×10⁹/L (<75,000–50,000/mm³)"),
+        Band(3, "<50.0–25.0 ×10⁹/L (<50,000–25,000/mm³)"),
+        Band(4, "<25.0 ×10⁹/L (<25,000/mm³)"),
+    ),
+    Term.AST_INCREASED: _TRANSAMINASE_BANDS,
+    Term.ALT_INCREASED: _TRANSAMINASE_BANDS,
+    Term.BLOOD_BILIRUBIN_INCREASED: (
+        Band(1, ">ULN–1.5× ULN (normal baseline); >1.0–1.5× baseline (abnormal baseline)"),
+        Band(2, ">1.5–3.0× ULN (normal baseline); >1.5–3.0× baseline (abnormal baseline)"),
+        Band(3, ">3.0–10.0× ULN (normal baseline); >3.0–10.0× baseline (abnormal baseline)"),
+        Band(4, ">10.0× ULN (normal baseline); >10.0× baseline (abnormal baseline)"),
+    ),
+    Term.QTC_PROLONGED: (
+        Band(1, "Average QTc 450–480 ms"),
+        Band(2, "Average QTc 481–500 ms"),
+        Band(3, "Average QTc ≥501 ms; >60 ms change from baseline"),
+        Band(
+            4,
+            "Torsade de pointes; polymorphic ventricular tachycardia; signs or symptoms of serious "
+            "arrhythmia (clinical, never derived from the interval)",
+        ),
+    ),
+}
+
+_D = Decimal
+# Falling counts: below the first edge is at least grade 2, below the second grade 3, the third grade 4.
+_COUNT_EDGES: Final = {
+    Term.NEUTROPHIL_COUNT_DECREASED: (_D("1.5"), _D("1.0"), _D("0.5")),
+    Term.PLATELET_COUNT_DECREASED: (_D("75"), _D("50"), _D("25")),
+}
+# Rising values: multiples of the reference for grades 1–4; the flag says whether grade 1 starts *at* it.
+_TRANSAMINASE_NORMAL: Final = ((_D(1), _D(3), _D(5), _D(20)), False)
+_TRANSAMINASE_ABNORMAL: Final = ((_D("1.5"), _D(3), _D(5), _D(20)), True)
+_BILIRUBIN: Final = ((_D(1), _D("1.5"), _D(3), _D(10)), False)  # same multiples for either baseline
+_QTC_EDGES: Final = (_D(450), _D(480), _D(500))  # grade 1 from 450 inclusive; 2 above 480; 3 above 500
+_QTC_CHANGE_GRADE_3: Final = _D(60)
+
+
+@dataclass(frozen=True, slots=True)
+class GradeResult:
+    term: Term
+    grade: int
+    basis: str
+    citations: tuple[str, ...]
+    notes: tuple[str, ...]
+    ctcae_version: str = CTCAE_VERSION
+
+    @property
+    def band(self) -> str:
+        if self.grade == 0:
+            return "Not graded: within the normal range for this term"
+        return CTCAE_BANDS[self.term][self.grade - 1].text
+
+
+def grade_problems(
+    *, term: Term, value: Decimal | None, uln: Decimal | None, lln: Decimal | None, baseline: Decimal | None
+) -> list[FieldError]:
+    """Range and applicability problems; shared with the boundary so all are reported together."""
+    problems: list[FieldError] = []
+    value_limit = limits.QT_MS if term is Term.QTC_PROLONGED else limits.LAB_VALUE
+    checks: list[tuple[str, Decimal | None, limits.Limit]] = [
+        ("value", value, value_limit),
+        ("uln", uln, limits.REFERENCE_LIMIT),
+        ("lln", lln, limits.REFERENCE_LIMIT),
+        ("baseline", baseline, value_limit),
+    ]
+    for name, amount, limit in checks:
+        message = None if amount is None else limit.problem(name, amount)
+        if message is not None:
+            problems.append({"field": name, "message": message})
+    if uln is not None and term not in LIVER_TERMS:
+        problems.append(
+            {
+                "field": "uln",
+                "message": "uln applies only to ast_increased, alt_increased and blood_bilirubin_increased",
+            }
+        )
+    if lln is not None and term not in COUNT_TERMS:
+        problems.append(
+            {
+                "field": "lln",
+                "message": "lln applies only to neutrophil_count_decreased and platelet_count_decreased",
+            }
+        )
+    if baseline is not None and term in COUNT_TERMS:
+        problems.append(
+            {
+                "field": "baseline",
+                "message": "baseline applies only to ast_increased, "
+                "alt_increased, blood_bilirubin_increased and qtc_prolonged",
+            }
+        )
+    return problems
+
+
+def _count_grade(term: Term, value: Decimal, lln: Decimal | None) -> int:
+    grade_2, grade_3, grade_4 = _COUNT_EDGES[term]
+    if value < grade_4:
+        return 4
+    if value < grade_3:
+        return 3
+    if value < grade_2:
+        return 2
+    return 1 if lln is not None and value < lln else 0
+
+
+def _rising_grade(value: Decimal, reference: Decimal, edges: tuple[tuple[Decimal, ...], bool]) -> int:
+    multiples, first_inclusive = edges
+    result = 0
+    for index, multiple in enumerate(multiples):
+        limit = multiple * reference
+        if value > limit or (first_inclusive and index == 0 and value == limit):
+            result = index + 1
+    return result
+
+
+def qtc_interval_grade(value: Decimal, baseline: Decimal | None = None) -> int:
+    """QTc grade from the interval (and change from baseline) alone; grade 4 is clinical, never returned."""
+    result = sum(1 for index, edge in enumerate(_QTC_EDGES) if value > edge or (index == 0 and value == edge))
+    if baseline is not None and value - baseline > _QTC_CHANGE_GRADE_3:
+        result = max(result, 3)
+    return result
+
+
+def grade(
+    *,
+    term: Term,
+    value: Decimal,
+    uln: Decimal | None = None,
+    lln: Decimal | None = None,
+    baseline: Decimal | None = None,
+) -> GradeResult:
+    """CTCAE v5.0 grade (0–4). Counts in ×10⁹/L; liver values in the units of `uln` (or as × ULN when
+    `uln` is omitted); QTc in ms."""
+    problems = grade_problems(term=term, value=value, uln=uln, lln=lln, baseline=baseline)
+    if problems:
+        raise InvalidInput(problems)
+    notes: list[str] = []
+    if term in COUNT_TERMS:
+        result = _count_grade(term, value, lln)
+        basis = "lower limit of normal" if lln is not None else "fixed CTCAE limits (no LLN given)"
+        if lln is None and result == 0:
+            notes.append(note("grade_without_lln"))
+    elif term in LIVER_TERMS:
+        reference = _D(1) if uln is None else uln
+        if uln is None:
+            notes.append("No uln given: value (and baseline) are read as multiples of the ULN.")
+        # A baseline above the ULN switches the scale to multiples of that baseline.
+        abnormal_baseline = baseline if baseline is not None and baseline > reference else None
+        if term is Term.BLOOD_BILIRUBIN_INCREASED:
+            edges = _BILIRUBIN
+        else:
+            edges = _TRANSAMINASE_NORMAL if abnormal_baseline is None else _TRANSAMINASE_ABNORMAL
+        if abnormal_baseline is None:
+            result, basis = _rising_grade(value, reference, edges), "upper limit of normal"
+        else:
+            result, basis = _rising_grade(value, abnormal_baseline, edges), "abnormal baseline"
+    else:
+        result = qtc_interval_grade(value, baseline)
+        basis = "QTc interval" if baseline is None else "QTc interval and change from baseline"
+        notes.append(note("qtc_thresholds"))
+    return GradeResult(term=term, grade=result, basis=basis, citations=(CTCAE_V5,), notes=tuple(notes))

@@ -1,0 +1,1 @@
+"""Versioned data files of the evidence package (YAML, CSV) and their provenance notes."""

@@ -1,0 +1,848 @@
+"""Server-rendered SVG figures, each with its caption, footnotes, references and accessible data table.
+
+>>> from besponsa.evidence import figures
+>>> fig = figures.render("cr-cri-adult")
+>>> fig.svg.startswith("<svg")
+True
+
+:func:`render` is cached (one render per figure id per process). Rendering uses matplotlib's
+object-oriented API with the SVG canvas (no pyplot, no global backend switch); the few global settings
+it needs are applied under a lock. Output is deterministic: a fixed hash salt, no date, text kept as
+``<text>`` (screen-readable and small).
+
+Numbers come from the data files through :func:`besponsa.evidence.selectors.shown`, so a figure can only
+show a confirmed number that agrees with its recomputation. The one exception is ``os-reconstructed``,
+an illustrative curve from reconstructed pseudo-data, which carries :data:`reconstructed.LABEL` in its
+title, its description, its caption, its table caption and on the drawing itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, cast
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.patches import Patch
+from matplotlib.transforms import blended_transform_factory
+
+from besponsa.evidence import colors, datasets, fmt, reconstructed, stats
+from besponsa.evidence.errors import UnknownFigureError
+from besponsa.evidence.fmt import SUBGROUP_CAVEAT
+from besponsa.evidence.records import (
+    ARM_LABELS,
+    Arm,
+    ComparisonTest,
+    Dataset,
+    Difference,
+    HazardRatio,
+    Median,
+    Milestone,
+    Proportion,
+)
+from besponsa.evidence.selectors import shown
+from besponsa.evidence.survival import kaplan_meier
+from besponsa.evidence.tables import Table
+
+__all__ = ["FIGURE_IDS", "Figure", "render", "svg_document"]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A rendered figure and everything a page prints around it."""
+
+    id: str
+    title: str  # short name; also the SVG <title>
+    caption: str  # the figure caption (<figcaption>)
+    description: str  # the long text alternative; also the SVG <desc>
+    svg: str  # an inline-ready <svg> element (no XML prolog), CSP-safe (no style attributes)
+    table: Table  # the same numbers as an accessible table
+    footnotes: tuple[str, ...]
+    references: tuple[str, ...]  # reference keys, in citation order
+    record_ids: tuple[str, ...]  # data records drawn ("dataset:record")
+    illustrative: bool = False  # True only for the reconstructed curve
+
+
+_RC: Mapping[str, object] = MappingProxyType(
+    {
+        "svg.fonttype": "none",
+        "svg.hashsalt": "besponsa-evidence",
+        "svg.image_inline": True,
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
+        "font.size": 11,
+        "text.color": colors.TEXT,
+        "axes.edgecolor": colors.TEXT,
+        "axes.labelcolor": colors.TEXT,
+        "axes.linewidth": 0.8,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "xtick.color": colors.TEXT,
+        "ytick.color": colors.TEXT,
+        "hatch.linewidth": 1.2,
+        "legend.frameon": False,
+    }
+)
+_LOCK = threading.Lock()
+_HATCH = "///"
+_WIDTH_IN, _HEIGHT_IN = 7.2, 4.2
+
+
+def _new_figure(height: float = _HEIGHT_IN) -> MplFigure:
+    fig = MplFigure(figsize=(_WIDTH_IN, height))
+    FigureCanvasSVG(fig)
+    return fig
+
+
+def _svg_text(fig: MplFigure) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def _arm_style(arm: Arm | None) -> dict[str, object]:
+    if arm is Arm.IC:
+        return {"facecolor": colors.BACKGROUND, "edgecolor": colors.IC, "hatch": _HATCH, "linewidth": 1.5}
+    return {"facecolor": colors.INO, "edgecolor": colors.INO, "linewidth": 1.5}
+
+
+def _legend_handles(n_ino: int | None, n_ic: int | None) -> list[Patch]:
+    def label(arm: Arm, n: int | None) -> str:
+        return ARM_LABELS[arm] + (f" (n = {n})" if n is not None else "")
+
+    return [
+        Patch(label=label(Arm.INO, n_ino), **_arm_style(Arm.INO)),  # type: ignore[arg-type]
+        Patch(label=label(Arm.IC, n_ic), **_arm_style(Arm.IC)),  # type: ignore[arg-type]
+    ]
+
+
+def _errorbar(ax: Axes, x: float, y: float, low: float, high: float, *, horizontal: bool = False) -> None:
+    """A CI whisker in text colour over a wider white one (a halo), so it keeps 3:1 contrast where it
+    crosses a filled bar."""
+    err = [[x - low], [high - x]] if horizontal else [[y - low], [high - y]]
+    for color, width, cap in ((colors.BACKGROUND, 4.0, 6.0), (colors.TEXT, 1.4, 5.0)):
+        ax.errorbar(
+            [x],
+            [y],
+            xerr=err if horizontal else None,
+            yerr=None if horizontal else err,
+            fmt="none",
+            ecolor=color,
+            elinewidth=width,
+            capsize=cap,
+            capthick=width,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Bar:
+    group: str
+    proportion: Proportion
+
+
+def _bar_chart(
+    bars: Sequence[_Bar], groups: Sequence[str], ylabel: str, ns: tuple[int | None, int | None]
+) -> MplFigure:
+    """Grouped vertical bars (BESPONSA solid, comparator hatched) with 95% CI whiskers and direct labels."""
+    fig = _new_figure()
+    ax = fig.add_axes((0.1, 0.12, 0.88, 0.7))
+    width = 0.36
+    for bar in bars:
+        p = bar.proportion
+        assert p.percent is not None
+        x = groups.index(bar.group) + (-width / 2 if p.arm is Arm.INO else width / 2)
+        value = float(p.percent)
+        ax.bar([x], [value], width=width * 0.92, **_arm_style(p.arm))  # type: ignore[arg-type]
+        top = value
+        if p.ci is not None and p.ci.high is not None:
+            _errorbar(ax, x, value, float(p.ci.low), float(p.ci.high))
+            top = float(p.ci.high)
+        counts = f"{p.count}/{p.n}" if p.count is not None else ""
+        ax.text(
+            x, top + 2.0, fmt.percent(p.percent), ha="center", va="bottom", fontsize=11, fontweight="bold"
+        )
+        if counts:
+            # Inside the foot of the bar, clear of the whisker; above the label when the bar is too short.
+            inside = value > 14
+            ax.text(
+                x,
+                3.0 if inside else top + 9.0,
+                counts,
+                ha="center",
+                va="bottom",
+                fontsize=9.5,
+                color=colors.BACKGROUND if p.arm is Arm.INO and inside else colors.TEXT,
+                bbox=None
+                if p.arm is Arm.INO and inside
+                else {"facecolor": colors.BACKGROUND, "edgecolor": "none", "pad": 1.5},
+            )
+    ax.set_xticks(range(len(groups)), list(groups))
+    ax.set_ylim(0, 110)
+    ax.set_yticks(range(0, 101, 20))
+    ax.set_ylabel(ylabel)
+    ax.legend(
+        handles=_legend_handles(*ns), loc="lower left", bbox_to_anchor=(0.0, 1.02), ncols=2, fontsize=10
+    )
+    return fig
+
+
+def _hbar_chart(rows: Sequence[tuple[str, Proportion]], xlabel: str) -> MplFigure:
+    """Horizontal bars (label, proportion) for a single-arm study, with 95% CI whiskers and direct labels."""
+    height = 1.2 + 0.9 * len(rows)
+    fig = _new_figure(height=height)
+    ax = fig.add_axes((0.22, 0.8 / height, 0.74, 0.9 * len(rows) / height))
+    for i, (_, p) in enumerate(rows):
+        assert p.percent is not None
+        value = float(p.percent)
+        ax.barh([i], [value], height=0.55, **_arm_style(Arm.INO))  # type: ignore[arg-type]
+        end = value
+        if p.ci is not None and p.ci.high is not None:
+            _errorbar(ax, value, i, float(p.ci.low), float(p.ci.high), horizontal=True)
+            end = float(p.ci.high)
+        ax.text(
+            end + 1.5,
+            i,
+            f"{fmt.percent(p.percent)} ({p.count}/{p.n})",
+            va="center",
+            ha="left",
+            fontsize=10.5,
+            fontweight="bold",
+        )
+    ax.set_yticks(range(len(rows)), [label for label, _ in rows])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 132)
+    ax.set_xticks(range(0, 101, 20))
+    ax.set_xlabel(xlabel)
+    return fig
+
+
+def _finish(
+    fig: MplFigure,
+    *,
+    figure_id: str,
+    title: str,
+    caption: str,
+    description: str,
+    table: Table,
+    footnotes: Sequence[str],
+    references: Sequence[str],
+    record_ids: Sequence[str],
+    illustrative: bool = False,
+) -> Figure:
+    from besponsa.evidence._svg import accessible_svg
+
+    svg = accessible_svg(_svg_text(fig), prefix=f"fig-{figure_id}", title=title, description=description)
+    return Figure(
+        id=figure_id,
+        title=title,
+        caption=caption,
+        description=description,
+        svg=svg,
+        table=table,
+        footnotes=tuple(footnotes),
+        references=tuple(dict.fromkeys(references)),
+        record_ids=tuple(record_ids),
+        illustrative=illustrative,
+    )
+
+
+def _ids(ds: Dataset, *record_ids: str) -> list[str]:
+    return [f"{ds.name}:{r}" for r in record_ids]
+
+
+def _ci_short(p: Proportion) -> str:
+    return f"; {fmt.ci_text(p.ci)}" if p.ci is not None else ""
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+
+def _cr_cri_adult() -> Figure:
+    ds = datasets.inovate_all()
+    crcri_ino, crcri_ic = shown(ds, "crcri-ino", Proportion), shown(ds, "crcri-ic", Proportion)
+    cr_ino, cr_ic = shown(ds, "cr-ino", Proportion), shown(ds, "cr-ic", Proportion)
+    diff = shown(ds, "crcri-diff", Difference)
+    test = shown(ds, "crcri-test-one-sided", ComparisonTest)
+    assert diff.ci is not None
+    groups = ("CR/CRi", "CR")
+    fig = _bar_chart(
+        [_Bar("CR/CRi", crcri_ino), _Bar("CR/CRi", crcri_ic), _Bar("CR", cr_ino), _Bar("CR", cr_ic)],
+        groups,
+        "Patients (%)",
+        (crcri_ino.n, crcri_ic.n),
+    )
+    diff_text = (
+        f"Difference in CR/CRi {fmt.number(diff.estimate)} points ({fmt.ci_text(diff.ci)}); "
+        f"{fmt.p_text(test.p)}"
+    )
+    fig.text(0.1, 0.015, diff_text, fontsize=9.5, color=colors.MUTED)
+    table = Table(
+        id="cr-cri-adult-table",
+        caption="Remission in the first 218 randomized adults (INO-VATE ALL)",
+        columns=(
+            "Response",
+            f"{ARM_LABELS[Arm.INO]} (n = {crcri_ino.n})",
+            f"{ARM_LABELS[Arm.IC]} (n = {crcri_ic.n})",
+        ),
+        rows=(
+            ("CR/CRi", fmt.proportion_text(crcri_ino), fmt.proportion_text(crcri_ic)),
+            ("CR", fmt.proportion_text(cr_ino), fmt.proportion_text(cr_ic)),
+        ),
+        footnotes=(
+            f"{diff_text} (chi-squared test).",
+            "No confidence interval was published for CR alone, so the CR bars carry none.",
+        ),
+        references=("kantarjian-nejm-2016", "pi-2024", "fda-2017"),
+        record_ids=tuple(
+            _ids(ds, "crcri-ino", "crcri-ic", "cr-ino", "cr-ic", "crcri-diff", "crcri-test-one-sided")
+        ),
+    )
+    return _finish(
+        fig,
+        figure_id="cr-cri-adult",
+        title="CR/CRi and CR rates, INO-VATE ALL (first 218 randomized)",
+        caption=(
+            "Complete remission with or without full blood-count recovery (CR/CRi), and CR alone, in the "
+            "first 218 adults randomized in INO-VATE ALL. Whiskers show exact 95% confidence intervals."
+        ),
+        description=(
+            f"Bar chart. CR/CRi: BESPONSA {fmt.proportion_text(crcri_ino)}; investigator's choice "
+            f"{fmt.proportion_text(crcri_ic)}. CR: BESPONSA {fmt.proportion_text(cr_ino)}; investigator's "
+            f"choice {fmt.proportion_text(cr_ic)}. {diff_text}."
+        ),
+        table=table,
+        footnotes=(
+            "CR and CRi as adjudicated by the Endpoint Adjudication Committee; data cut-off 2 October 2014.",
+            "The 95% CIs were recomputed with the exact (Clopper–Pearson) method and match the published "
+            "ones.",
+            *table.footnotes,
+        ),
+        references=table.references,
+        record_ids=table.record_ids,
+    )
+
+
+def _mrd_adult() -> Figure:
+    ds = datasets.inovate_all()
+    ino, ic = shown(ds, "mrd-crcri-ino", Proportion), shown(ds, "mrd-crcri-ic", Proportion)
+    cr_ino, cr_ic = shown(ds, "mrd-cr-ino", Proportion), shown(ds, "mrd-cr-ic", Proportion)
+    diff = shown(ds, "mrd-crcri-diff", Difference)
+    test = shown(ds, "mrd-crcri-test", ComparisonTest)
+    assert diff.ci is not None
+    groups = ("Among patients with CR/CRi", "Among patients with CR")
+    fig = _bar_chart(
+        [_Bar(groups[0], ino), _Bar(groups[0], ic), _Bar(groups[1], cr_ino), _Bar(groups[1], cr_ic)],
+        groups,
+        "MRD-negative (%)",
+        (None, None),
+    )
+    diff_text = (
+        f"Difference among CR/CRi {fmt.number(diff.estimate)} points ({fmt.ci_text(diff.ci)}); "
+        f"{fmt.p_text(test.p)}"
+    )
+    fig.text(0.1, 0.015, diff_text, fontsize=9.5, color=colors.MUTED)
+    table = Table(
+        id="mrd-adult-table",
+        caption="MRD negativity among responders in the first 218 randomized adults (INO-VATE ALL)",
+        columns=("Responders", ARM_LABELS[Arm.INO], ARM_LABELS[Arm.IC]),
+        rows=(
+            ("With CR/CRi", fmt.proportion_text(ino), fmt.proportion_text(ic)),
+            ("With CR", fmt.proportion_text(cr_ino), fmt.proportion_text(cr_ic)),
+        ),
+        footnotes=(
+            "MRD negativity: leukemic cells below 1×10⁻⁴ (0.01%) of bone-marrow nucleated cells by flow "
+            "cytometry.",
+            f"{diff_text}.",
+            "No confidence interval was published for the CR subset, so those bars carry none.",
+        ),
+        references=("kantarjian-nejm-2016", "pi-2024", "fda-2017"),
+        record_ids=tuple(
+            _ids(
+                ds,
+                "mrd-crcri-ino",
+                "mrd-crcri-ic",
+                "mrd-cr-ino",
+                "mrd-cr-ic",
+                "mrd-crcri-diff",
+                "mrd-crcri-test",
+            )
+        ),
+    )
+    return _finish(
+        fig,
+        figure_id="mrd-adult",
+        title="MRD negativity among responders, INO-VATE ALL",
+        caption=(
+            "Share of responders whose marrow was MRD-negative, among patients with CR/CRi and among "
+            "patients with CR, in the first 218 adults randomized. Whiskers show exact 95% confidence "
+            "intervals."
+        ),
+        description=(
+            f"Bar chart. Among CR/CRi: BESPONSA {fmt.proportion_text(ino)}; investigator's choice "
+            f"{fmt.proportion_text(ic)}. Among CR: BESPONSA {fmt.proportion_text(cr_ino)}; investigator's "
+            f"choice {fmt.proportion_text(cr_ic)}. {diff_text}."
+        ),
+        table=table,
+        footnotes=table.footnotes,
+        references=table.references,
+        record_ids=table.record_ids,
+    )
+
+
+def _cr_pediatric() -> Figure:
+    ds = datasets.wi203581()
+    cr = shown(ds, "cr", Proportion)
+    fig = _hbar_chart([("CR", cr)], "Patients (%)")
+    table = Table(
+        id="cr-pediatric-table",
+        caption="Complete remission in study WI203581 (children aged 1 year and older)",
+        columns=("Response", f"{ARM_LABELS[Arm.INO]} (n = {cr.n})"),
+        rows=(("CR", fmt.proportion_text(cr)),),
+        footnotes=(
+            "CR means complete remission with full blood-count recovery; the FDA analysis reports CR only.",
+        ),
+        references=("fda-2024-pediatric", "pi-2024"),
+        record_ids=tuple(_ids(ds, "cr")),
+    )
+    return _finish(
+        fig,
+        figure_id="cr-pediatric",
+        title="Complete remission, study WI203581 (pediatric)",
+        caption=(
+            "Complete remission in the 53 children and adolescents of the single-arm study WI203581. "
+            "The whisker shows the exact 95% confidence interval."
+        ),
+        description=f"Bar chart with one bar. CR: {fmt.proportion_text(cr)}.",
+        table=table,
+        footnotes=(*table.footnotes, "Single-arm study: there is no comparator."),
+        references=table.references,
+        record_ids=table.record_ids,
+    )
+
+
+def _mrd_pediatric() -> Figure:
+    ds = datasets.wi203581()
+    flow, pcr = shown(ds, "mrd-flow", Proportion), shown(ds, "mrd-pcr", Proportion)
+    fig = _hbar_chart([("Flow cytometry", flow), ("RQ-PCR", pcr)], "MRD-negative among patients with CR (%)")
+    table = Table(
+        id="mrd-pediatric-table",
+        caption="MRD negativity among children with CR in study WI203581",
+        columns=("Method", f"{ARM_LABELS[Arm.INO]} (patients with CR, n = {flow.n})"),
+        rows=(("Flow cytometry", fmt.proportion_text(flow)), ("RQ-PCR", fmt.proportion_text(pcr))),
+        footnotes=("MRD negativity: leukemic cells below 1×10⁻⁴ of bone-marrow nucleated cells.",),
+        references=("fda-2024-pediatric", "pi-2024"),
+        record_ids=tuple(_ids(ds, "mrd-flow", "mrd-pcr")),
+    )
+    return _finish(
+        fig,
+        figure_id="mrd-pediatric",
+        title="MRD negativity among children with CR, study WI203581",
+        caption=(
+            "Share of children with CR whose marrow was MRD-negative, measured by flow cytometry and by "
+            "RQ-PCR. Whiskers show exact 95% confidence intervals."
+        ),
+        description=(
+            f"Bar chart. Flow cytometry: {fmt.proportion_text(flow)}. RQ-PCR: {fmt.proportion_text(pcr)}."
+        ),
+        table=table,
+        footnotes=table.footnotes,
+        references=table.references,
+        record_ids=table.record_ids,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _ForestRow:
+    label: str
+    note: str
+    ino: Proportion
+    ic: Proportion
+
+    def estimate(self) -> stats.Estimate | None:
+        if None in (self.ino.count, self.ino.n, self.ic.count, self.ic.n):
+            return None
+        assert self.ino.count is not None and self.ino.n is not None
+        assert self.ic.count is not None and self.ic.n is not None
+        return stats.difference_newcombe(self.ino.count, self.ino.n, self.ic.count, self.ic.n)
+
+    def point(self) -> float:
+        e = self.estimate()
+        if e is not None:
+            return 100.0 * e.estimate
+        assert self.ino.percent is not None and self.ic.percent is not None
+        return float(self.ino.percent - self.ic.percent)
+
+    def text(self) -> str:
+        """ "51.4 (39.0 to 61.4)" — "to" because a limit may be negative; "(no CI)" without counts."""
+        e = self.estimate()
+        if e is None:
+            return f"{fmt.recomputed(self.point(), None, extra=0)} (no CI)"
+        return (
+            f"{fmt.recomputed(100 * e.estimate, None, extra=0)} "
+            f"({fmt.recomputed(100 * e.low, None, extra=0)} to {fmt.recomputed(100 * e.high, None, extra=0)})"
+        )
+
+
+def _arm_cell(p: Proportion) -> str:
+    return fmt.proportion_text(p)
+
+
+def _subgroups_adult() -> Figure:
+    ds = datasets.inovate_all()
+
+    def pair(prefix: str) -> tuple[Proportion, Proportion]:
+        return shown(ds, f"{prefix}-ino", Proportion), shown(ds, f"{prefix}-ic", Proportion)
+
+    rows = [
+        _ForestRow("All patients (first 218)", "primary analysis", *pair("crcri")),
+        _ForestRow("Ph-positive", "all 326 randomized", *pair("php-crcri")),
+        _ForestRow("Marrow blasts < 50%", "first 218", *pair("blasts-lt50-crcri")),
+        _ForestRow("Marrow blasts ≥ 50%", "first 218", *pair("blasts-ge50-crcri")),
+        _ForestRow("BCR::ABL1-like", "genomic subset", *pair("gen-abl1like")),
+        _ForestRow("TP53 altered", "genomic subset", *pair("gen-tp53")),
+        _ForestRow("High-risk genomics", "genomic subset", *pair("gen-highrisk")),
+    ]
+    height = 1.7 + 0.42 * len(rows)
+    fig = _new_figure(height=height)
+    ax = fig.add_axes((0.31, 1.05 / height, 0.42, 0.42 * len(rows) / height))
+    ax.set_yticks(range(len(rows)), [f"{r.label}\n({r.note})" for r in rows], fontsize=9)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(-40, 110)
+    ax.set_xticks([-25, 0, 25, 50, 75, 100])
+    ax.set_xlabel("Difference in CR/CRi, percentage points\n(right of 0 favors BESPONSA)", fontsize=9.5)
+    ax.axvline(0, color=colors.NEUTRAL, linewidth=1.0, linestyle=(0, (4, 3)))
+    beside = blended_transform_factory(ax.transAxes, ax.transData)  # x in axes fractions, y in rows
+    ax.text(
+        1.04, -0.75, "Difference (95% CI)", transform=beside, fontsize=9, fontweight="bold", clip_on=False
+    )
+    for i, row in enumerate(rows):
+        e = row.estimate()
+        if e is not None:
+            ax.plot([100 * e.low, 100 * e.high], [i, i], color=colors.INO, linewidth=1.6)
+            ax.plot([100 * e.estimate], [i], marker="s", markersize=7, color=colors.INO, linestyle="none")
+        else:
+            ax.plot(
+                [row.point()],
+                [i],
+                marker="D",
+                markersize=7,
+                markerfacecolor=colors.BACKGROUND,
+                markeredgecolor=colors.INO,
+                markeredgewidth=1.6,
+                linestyle="none",
+            )
+        ax.text(1.04, i, row.text(), transform=beside, fontsize=9, va="center", clip_on=False)
+    fig.text(
+        0.02,
+        1 - 0.3 / height,
+        f"{SUBGROUP_CAVEAT}. Populations and analyses differ between rows.",
+        fontsize=10,
+        fontweight="bold",
+    )
+
+    table_rows = tuple((f"{r.label} ({r.note})", _arm_cell(r.ino), _arm_cell(r.ic), r.text()) for r in rows)
+    record_ids = [f"{ds.name}:{p.id}" for r in rows for p in (r.ino, r.ic)]
+    table = Table(
+        id="subgroups-adult-table",
+        caption=f"CR/CRi by subgroup, INO-VATE ALL ({SUBGROUP_CAVEAT.lower()})",
+        columns=(
+            "Subgroup",
+            ARM_LABELS[Arm.INO],
+            ARM_LABELS[Arm.IC],
+            "Difference, percentage points (95% CI)",
+        ),
+        rows=table_rows,
+        footnotes=(
+            f"{SUBGROUP_CAVEAT}: the trial was not designed to compare treatments within these groups, and "
+            "the rows come from different populations, analyses and publications.",
+            "Differences and their 95% CIs (Newcombe hybrid score method) were computed by us from the "
+            "published counts; they are not published values. Ph-positive counts are the only ones that "
+            "reproduce the published percentages.",
+            "Marrow-blast rows: only percentages were available, so no CI can be computed (hollow markers).",
+            "Genomic subset: 91 evaluable patients; one-sided P for CR/CRi = 0.0076 (BCR::ABL1-like), "
+            "0.0047 (TP53 altered), < 0.0001 (high-risk).",
+        ),
+        references=("kantarjian-nejm-2016", "pi-2024", "stock-cancer-2021", "genomics-bloodadv-2024"),
+        record_ids=tuple(record_ids),
+    )
+    for test_id in ("gen-abl1like-test", "gen-tp53-test", "gen-highrisk-test"):
+        shown(ds, test_id, ComparisonTest)  # the P values in the footnote must be confirmed and recomputed
+    return _finish(
+        fig,
+        figure_id="subgroups-adult",
+        title=f"CR/CRi difference by subgroup, INO-VATE ALL ({SUBGROUP_CAVEAT.lower()})",
+        caption=(
+            f"{SUBGROUP_CAVEAT}. Difference in CR/CRi rate between BESPONSA and investigator's choice "
+            "chemotherapy, overall and in subgroups reported in separate analyses. Squares with lines: "
+            "difference with 95% CI computed from published counts; hollow diamonds: difference of "
+            "published percentages, no CI available."
+        ),
+        description="Forest plot. " + " ".join(f"{r.label}: {r.text()}." for r in rows),
+        table=table,
+        footnotes=table.footnotes,
+        references=table.references,
+        record_ids=table.record_ids,
+    )
+
+
+def _os_adult() -> Figure:
+    ds = datasets.inovate_all()
+    med_ino, med_ic = shown(ds, "os-final-median-ino", Median), shown(ds, "os-final-median-ic", Median)
+    two_ino, two_ic = shown(ds, "os-final-24mo-ino", Milestone), shown(ds, "os-final-24mo-ic", Milestone)
+    hr = shown(ds, "os-final-hr", HazardRatio)
+    one_sided = next(p for p in hr.p_values if p.sided.value == "one")
+    assert hr.boundary is not None
+
+    fig = _new_figure(height=4.4)
+    left = fig.add_axes((0.2, 0.3, 0.3, 0.55))
+    right = fig.add_axes((0.66, 0.3, 0.3, 0.55))
+    for i, m in enumerate((med_ino, med_ic)):
+        assert m.ci is not None and m.ci.high is not None
+        style = _arm_style(m.arm)
+        left.barh([i], [float(m.months)], height=0.5, **style)  # type: ignore[arg-type]
+        _errorbar(left, float(m.months), i, float(m.ci.low), float(m.ci.high), horizontal=True)
+        left.text(
+            float(m.ci.high) + 0.3,
+            i,
+            f"{fmt.number(m.months)} mo",
+            va="center",
+            fontsize=10.5,
+            fontweight="bold",
+        )
+    left.set_yticks([0, 1], [ARM_LABELS[Arm.INO], "Investigator's\nchoice"])
+    left.invert_yaxis()
+    left.set_xlim(0, 13)
+    left.set_xlabel("Median overall survival (months)")
+    for i, rate in enumerate((two_ino, two_ic)):
+        assert rate.ci is not None and rate.ci.high is not None
+        right.bar([i], [float(rate.percent)], width=0.6, **_arm_style(rate.arm))  # type: ignore[arg-type]
+        _errorbar(right, i, float(rate.percent), float(rate.ci.low), float(rate.ci.high))
+        right.text(
+            i,
+            float(rate.ci.high) + 1.5,
+            fmt.percent(rate.percent),
+            ha="center",
+            fontsize=10.5,
+            fontweight="bold",
+        )
+    right.set_xticks([0, 1], [ARM_LABELS[Arm.INO], "Investigator's\nchoice"])
+    right.set_ylim(0, 40)
+    right.set_ylabel("Alive at 2 years (%)")
+    hr_line = f"{fmt.hr_text(hr)}; {fmt.p_text(one_sided)}"
+    met = "met" if hr.boundary_met else "not met"
+    boundary_line = f"Prespecified significance boundary {fmt.p_text(hr.boundary)}: {met}."
+    fig.text(0.03, 0.1, hr_line, fontsize=10)
+    fig.text(0.03, 0.035, boundary_line, fontsize=10, fontweight="bold")
+    fig.legend(
+        handles=_legend_handles(med_ino.n, med_ic.n),
+        loc="upper left",
+        bbox_to_anchor=(0.02, 0.99),
+        ncols=2,
+        fontsize=10,
+    )
+
+    table = Table(
+        id="os-adult-table",
+        caption="Overall survival, INO-VATE ALL final analysis (all 326 randomized; cut-off 4 January 2017)",
+        columns=(
+            "Measure",
+            f"{ARM_LABELS[Arm.INO]} (n = {med_ino.n})",
+            f"{ARM_LABELS[Arm.IC]} (n = {med_ic.n})",
+        ),
+        rows=(
+            ("Median overall survival", fmt.median_text(med_ino), fmt.median_text(med_ic)),
+            ("Alive at 2 years", fmt.milestone_text(two_ino), fmt.milestone_text(two_ic)),
+            ("Hazard ratio (BESPONSA vs investigator's choice)", hr_line, "—"),
+        ),
+        footnotes=(
+            boundary_line,
+            "Overall survival was one of two primary endpoints; the comparison used a stratified log-rank "
+            "test.",
+            "Medians, 2-year rates and the HR need patient-level data and are shown as published; the HR was "
+            "checked against its CI and the P value against the boundary.",
+        ),
+        references=("kantarjian-cancer-2019", "pi-2024"),
+        record_ids=tuple(
+            _ids(
+                ds,
+                "os-final-median-ino",
+                "os-final-median-ic",
+                "os-final-24mo-ino",
+                "os-final-24mo-ic",
+                "os-final-hr",
+            )
+        ),
+    )
+    return _finish(
+        fig,
+        figure_id="os-adult",
+        title="Overall survival, INO-VATE ALL final analysis",
+        caption=(
+            "Overall survival in all 326 randomized adults at the final analysis: median survival and the "
+            "share alive at 2 years, each with its 95% CI, and the hazard ratio with its 97.5% CI. The "
+            "difference did not reach the prespecified significance boundary."
+        ),
+        description=(
+            f"Two panels. Median overall survival: BESPONSA {fmt.median_text(med_ino)}; investigator's "
+            "choice "
+            f"{fmt.median_text(med_ic)}. Alive at 2 years: BESPONSA {fmt.milestone_text(two_ino)}; "
+            f"investigator's choice {fmt.milestone_text(two_ic)}. {hr_line}. {boundary_line}"
+        ),
+        table=table,
+        footnotes=table.footnotes,
+        references=table.references,
+        record_ids=table.record_ids,
+    )
+
+
+RECONSTRUCTED_TIMES = (0, 6, 12, 18, 24, 30, 36)
+
+
+def _os_reconstructed() -> Figure:
+    data = reconstructed.load()
+    fits = {arm: kaplan_meier(*data.arm_data(1 if arm is Arm.INO else 0)) for arm in (Arm.INO, Arm.IC)}
+    fig = _new_figure(height=5.0)
+    ax = fig.add_axes((0.22, 0.34, 0.74, 0.5))
+    arm_color = {Arm.INO: colors.INO, Arm.IC: colors.IC}
+    arm_dashes: dict[Arm, Any] = {Arm.INO: "-", Arm.IC: (0, (6, 3))}  # the line style is a second carrier
+    for arm, km in fits.items():
+        t, s, lo, hi = km.step()
+        ax.fill_between(t, 100 * lo, 100 * hi, step="post", color=arm_color[arm], alpha=0.12, linewidth=0)
+        ax.step(
+            t,
+            100 * s,
+            where="post",
+            linewidth=2.0,
+            color=arm_color[arm],
+            linestyle=arm_dashes[arm],
+            label=f"{ARM_LABELS[arm]} (reconstructed)",
+        )
+    ax.set_xlim(0, 37)
+    ax.set_xticks(RECONSTRUCTED_TIMES)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("Alive (%)")
+    ax.set_xlabel("Months since randomization")
+    ax.legend(loc="upper right", fontsize=9.5)
+    fig.text(0.02, 0.955, reconstructed.LABEL, fontsize=11, fontweight="bold")
+    fig.text(
+        0.02,
+        0.91,
+        "Illustration only: the published results are in the overall-survival summary.",
+        fontsize=9.5,
+        color=colors.MUTED,
+    )
+    fig.text(0.02, 0.215, "Number at risk (reconstructed)", fontsize=8.5, va="center", fontweight="bold")
+    for row, arm in enumerate((Arm.INO, Arm.IC)):
+        fig.text(
+            0.02,
+            0.17 - 0.045 * row,
+            "Investigator's choice" if arm is Arm.IC else ARM_LABELS[arm],
+            fontsize=8.5,
+            va="center",
+            color=arm_color[arm],
+        )
+    times = np.array(RECONSTRUCTED_TIMES, dtype=np.float64)
+    at_risk = {arm: km.at_risk_at(times) for arm, km in fits.items()}
+    below = blended_transform_factory(ax.transData, fig.transFigure)  # x in months, y in figure fractions
+    for row, arm in enumerate((Arm.INO, Arm.IC)):
+        for t, n in zip(times, at_risk[arm], strict=True):
+            ax.text(
+                t,
+                0.17 - 0.045 * row,
+                str(n),
+                transform=below,
+                fontsize=8.5,
+                ha="center",
+                va="center",
+                color=arm_color[arm],
+                clip_on=False,
+            )
+    survival = {arm: km.survival_at(times) for arm, km in fits.items()}
+    rows = tuple(
+        (
+            f"{int(t)} months",
+            f"{100 * survival[Arm.INO][i]:.1f}% ({at_risk[Arm.INO][i]} at risk)",
+            f"{100 * survival[Arm.IC][i]:.1f}% ({at_risk[Arm.IC][i]} at risk)",
+        )
+        for i, t in enumerate(times)
+    )
+    table = Table(
+        id="os-reconstructed-table",
+        caption=f"Overall survival read from the reconstructed curve ({reconstructed.LABEL})",
+        columns=("Time", f"{ARM_LABELS[Arm.INO]} (reconstructed)", f"{ARM_LABELS[Arm.IC]} (reconstructed)"),
+        rows=rows,
+        footnotes=(
+            f"{reconstructed.LABEL}. The curve was re-digitised by a third party from the published 2016 "
+            "Kaplan–Meier figure; it misses 16 deaths and differs from the published medians, so it must not "
+            "be quoted as a trial result.",
+            "Kaplan–Meier estimates with 95% log-log Greenwood bands (shaded), computed by us from the "
+            "reconstructed pseudo-data; the at-risk counts are reconstructed too, not the published ones.",
+        ),
+        references=("kantarjian-nejm-2016",),
+        record_ids=(),
+    )
+    return _finish(
+        fig,
+        figure_id="os-reconstructed",
+        title=f"Overall survival curve, INO-VATE ALL — {reconstructed.LABEL}",
+        caption=(
+            f"{reconstructed.LABEL}. An approximate picture of the overall-survival curves, rebuilt from the "
+            "published 2016 figure; for the trial's results use the published medians, hazard ratio and "
+            "2-year rates."
+        ),
+        description=(
+            f"{reconstructed.LABEL}. Two Kaplan–Meier step curves with shaded bands over 36 months; the "
+            "BESPONSA curve (solid) lies above the comparator curve (dashed) after about 3 months. "
+            + " ".join(f"{r[0]}: BESPONSA {r[1]}, comparator {r[2]}." for r in rows)
+        ),
+        table=table,
+        footnotes=table.footnotes,
+        references=table.references,
+        record_ids=(),
+        illustrative=True,
+    )
+
+
+_BUILDERS: Mapping[str, Callable[[], Figure]] = MappingProxyType(
+    {
+        "cr-cri-adult": _cr_cri_adult,
+        "mrd-adult": _mrd_adult,
+        "subgroups-adult": _subgroups_adult,
+        "os-adult": _os_adult,
+        "os-reconstructed": _os_reconstructed,
+        "cr-pediatric": _cr_pediatric,
+        "mrd-pediatric": _mrd_pediatric,
+    }
+)
+FIGURE_IDS: tuple[str, ...] = tuple(_BUILDERS)
+
+
+@functools.cache
+def render(figure_id: str) -> Figure:
+    """Render figure ``figure_id`` (one of :data:`FIGURE_IDS`), once per process.
+
+    :raises UnknownFigureError: no such figure.
+    """
+    try:
+        builder = _BUILDERS[figure_id]
+    except KeyError:
+        raise UnknownFigureError(f"no figure {figure_id!r}; one of {', '.join(FIGURE_IDS)}") from None
+    with _LOCK, mpl.rc_context(cast(Any, dict(_RC))):
+        return builder()
+
+
+def svg_document(figure: Figure) -> str:
+    """The figure as a standalone SVG file (XML declaration added)."""
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + figure.svg + "\n"

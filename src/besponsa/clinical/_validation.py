@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import math
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -29,13 +30,19 @@ _Num = TypeVar("_Num", Decimal, int)
 class Values:
     """Successfully parsed fields (defaults filled in); typed accessors for the operation handlers."""
 
-    __slots__ = ("_data",)
+    __slots__ = ("_data", "_given")
 
-    def __init__(self, data: dict[str, object]) -> None:
+    def __init__(self, data: dict[str, object], given: frozenset[str] = frozenset()) -> None:
         self._data = data
+        self._given = given
 
     def has(self, name: str) -> bool:
+        """The field parsed successfully (or has a default)."""
         return name in self._data
+
+    def given(self, name: str) -> bool:
+        """The caller sent a non-null value, valid or not: a bad value is not also reported as missing."""
+        return name in self._given
 
     def decimal(self, name: str) -> Decimal:
         return cast(Decimal, self._data[name])
@@ -66,6 +73,8 @@ def show(value: object) -> str:
     if isinstance(value, str):
         text = json.dumps(value, ensure_ascii=False)
         return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 4] + '..."'
+    if isinstance(value, float) and not math.isfinite(value):
+        return json.dumps(value)  # NaN, Infinity, -Infinity: the spellings a JSON reader would recognise
     if isinstance(value, int | float | Decimal):
         text = limits.format_number(value)
         return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "..."
@@ -160,6 +169,12 @@ def _value(spec: FieldSpec, field: str, value: object, errors: ErrorCollector) -
     return parse_object(spec.fields, value, errors, path=field)
 
 
+def _extensions(key: str, names: list[str]) -> list[str]:
+    """A field the key abbreviates ("ast" → "ast_x_uln"), when exactly one matches."""
+    matches = [name for name in names if len(key) >= 3 and name.startswith(key)]
+    return matches if len(matches) == 1 else []
+
+
 def parse_object(
     specs: tuple[FieldSpec, ...], payload: object, errors: ErrorCollector, *, path: str = ""
 ) -> Values | None:
@@ -172,7 +187,7 @@ def parse_object(
     for key in payload:
         if key not in names:
             field = _join(path, str(key))
-            close = difflib.get_close_matches(str(key), names, n=1)
+            close = difflib.get_close_matches(str(key), names, n=1) or _extensions(str(key), names)
             hint = f"; did you mean {close[0]}?" if close else ""
             errors.add(field, f"{field} is not an accepted field (accepted: {', '.join(names)}){hint}")
     data: dict[str, object] = {}
@@ -188,4 +203,5 @@ def parse_object(
         parsed = _value(spec, field, raw, errors)
         if parsed is not None:
             data[spec.name] = parsed
-    return Values(data)
+    given = frozenset(str(key) for key, value in payload.items() if value is not None)
+    return Values(data, given)

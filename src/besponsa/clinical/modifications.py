@@ -273,8 +273,7 @@ class _Work:
     notes: list[str] = field(default_factory=list)
 
     def add_note(self, text: str) -> None:
-        if text not in self.notes:
-            self.notes.append(text)
+        self.notes.append(text)
 
 
 def report_problems(report: ToxicityReport) -> list[FieldError]:
@@ -625,5 +624,5 @@ def advise(report: ToxicityReport) -> Advice:
         findings=tuple(work.findings),
         next_dose_level=next_level,
         not_evaluated=tuple(work.not_evaluated),
-        notes=tuple(work.notes),
+        notes=tuple(dict.fromkeys(work.notes)),  # two rules may cite the same caution; show it once
     )

@@ -216,8 +216,8 @@ def _modify_check(values: Values, errors: ErrorCollector) -> None:
         errors.extend(
             mod.required_lab_problems(
                 timing=mod.Timing(values.text("timing")),
-                anc_given=labs.has("anc"),
-                platelets_given=labs.has("platelets"),
+                anc_given=labs.given("anc"),
+                platelets_given=labs.given("platelets"),
             )
         )
 

@@ -1,0 +1,384 @@
+"""The operations contract shared by the CLI and the API: examples, schemas, validation messages."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from besponsa.clinical import EXAMPLES as PACKAGE_EXAMPLES
+from besponsa.clinical._validation import show
+from besponsa.clinical.errors import ErrorCollector, InvalidInput, UnknownOperation
+from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, execute
+from besponsa.clinical.schemas import (
+    ERROR_JSON_SCHEMA,
+    INPUT_SCHEMAS,
+    OUTPUT_SCHEMAS,
+    input_json_schema,
+    output_json_schema,
+)
+
+from . import _schema_check
+
+
+def errors_of(operation: str, payload: object) -> list[dict[str, str]]:
+    with pytest.raises(InvalidInput) as caught:
+        execute(operation, payload)
+    return [dict(error) for error in caught.value.errors]
+
+
+def fields_of(operation: str, payload: object) -> list[str]:
+    return [error["field"] for error in errors_of(operation, payload)]
+
+
+def test_operation_names_are_the_contract() -> None:
+    assert OPERATION_NAMES == ("bsa", "plan", "modify", "assess", "grade", "qtc", "dates", "prepare")
+    assert set(EXAMPLES) == set(OPERATION_NAMES) == set(INPUT_SCHEMAS) == set(OUTPUT_SCHEMAS)
+    assert PACKAGE_EXAMPLES is EXAMPLES
+
+
+@pytest.mark.parametrize("operation", OPERATION_NAMES)
+def test_each_example_runs_and_matches_both_schemas(operation: str) -> None:
+    example = EXAMPLES[operation]
+    assert _schema_check.problems(example, input_json_schema(operation)) == []
+    result = execute(operation, example)
+    assert json.loads(json.dumps(result, allow_nan=False)) == result
+    assert _schema_check.problems(result, output_json_schema(operation)) == []
+    assert list(result) == [spec.name for spec in OUTPUT_SCHEMAS[operation]]
+    assert isinstance(result["citations"], list) and result["citations"]
+    assert isinstance(result["notes"], list)
+
+
+def test_example_results() -> None:
+    assert execute("bsa", EXAMPLES["bsa"])["bsa_m2"] == 1.82
+    plan = execute("plan", EXAMPLES["plan"])
+    assert (plan["status"], plan["total_mg_per_m2"], plan["bsa_m2"]) == ("proceed", 1.5, 1.69)
+    assert execute("modify", EXAMPLES["modify"])["action"] == "give"
+    assert execute("assess", EXAMPLES["assess"])["response"] == "cri"
+    assert execute("grade", EXAMPLES["grade"])["grade"] == 1
+    assert execute("qtc", EXAMPLES["qtc"])["qtcf_ms"] == 452.4
+    assert execute("dates", EXAMPLES["dates"])["contraception_female_until"] == "2026-01-31"
+    assert execute("prepare", EXAMPLES["prepare"])["withdraw_ml"] == 5.84
+
+
+def test_unknown_operation() -> None:
+    with pytest.raises(UnknownOperation, match="unknown operation 'dose'"):
+        execute("dose", {})
+    with pytest.raises(UnknownOperation):
+        execute(["bsa"], {})  # type: ignore[arg-type]  # an unhashable name from an untrusted caller
+
+
+@pytest.mark.parametrize("payload", [None, [], "text", 1, True, [{"height_cm": 170}]])
+def test_non_object_payload(payload: object) -> None:
+    errors = errors_of("bsa", payload)
+    assert [e["field"] for e in errors] == ["body"]
+    assert errors[0]["message"].startswith("body must be a JSON object with named fields")
+
+
+def test_unknown_field_is_an_error_with_a_suggestion() -> None:
+    errors = errors_of("bsa", {"height_cm": 170, "weight_kgs": 70})
+    assert errors == [
+        {
+            "field": "weight_kgs",
+            "message": "weight_kgs is not an accepted field (accepted: height_cm, weight_kg, formula); "
+            "did you mean weight_kg?",
+        },
+        {
+            "field": "weight_kg",
+            "message": "weight_kg is required: Actual body weight in kg (between 3 and 300 kg)",
+        },
+    ]
+    assert errors_of("dates", {"last_dose_date": "2025-01-01", "zzz": 1})[0]["message"].endswith(
+        "(accepted: last_dose_date)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (True, "height_cm must be a number between 40 and 250 cm (got true)"),
+        ("170", 'height_cm must be a number between 40 and 250 cm (got "170")'),
+        (float("nan"), "height_cm must be a finite number (got NaN)"),
+        (float("inf"), "height_cm must be a finite number (got Infinity)"),
+        (Decimal("NaN"), "height_cm must be a finite number (got NaN)"),
+        ({"cm": 170}, "height_cm must be a number between 40 and 250 cm (got an object)"),
+        ([170], "height_cm must be a number between 40 and 250 cm (got a list)"),
+        (12, "height_cm must be between 40 and 250 cm (got 12)"),
+        (250.5, "height_cm must be between 40 and 250 cm (got 250.5)"),
+        (Decimal("1E+3"), "height_cm must be between 40 and 250 cm (got 1000)"),
+    ],
+)
+def test_number_problems(value: object, message: str) -> None:
+    assert errors_of("bsa", {"height_cm": value, "weight_kg": 70}) == [
+        {"field": "height_cm", "message": message}
+    ]
+
+
+def test_numbers_accept_int_float_and_decimal() -> None:
+    for height in (170, 170.0, Decimal("170")):
+        assert execute("bsa", {"height_cm": height, "weight_kg": 70.1})["bsa_m2"] == 1.82
+
+
+@pytest.mark.parametrize(
+    ("cycle", "ok"),
+    [(2, True), (2.0, True), (Decimal("2.00"), True), (2.5, False), (0, False), (True, False), ("2", False)],
+)
+def test_integer_fields(cycle: object, ok: bool) -> None:
+    payload = {**EXAMPLES["plan"], "cycle": cycle}
+    if ok:
+        assert execute("plan", payload)["cycle"] == 2
+    else:
+        assert fields_of("plan", payload) == ["cycle"]
+
+
+def test_integer_message() -> None:
+    assert errors_of("plan", {**EXAMPLES["plan"], "cycle": 1.5})[0]["message"] == (
+        "cycle must be a whole number 1 or more (got 1.5)"
+    )
+    assert errors_of("modify", {**EXAMPLES["modify"], "cytopenia_days": -3})[0]["message"] == (
+        "cytopenia_days must be 0 days or more (got -3)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2025-02-30", 'last_dose_date is not a real calendar date (got "2025-02-30")'),
+        ("2025-2-3", 'last_dose_date must be a date written YYYY-MM-DD (got "2025-2-3")'),
+        ("20250203", 'last_dose_date must be a date written YYYY-MM-DD (got "20250203")'),
+        ("2025-02-03T10:00", 'last_dose_date must be a date written YYYY-MM-DD (got "2025-02-03T10:00")'),
+        (20250203, "last_dose_date must be a date written YYYY-MM-DD (got 20250203)"),
+        ("1999-12-31", "last_dose_date must be between 2000-01-01 and 2199-12-31 (got 1999-12-31)"),
+        (
+            "x" * 100,
+            'last_dose_date must be a date written YYYY-MM-DD (got "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...")',
+        ),
+    ],
+)
+def test_date_problems(value: object, message: str) -> None:
+    assert errors_of("dates", {"last_dose_date": value}) == [{"field": "last_dose_date", "message": message}]
+
+
+def test_choice_and_boolean_problems() -> None:
+    errors = errors_of("plan", {**EXAMPLES["plan"], "best_response": "CR", "hsct_planned": "yes"})
+    assert errors == [
+        {"field": "best_response", "message": 'best_response must be one of: none, cri, cr (got "CR")'},
+        {"field": "hsct_planned", "message": 'hsct_planned must be true or false (got "yes")'},
+    ]
+
+
+def test_null_means_not_given() -> None:
+    result = execute(
+        "plan", {**EXAMPLES["plan"], "best_response": None, "formula": None, "mrd_negative": None}
+    )
+    assert result["regimen_row"] == "later_no_cr_cri"
+    assert fields_of("bsa", {"height_cm": None, "weight_kg": 70}) == ["height_cm"]
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    payload = {
+        "height_cm": 12,
+        "weight_kg": "heavy",
+        "cycle": 1,
+        "start_date": "2025-13-01",
+        "dose_level": "two_doses",
+    }
+    assert fields_of("plan", payload) == ["height_cm", "weight_kg", "start_date", "dose_level"]
+
+
+def test_nested_paths() -> None:
+    payload = {
+        "timing": "before_cycle",
+        "baseline": {"anc": -1},
+        "labs": {"anc": "low", "ast": 3},
+        "previous_cycle_baseline": [],
+    }
+    assert errors_of("modify", payload) == [
+        {"field": "baseline.anc", "message": "baseline.anc must be 0 ×10⁹/L or more (got -1)"},
+        {
+            "field": "baseline.platelets",
+            "message": "baseline.platelets is required: Platelet count not supported by transfusion, ×10⁹/L "
+            "(0 ×10⁹/L or more)",
+        },
+        {
+            "field": "previous_cycle_baseline",
+            "message": "previous_cycle_baseline must be a JSON object with named fields (got a list)",
+        },
+        {
+            "field": "labs.ast",
+            "message": "labs.ast is not an accepted field (accepted: anc, platelets, total_bilirubin_x_uln, "
+            "ast_x_uln, alt_x_uln); did you mean ast_x_uln?",
+        },
+        {"field": "labs.anc", "message": 'labs.anc must be a number 0 ×10⁹/L or more (got "low")'},
+        {
+            "field": "labs.platelets",
+            "message": "labs.platelets is required before a new cycle: Table 2 compares the current count "
+            "with the pre-treatment count (×10⁹/L)",
+        },
+    ]
+
+
+def test_counts_are_optional_within_a_cycle() -> None:
+    payload = {"timing": "before_dose", "baseline": {"anc": 2, "platelets": 100}, "labs": {}}
+    result = execute("modify", payload)
+    assert result["action"] == "give"
+    assert result["not_evaluated"] == ["blood_counts", "liver_tests"]
+
+
+def test_modify_full_payload() -> None:
+    payload = {
+        "timing": "before_dose",
+        "baseline": {"anc": 2, "platelets": 100},
+        "labs": {"anc": 0.4, "platelets": 20, "total_bilirubin_x_uln": 1.8, "ast_x_uln": 1, "alt_x_uln": 1},
+        "vod": False,
+        "infusion_reaction": "mild",
+        "other_nonhematologic_grade": 2,
+        "other_nonhematologic_baseline_grade": 0,
+        "bilirubin_from_gilbert_or_hemolysis": False,
+        "disease_related_cytopenia": False,
+        "marrow_stable_or_improved": False,
+        "cytopenia_days": 3,
+        "interruption_days": 8,
+        "dose_level": "reduced_25",
+    }
+    result = execute("modify", payload)
+    assert result["action"] == "omit_next_dose"
+    assert result["next_dose_level"] == "reduced_25"
+    assert [f["code"] for f in result["findings"]] == [  # type: ignore[union-attr]  # JSON list of dicts
+        "low_counts_within_cycle",
+        "bilirubin_above_limit_alone",
+        "infusion_reaction",
+        "other_toxicity_grade_2_or_more",
+        "interruption_7_days_or_more",
+    ]
+
+
+def test_grade_cross_checks() -> None:
+    assert errors_of("grade", {"term": "qtc_prolonged", "value": 50}) == [
+        {"field": "value", "message": "value must be between 100 and 1000 ms (got 50)"}
+    ]
+    assert fields_of("grade", {"term": "ast_increased", "value": 50, "lln": 1}) == ["lln"]
+    assert fields_of("grade", {"term": "nope", "value": 50, "lln": 1}) == ["term"]
+    assert fields_of("grade", {"term": "neutrophil_count_decreased", "value": -1, "uln": 1}) == [
+        "value",
+        "uln",
+    ]
+    result = execute("grade", {"term": "neutrophil_count_decreased", "value": 1.0, "lln": 2})
+    assert (result["grade"], result["band"]) == (2, "<1.5–1.0 ×10⁹/L (<1500–1000/mm³)")
+
+
+def test_plan_stop_has_no_doses_or_checks() -> None:
+    result = execute("plan", {**EXAMPLES["plan"], "cycle": 4, "best_response": "none", "hsct_planned": False})
+    assert (result["status"], result["doses"], result["pre_dose_checks"]) == ("stop", [], [])
+    assert result["reasons"] == ["no_response_within_3_cycles"]
+    assert result["cycle_length_days"] is None and result["total_mg_per_m2"] == 0
+
+
+def test_plan_cytoreduction_and_vod_risk() -> None:
+    base = {**EXAMPLES["plan"], "cycle": 1, "best_response": "none", "hsct_planned": False}
+    high = execute("plan", {**base, "peripheral_blasts": 25, "vod_risk": {"prior_hsct": True}})
+    assert high["cytoreduction"] == {
+        "passed": False,
+        "message": "Peripheral blasts above 10 ×10⁹/L (10,000/mm³): reduce them (for example with "
+        "hydroxyurea, steroids and/or vincristine) before the first dose.",
+        "citation": "PI 2.2",
+    }
+    assert high["notes"][0].startswith("Peripheral blasts above 10")  # type: ignore[index]  # JSON list
+    assert [f["code"] for f in high["vod_risk_factors"]] == ["prior_hsct"]  # type: ignore[union-attr]  # JSON
+    assert "PI Boxed Warning" in high["citations"]  # type: ignore[operator]  # JSON list
+    low = execute("plan", {**base, "peripheral_blasts": 10})
+    assert low["cytoreduction"]["passed"] is True  # type: ignore[index]  # JSON object
+    later = execute("plan", {**EXAMPLES["plan"], "peripheral_blasts": 25})
+    assert later["cytoreduction"] is None
+    assert "peripheral_blasts is checked only before the first dose of cycle 1." in later["notes"]  # type: ignore[operator]  # JSON list
+
+
+def test_plan_rejects_reduced_cycle_1_with_other_errors() -> None:
+    payload = {**EXAMPLES["plan"], "cycle": 1, "dose_level": "reduced_25", "weight_kg": 0}
+    assert fields_of("plan", payload) == ["weight_kg", "dose_level"]
+
+
+def test_prepare_and_qtc_and_assess_via_execute() -> None:
+    syringe = execute("prepare", {"dose_mg": 0.91, "route": "syringe"})
+    assert (syringe["vials"], syringe["final_volume_ml"], syringe["unconfirmed"][0]) == (  # type: ignore[index]  # JSON
+        2,
+        None,
+        "final_volume_ml",
+    )
+    assert execute("qtc", {"qt_ms": 400, "heart_rate_bpm": 60})["change_from_baseline_ms"] is None
+    assert execute("assess", {**EXAMPLES["assess"], "mrd_fraction": None})["mrd_negative"] is None
+
+
+def test_schemas_are_complete_json_schema() -> None:
+    for operation in OPERATION_NAMES:
+        schema = input_json_schema(operation)
+        assert schema["type"] == "object" and schema["additionalProperties"] is False
+        properties = schema["properties"]
+        assert isinstance(properties, dict)
+        assert list(properties) == [spec.name for spec in INPUT_SCHEMAS[operation]]
+        assert all(isinstance(p, dict) and p["description"] for p in properties.values())
+    bsa = input_json_schema("bsa")
+    assert bsa["required"] == ["height_cm", "weight_kg"]
+    assert bsa["properties"]["height_cm"] == {  # type: ignore[index]  # nested schema dict
+        "description": "Body height in cm (between 40 and 250 cm)",
+        "type": "number",
+        "minimum": 40,
+        "maximum": 250,
+    }
+    plan = input_json_schema("plan")["properties"]
+    assert plan["start_date"]["format"] == "date"  # type: ignore[index]  # nested schema dict
+    assert plan["vod_risk"]["type"] == "object"  # type: ignore[index]  # nested schema dict
+    grade = input_json_schema("grade")["properties"]
+    assert grade["uln"]["exclusiveMinimum"] == 0  # type: ignore[index]  # nested schema dict
+    assert grade["term"]["enum"][0] == "neutrophil_count_decreased"  # type: ignore[index]  # nested schema dict
+    qtc = output_json_schema("qtc")["properties"]
+    assert qtc["change_from_baseline_ms"]["type"] == ["number", "null"]  # type: ignore[index]  # nested schema dict
+    assert ERROR_JSON_SCHEMA["required"] == ["errors"]
+
+
+def test_errors_are_valid_against_the_error_schema() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        execute("bsa", {})
+    assert _schema_check.problems({"errors": caught.value.errors}, ERROR_JSON_SCHEMA) == []
+    assert str(caught.value).startswith("height_cm: height_cm is required")
+
+
+def test_error_collector() -> None:
+    errors = ErrorCollector()
+    errors.raise_if_any()
+    errors.extend([{"field": "a", "message": "m"}])
+    errors.add("b", "n")
+    assert len(errors) == 2
+    assert [e["field"] for e in errors] == ["a", "b"]
+    with pytest.raises(InvalidInput):
+        errors.raise_if_any()
+
+
+def test_shown_values_for_python_callers() -> None:
+    assert show(object()) == "object"
+    assert show({1, 2}) == "set"
+    assert show(10**60) == "1" + "0" * 39 + "..."
+
+
+def test_modify_with_unusable_timing_still_reports_everything_else() -> None:
+    payload = {"timing": "later", "baseline": {"anc": 1, "platelets": 50}, "labs": {}}
+    assert fields_of("modify", payload) == ["timing"]
+    assert fields_of("modify", {"timing": "before_cycle", "baseline": {"anc": 1, "platelets": 50}}) == [
+        "labs"
+    ]
+
+
+def test_plan_lists_each_citation_once() -> None:
+    result = execute(
+        "plan",
+        {**EXAMPLES["plan"], "cycle": 3, "vod_risk": {"prior_hsct": True, "prior_liver_disease": True}},
+    )
+    assert result["status"] == "consider"
+    citations = result["citations"]
+    assert isinstance(citations, list) and len(citations) == len(set(citations))
+    assert [f["code"] for f in result["vod_risk_factors"]] == [  # type: ignore[union-attr]  # JSON list
+        "prior_liver_disease",
+        "prior_hsct",
+        "more_cycles",
+    ]

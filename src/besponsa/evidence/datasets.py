@@ -302,7 +302,7 @@ def _record(reader: _Reader, base: dict[str, Any]) -> Record:
         )
     if kind == "count_table":
         return _count_table(reader, common)
-    raise reader.fail("kind", f"unknown kind {kind!r}; one of {', '.join(sorted(_FIELDS))}")
+    raise AssertionError(f"unhandled kind {kind!r}")  # _parse checked it against _FIELDS
 
 
 def _count_table(reader: _Reader, common: dict[str, Any]) -> CountTable:
@@ -399,7 +399,12 @@ def _parse(name: str, path: Path) -> Dataset:
         for j, raw_record in enumerate(raw_records):
             kind = raw_record.get("kind") if isinstance(raw_record, dict) else None
             label = raw_record.get("id", f"#{j + 1}") if isinstance(raw_record, dict) else f"#{j + 1}"
-            reader = _Reader(f"{where} record {label}", raw_record, _FIELDS.get(str(kind), _COMMON))
+            if kind not in _FIELDS:
+                raise EvidenceDataError(
+                    f"{where} record {label}: field 'kind': unknown kind {kind!r}; "
+                    f"one of {', '.join(sorted(_FIELDS))}"
+                )
+            reader = _Reader(f"{where} record {label}", raw_record, _FIELDS[str(kind)])
             record = _record(reader, base)
             if record.id in records:
                 raise reader.fail("id", f"duplicate id {record.id!r}")

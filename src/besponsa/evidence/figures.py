@@ -589,7 +589,12 @@ def _subgroups_adult() -> Figure:
             "difference with 95% CI computed from published counts; hollow diamonds: difference of "
             "published percentages, no CI available."
         ),
-        description="Forest plot. " + " ".join(f"{r.label}: {r.text()}." for r in rows),
+        description="Forest plot. "
+        + " ".join(
+            f"{r.label}: BESPONSA {_arm_cell(r.ino)}, investigator's choice {_arm_cell(r.ic)}; "
+            f"difference {r.text()}."
+            for r in rows
+        ),
         table=table,
         footnotes=table.footnotes,
         references=table.references,

@@ -68,7 +68,7 @@ def _validate(
 class KaplanMeier:
     """A fitted Kaplan–Meier curve: one row per distinct observed time (event or censoring).
 
-    Arrays are read-only. ``lower``/``upper`` are NaN where the band is undefined (after S reaches 0).
+    Arrays are read-only. Once S reaches 0 the band is 0 too (the lifelines convention).
     """
 
     times: FloatArray
@@ -108,7 +108,7 @@ class KaplanMeier:
         return padded[idx].astype(np.int64)
 
     def _first_time_at_or_below(self, curve: FloatArray, q: float) -> float | None:
-        hits = np.nonzero(curve <= q)[0]  # NaN compares False: an undefined band never "reaches" q
+        hits = np.nonzero(curve <= q)[0]
         return float(self.times[hits[0]]) if hits.size else None
 
     def median(self) -> float | None:
@@ -169,9 +169,11 @@ def kaplan_meier(
     no_event_yet = survival == 1.0
     lower = np.where(no_event_yet, 1.0, lower)
     upper = np.where(no_event_yet, 1.0, upper)
+    # Once S reaches 0 the Greenwood variance is infinite; like lifelines, report a degenerate band at 0
+    # (R's survival package reports NA there instead).
     gone = survival == 0.0
-    lower = np.where(gone, np.nan, lower)
-    upper = np.where(gone, np.nan, upper)
+    lower = np.where(gone, 0.0, lower)
+    upper = np.where(gone, 0.0, upper)
 
     return KaplanMeier(
         times=_frozen(times),

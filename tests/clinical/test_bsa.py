@@ -17,13 +17,13 @@ def _float_reference(formula: BsaFormula, height: float, weight: float) -> float
     if formula is BsaFormula.MOSTELLER:
         return math.sqrt(height * weight / 3600)
     if formula is BsaFormula.DUBOIS:
-        return 0.007184 * weight**0.425 * height**0.725
+        return 0.007184 * math.pow(weight, 0.425) * math.pow(height, 0.725)
     if formula is BsaFormula.HAYCOCK:
-        return 0.024265 * weight**0.5378 * height**0.3964
+        return 0.024265 * math.pow(weight, 0.5378) * math.pow(height, 0.3964)
     if formula is BsaFormula.GEHAN_GEORGE:
-        return 0.0235 * weight**0.51456 * height**0.42246
+        return 0.0235 * math.pow(weight, 0.51456) * math.pow(height, 0.42246)
     grams = weight * 1000
-    return 0.0003207 * height**0.3 * grams ** (0.7285 - 0.0188 * math.log10(grams))
+    return 0.0003207 * math.pow(height, 0.3) * math.pow(grams, 0.7285 - 0.0188 * math.log10(grams))
 
 
 # (height cm, weight kg) → rounded BSA per formula, in BsaFormula order:

@@ -143,7 +143,7 @@ def reports(draw: st.DrawFn) -> ToxicityReport:
         )
         if draw(st.booleans()) or optional is not None
         else None
-    )  # type: ignore[return-value]  # always a report
+    )
 
 
 class TestAdvisor:

@@ -6,6 +6,7 @@ import argparse
 import importlib.util
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,6 +95,45 @@ def test_huge_exponent_is_a_range_error_not_infinity() -> None:
     assert json.loads(out)["errors"][0]["message"].startswith(
         "height_cm must be between 40 and 250 cm (got 1"
     )
+
+
+@pytest.mark.parametrize(
+    ("operation", "stdin", "message"),
+    [
+        (
+            "plan",
+            {**EXAMPLES["plan"], "cycle": "1e5000"},
+            "cycle must be between 1 and 100 (got 1.000E+5000)",
+        ),
+        (
+            "bsa",
+            {"height_cm": "1e999999", "weight_kg": 70},
+            "height_cm must be between 40 and 250 cm (got 1.000E+999999)",
+        ),
+        (
+            "modify",
+            {**EXAMPLES["modify"], "interruption_days": "-1e400"},
+            "interruption_days must be between 0 and 3650 days (got -1.000E+400)",
+        ),
+    ],
+)
+def test_absurd_magnitudes_give_short_messages(
+    operation: str, stdin: dict[str, object], message: str
+) -> None:
+    # The numbers are spliced in as raw JSON text: json.dumps could not write them.
+    text = re.sub(r'"(-?1e\d+)"', r"\1", json.dumps(stdin))
+    code, out = call(["clinical", operation], text)
+    assert code == cli.EXIT_INVALID
+    assert json.loads(out)["errors"] == [{"field": message.split()[0], "message": message}]
+
+
+def test_huge_count_echoed_in_a_finding_stays_short() -> None:
+    payload = json.dumps({**EXAMPLES["modify"], "baseline": {"anc": 2, "platelets": 100}})
+    payload = payload.replace('"platelets": 45', '"platelets": 45e-999')
+    code, out = call(["clinical", "modify"], payload)
+    assert code == cli.EXIT_OK
+    message = json.loads(out)["findings"][1]["message"]
+    assert message.startswith("Platelets 4.500E-998 ×10⁹/L are below 50")
 
 
 def test_decimal_input_is_kept_exact() -> None:

@@ -139,10 +139,10 @@ def test_integer_fields(cycle: object, ok: bool) -> None:
 
 def test_integer_message() -> None:
     assert errors_of("plan", {**EXAMPLES["plan"], "cycle": 1.5})[0]["message"] == (
-        "cycle must be a whole number 1 or more (got 1.5)"
+        "cycle must be a whole number between 1 and 100 (got 1.5)"
     )
     assert errors_of("modify", {**EXAMPLES["modify"], "cytopenia_days": -3})[0]["message"] == (
-        "cytopenia_days must be 0 days or more (got -3)"
+        "cytopenia_days must be between 0 and 3650 days (got -3)"
     )
 
 
@@ -363,7 +363,9 @@ def test_error_collector() -> None:
 def test_shown_values_for_python_callers() -> None:
     assert show(object()) == "object"
     assert show({1, 2}) == "set"
-    assert show(10**60) == "1" + "0" * 39 + "..."
+    assert show(10**60) == "1.000E+60"
+    assert show(Decimal("0." + "3" * 50)) == "0.333333333333333333333333333…"
+    assert show(1e-30) == "1.000E-30"
 
 
 def test_modify_with_unusable_timing_still_reports_everything_else() -> None:

@@ -95,7 +95,7 @@ def test_reescalation_is_detected() -> None:
 def test_cycle_must_be_positive() -> None:
     with pytest.raises(InvalidInput) as caught:
         regimen_row(cycle=0, best_response=Response.NONE)
-    assert caught.value.errors == [{"field": "cycle", "message": "cycle must be 1 or more (got 0)"}]
+    assert caught.value.errors == [{"field": "cycle", "message": "cycle must be between 1 and 100 (got 0)"}]
 
 
 def test_duration_rules_are_published() -> None:

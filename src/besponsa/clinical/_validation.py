@@ -76,8 +76,7 @@ def show(value: object) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         return json.dumps(value)  # NaN, Infinity, -Infinity: the spellings a JSON reader would recognise
     if isinstance(value, int | float | Decimal):
-        text = limits.format_number(value)
-        return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "..."
+        return limits.format_number(value)
     if isinstance(value, Mapping):
         return "an object"
     if isinstance(value, list | tuple):
@@ -118,7 +117,10 @@ def _integer(spec: FieldSpec, field: str, value: object, errors: ErrorCollector)
     if number is None or not whole:
         errors.add(field, f"{field} must be a whole number {_expected(spec)}(got {show(value)})")
         return None
-    return _in_range(spec, field, int(number), errors)
+    # Range first, on the Decimal: int() of 1e5000 would build a 5000-digit integer for nothing.
+    if _in_range(spec, field, number, errors) is None:
+        return None
+    return int(number)
 
 
 def _in_range(spec: FieldSpec, field: str, value: _Num, errors: ErrorCollector) -> _Num | None:

@@ -39,14 +39,25 @@ __all__ = [
 ]
 
 
+_PLAIN_DIGITS: Final = 20
+_SHOWN_CHARS: Final = 30
+
+
 def format_number(value: Decimal | int | float) -> str:
-    """Plain decimal text for messages: no exponent, no trailing zeros ("2.50" → "2.5")."""
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            return str(value)
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(value)
+    """Short decimal text for messages: no trailing zeros ("2.50" → "2.5"), never thousands of digits.
+
+    Messages echo what the caller sent, and a caller may send 1e999999: very large or very small
+    magnitudes switch to scientific notation and long fractions are cut.
+    """
+    # A float is read through its shortest repr so 0.1 shows as 0.1, not its binary expansion.
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        return str(number)
+    if abs(number.adjusted()) > _PLAIN_DIGITS:
+        return f"{number:.3E}"
+    text = format(number, "f")
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +98,13 @@ WEIGHT_KG: Final = Limit(_d("3"), _d("300"), "kg")
 # Not a contract field: guards callers that pass a BSA straight to the planner. The widest BSA the
 # height and weight ranges can produce with any formula is about 4.7 m².
 BSA_M2: Final = Limit(_d("0.1"), _d("5"), "m²")
-CYCLE: Final = Limit(_d("1"), None, "")
+# Upper bounds on whole numbers keep absurd input (1e5000) from becoming a huge integer downstream.
+CYCLE: Final = Limit(_d("1"), _d("100"), "")
 PERCENT: Final = Limit(_d("0"), _d("100"), "%")
 COUNT: Final = Limit(_d("0"), None, "×10⁹/L")
 X_ULN: Final = Limit(_d("0"), None, "× ULN")
 FRACTION: Final = Limit(_d("0"), _d("1"), "")
-DAYS: Final = Limit(_d("0"), None, "days")
+DAYS: Final = Limit(_d("0"), _d("3650"), "days")
 GRADE: Final = Limit(_d("0"), _d("4"), "")
 HEART_RATE_BPM: Final = Limit(_d("20"), _d("300"), "beats per minute")
 # A plausibility range for measured intervals; CTCAE's QTc bands sit well inside it.

@@ -99,11 +99,7 @@ def register(subparsers: Any) -> None:
     rep.set_defaults(handler=_report)
 
     fig = commands.add_parser("figure", help="write a figure as SVG to standard output")
-    fig.add_argument(
-        "name",
-        help="cr-cri-adult, mrd-adult, subgroups-adult, os-adult, os-reconstructed, "
-        "cr-pediatric or mrd-pediatric",
-    )
+    fig.add_argument("name", help="figure id, e.g. cr-cri-adult (an unknown id lists the valid ones)")
     fig.add_argument("--json", action="store_true", help="caption, notes, references and data table instead")
     fig.set_defaults(handler=_figure)
 

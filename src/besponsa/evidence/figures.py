@@ -47,6 +47,7 @@ from besponsa.evidence.records import (
     Median,
     Milestone,
     Proportion,
+    Quantity,
 )
 from besponsa.evidence.selectors import shown
 from besponsa.evidence.survival import kaplan_meier
@@ -275,6 +276,7 @@ def _cr_cri_adult() -> Figure:
     cr_ino, cr_ic = shown(ds, "cr-ino", Proportion), shown(ds, "cr-ic", Proportion)
     diff = shown(ds, "crcri-diff", Difference)
     test = shown(ds, "crcri-test-one-sided", ComparisonTest)
+    n218 = fmt.number(shown(ds, "first218-total", Quantity).value)
     assert diff.ci is not None
     groups = ("CR/CRi", "CR")
     fig = _bar_chart(
@@ -290,7 +292,7 @@ def _cr_cri_adult() -> Figure:
     fig.text(0.1, 0.015, diff_text, fontsize=9.5, color=colors.MUTED)
     table = Table(
         id="cr-cri-adult-table",
-        caption="Remission in the first 218 randomized adults (INO-VATE ALL)",
+        caption=f"Remission in the first {n218} randomized adults (INO-VATE ALL)",
         columns=(
             "Response",
             f"{ARM_LABELS[Arm.INO]} (n = {crcri_ino.n})",
@@ -312,10 +314,10 @@ def _cr_cri_adult() -> Figure:
     return _finish(
         fig,
         figure_id="cr-cri-adult",
-        title="CR/CRi and CR rates, INO-VATE ALL (first 218 randomized)",
+        title=f"CR/CRi and CR rates, INO-VATE ALL (first {n218} randomized)",
         caption=(
             "Complete remission with or without full blood-count recovery (CR/CRi), and CR alone, in the "
-            "first 218 adults randomized in INO-VATE ALL. Whiskers show exact 95% confidence intervals."
+            f"first {n218} adults randomized in INO-VATE ALL. Whiskers show exact 95% confidence intervals."
         ),
         description=(
             f"Bar chart. CR/CRi: BESPONSA {fmt.proportion_text(crcri_ino)}; investigator's choice "
@@ -324,7 +326,8 @@ def _cr_cri_adult() -> Figure:
         ),
         table=table,
         footnotes=(
-            "CR and CRi as adjudicated by the Endpoint Adjudication Committee; data cut-off 2 October 2014.",
+            "CR and CRi as adjudicated by the Endpoint Adjudication Committee.",
+            f"Population: {crcri_ino.population}.",
             "The 95% CIs were recomputed with the exact (Clopper–Pearson) method and match the published "
             "ones.",
             *table.footnotes,
@@ -340,6 +343,7 @@ def _mrd_adult() -> Figure:
     cr_ino, cr_ic = shown(ds, "mrd-cr-ino", Proportion), shown(ds, "mrd-cr-ic", Proportion)
     diff = shown(ds, "mrd-crcri-diff", Difference)
     test = shown(ds, "mrd-crcri-test", ComparisonTest)
+    n218 = fmt.number(shown(ds, "first218-total", Quantity).value)
     assert diff.ci is not None
     groups = ("Among patients with CR/CRi", "Among patients with CR")
     fig = _bar_chart(
@@ -355,7 +359,7 @@ def _mrd_adult() -> Figure:
     fig.text(0.1, 0.015, diff_text, fontsize=9.5, color=colors.MUTED)
     table = Table(
         id="mrd-adult-table",
-        caption="MRD negativity among responders in the first 218 randomized adults (INO-VATE ALL)",
+        caption=f"MRD negativity among responders in the first {n218} randomized adults (INO-VATE ALL)",
         columns=("Responders", ARM_LABELS[Arm.INO], ARM_LABELS[Arm.IC]),
         rows=(
             ("With CR/CRi", fmt.proportion_text(ino), fmt.proportion_text(ic)),
@@ -386,7 +390,7 @@ def _mrd_adult() -> Figure:
         title="MRD negativity among responders, INO-VATE ALL",
         caption=(
             "Share of responders whose marrow was MRD-negative, among patients with CR/CRi and among "
-            "patients with CR, in the first 218 adults randomized. Whiskers show exact 95% confidence "
+            f"patients with CR, in the first {n218} adults randomized. Whiskers show exact 95% confidence "
             "intervals."
         ),
         description=(
@@ -421,7 +425,7 @@ def _cr_pediatric() -> Figure:
         figure_id="cr-pediatric",
         title="Complete remission, study WI203581 (pediatric)",
         caption=(
-            "Complete remission in the 53 children and adolescents of the single-arm study WI203581. "
+            f"Complete remission in the {cr.n} children and adolescents of the single-arm study WI203581. "
             "The whisker shows the exact 95% confidence interval."
         ),
         description=f"Bar chart with one bar. CR: {fmt.proportion_text(cr)}.",
@@ -491,7 +495,8 @@ class _ForestRow:
             return f"{fmt.recomputed(self.point(), None, extra=0)} (no CI)"
         return (
             f"{fmt.recomputed(100 * e.estimate, None, extra=0)} "
-            f"({fmt.recomputed(100 * e.low, None, extra=0)} to {fmt.recomputed(100 * e.high, None, extra=0)})"
+            f"({fmt.recomputed(100 * e.low, None, extra=0)} to "
+            f"{fmt.recomputed(100 * e.high, None, extra=0)})"
         )
 
 
@@ -502,14 +507,18 @@ def _arm_cell(p: Proportion) -> str:
 def _subgroups_adult() -> Figure:
     ds = datasets.inovate_all()
 
+    n218 = fmt.number(shown(ds, "first218-total", Quantity).value)
+    n326 = fmt.number(shown(ds, "randomized-total", Quantity).value)
+    tests = [shown(ds, f"gen-{name}-test", ComparisonTest) for name in ("abl1like", "tp53", "highrisk")]
+
     def pair(prefix: str) -> tuple[Proportion, Proportion]:
         return shown(ds, f"{prefix}-ino", Proportion), shown(ds, f"{prefix}-ic", Proportion)
 
     rows = [
-        _ForestRow("All patients (first 218)", "primary analysis", *pair("crcri")),
-        _ForestRow("Ph-positive", "all 326 randomized", *pair("php-crcri")),
-        _ForestRow("Marrow blasts < 50%", "first 218", *pair("blasts-lt50-crcri")),
-        _ForestRow("Marrow blasts ≥ 50%", "first 218", *pair("blasts-ge50-crcri")),
+        _ForestRow(f"All patients (first {n218})", "primary analysis", *pair("crcri")),
+        _ForestRow("Ph-positive", f"all {n326} randomized", *pair("php-crcri")),
+        _ForestRow("Marrow blasts < 50%", f"first {n218}", *pair("blasts-lt50-crcri")),
+        _ForestRow("Marrow blasts ≥ 50%", f"first {n218}", *pair("blasts-ge50-crcri")),
         _ForestRow("BCR::ABL1-like", "genomic subset", *pair("gen-abl1like")),
         _ForestRow("TP53 altered", "genomic subset", *pair("gen-tp53")),
         _ForestRow("High-risk genomics", "genomic subset", *pair("gen-highrisk")),
@@ -571,14 +580,16 @@ def _subgroups_adult() -> Figure:
             "published counts; they are not published values. Ph-positive counts are the only ones that "
             "reproduce the published percentages.",
             "Marrow-blast rows: only percentages were available, so no CI can be computed (hollow markers).",
-            "Genomic subset: 91 evaluable patients; one-sided P for CR/CRi = 0.0076 (BCR::ABL1-like), "
-            "0.0047 (TP53 altered), < 0.0001 (high-risk).",
+            f"CR/CRi comparisons in the {tests[0].population}: "
+            + "; ".join(
+                f"{t.label.removeprefix('CR/CRi, ').removesuffix(', comparison')} {fmt.p_text(t.p)}"
+                for t in tests
+            )
+            + ".",
         ),
         references=("kantarjian-nejm-2016", "pi-2024", "stock-cancer-2021", "genomics-bloodadv-2024"),
         record_ids=tuple(record_ids),
     )
-    for test_id in ("gen-abl1like-test", "gen-tp53-test", "gen-highrisk-test"):
-        shown(ds, test_id, ComparisonTest)  # the P values in the footnote must be confirmed and recomputed
     return _finish(
         fig,
         figure_id="subgroups-adult",
@@ -591,8 +602,8 @@ def _subgroups_adult() -> Figure:
         ),
         description="Forest plot. "
         + " ".join(
-            f"{r.label}: BESPONSA {_arm_cell(r.ino)}, investigator's choice {_arm_cell(r.ic)}; "
-            f"difference {r.text()}."
+            f"{r.label}: BESPONSA {_arm_cell(r.ino)}, investigator's choice {_arm_cell(r.ic)}; difference "
+            f"{r.text()}."
             for r in rows
         ),
         table=table,
@@ -607,6 +618,7 @@ def _os_adult() -> Figure:
     med_ino, med_ic = shown(ds, "os-final-median-ino", Median), shown(ds, "os-final-median-ic", Median)
     two_ino, two_ic = shown(ds, "os-final-24mo-ino", Milestone), shown(ds, "os-final-24mo-ic", Milestone)
     hr = shown(ds, "os-final-hr", HazardRatio)
+    n326 = fmt.number(shown(ds, "randomized-total", Quantity).value)
     one_sided = next(p for p in hr.p_values if p.sided.value == "one")
     assert hr.boundary is not None
 
@@ -660,7 +672,7 @@ def _os_adult() -> Figure:
 
     table = Table(
         id="os-adult-table",
-        caption="Overall survival, INO-VATE ALL final analysis (all 326 randomized; cut-off 4 January 2017)",
+        caption=f"Overall survival, INO-VATE ALL final analysis ({med_ino.population})",
         columns=(
             "Measure",
             f"{ARM_LABELS[Arm.INO]} (n = {med_ino.n})",
@@ -675,8 +687,8 @@ def _os_adult() -> Figure:
             boundary_line,
             "Overall survival was one of two primary endpoints; the comparison used a stratified log-rank "
             "test.",
-            "Medians, 2-year rates and the HR need patient-level data and are shown as published; the HR was "
-            "checked against its CI and the P value against the boundary.",
+            "Medians, 2-year rates and the HR need patient-level data and are shown as published; the HR "
+            "was checked against its CI and the P value against the boundary.",
         ),
         references=("kantarjian-cancer-2019", "pi-2024"),
         record_ids=tuple(
@@ -695,14 +707,13 @@ def _os_adult() -> Figure:
         figure_id="os-adult",
         title="Overall survival, INO-VATE ALL final analysis",
         caption=(
-            "Overall survival in all 326 randomized adults at the final analysis: median survival and the "
-            "share alive at 2 years, each with its 95% CI, and the hazard ratio with its 97.5% CI. The "
+            f"Overall survival in all {n326} randomized adults at the final analysis: median survival and "
+            "the share alive at 2 years, each with its 95% CI, and the hazard ratio with its 97.5% CI. The "
             "difference did not reach the prespecified significance boundary."
         ),
         description=(
             f"Two panels. Median overall survival: BESPONSA {fmt.median_text(med_ino)}; investigator's "
-            "choice "
-            f"{fmt.median_text(med_ic)}. Alive at 2 years: BESPONSA {fmt.milestone_text(two_ino)}; "
+            f"choice {fmt.median_text(med_ic)}. Alive at 2 years: BESPONSA {fmt.milestone_text(two_ino)}; "
             f"investigator's choice {fmt.milestone_text(two_ic)}. {hr_line}. {boundary_line}"
         ),
         table=table,
@@ -790,8 +801,8 @@ def _os_reconstructed() -> Figure:
         rows=rows,
         footnotes=(
             f"{reconstructed.LABEL}. The curve was re-digitised by a third party from the published 2016 "
-            "Kaplan–Meier figure; it misses 16 deaths and differs from the published medians, so it must not "
-            "be quoted as a trial result.",
+            "Kaplan–Meier figure; it misses 16 deaths and differs from the published medians, so it must "
+            "not be quoted as a trial result.",
             "Kaplan–Meier estimates with 95% log-log Greenwood bands (shaded), computed by us from the "
             "reconstructed pseudo-data; the at-risk counts are reconstructed too, not the published ones.",
         ),
@@ -803,9 +814,9 @@ def _os_reconstructed() -> Figure:
         figure_id="os-reconstructed",
         title=f"Overall survival curve, INO-VATE ALL — {reconstructed.LABEL}",
         caption=(
-            f"{reconstructed.LABEL}. An approximate picture of the overall-survival curves, rebuilt from the "
-            "published 2016 figure; for the trial's results use the published medians, hazard ratio and "
-            "2-year rates."
+            f"{reconstructed.LABEL}. An approximate picture of the overall-survival curves, rebuilt from "
+            "the published 2016 figure; for the trial's results use the published medians, hazard ratio "
+            "and 2-year rates."
         ),
         description=(
             f"{reconstructed.LABEL}. Two Kaplan–Meier step curves with shaded bands over 36 months; the "

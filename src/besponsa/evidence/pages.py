@@ -216,6 +216,7 @@ def efficacy_adult() -> PageView:
         shown(ds, i, Quantity) for i in ("randomized-total", "randomized-ino", "randomized-ic")
     )
     first218 = shown(ds, "first218-total", Quantity)
+    n218, n326 = fmt.number(first218.value), fmt.number(total.value)
     baseline_ids = (
         "prior-regimens-1",
         "prior-regimens-2",
@@ -232,9 +233,8 @@ def efficacy_adult() -> PageView:
             b.statement(
                 "design",
                 f"INO-VATE ALL randomized {fmt.number(total.value)} adults with relapsed or refractory "
-                "B-cell "
-                f"precursor ALL 1:1 to BESPONSA ({fmt.number(n_ino.value)}) or to investigator's choice of "
-                f"chemotherapy ({fmt.number(n_ic.value)}); remission was analyzed in the first "
+                f"B-cell precursor ALL 1:1 to BESPONSA ({fmt.number(n_ino.value)}) or to investigator's "
+                f"choice of chemotherapy ({fmt.number(n_ic.value)}); remission was analyzed in the first "
                 f"{fmt.number(first218.value)} patients randomized and overall survival in all "
                 f"{fmt.number(total.value)}.",
                 (total, n_ino, n_ic, first218),
@@ -270,14 +270,13 @@ def efficacy_adult() -> PageView:
     mrd_cr_ino, mrd_cr_ic = _pair(b, "mrd-cr")
     remission = Section(
         id="remission",
-        heading="Remission (first 218 randomized patients)",
+        heading=f"Remission (first {n218} randomized patients)",
         statements=(
             b.statement(
                 "crcri",
-                f"In the first 218 patients randomized, CR/CRi was reached by {_pp(crcri_ino)} of patients "
-                f"given BESPONSA and {_pp(crcri_ic)} of those given investigator's choice; the difference "
-                "was "
-                f"{fmt.number(diff.estimate)} percentage points ({fmt.ci_text(diff.ci)}; "
+                f"In the first {n218} patients randomized, CR/CRi was reached by {_pp(crcri_ino)} of "
+                f"patients given BESPONSA and {_pp(crcri_ic)} of those given investigator's choice; the "
+                f"difference was {fmt.number(diff.estimate)} percentage points ({fmt.ci_text(diff.ci)}; "
                 f"{fmt.p_text(test.p)}).",
                 (crcri_ino, crcri_ic, diff, test),
                 "CR and CRi were adjudicated by an independent Endpoint Adjudication Committee.",
@@ -299,8 +298,12 @@ def efficacy_adult() -> PageView:
         tables=(
             Table(
                 id="remission",
-                caption="Remission and MRD negativity, first 218 randomized patients",
-                columns=("Outcome", f"{ARM_LABELS[Arm.INO]} (n = 109)", f"{ARM_LABELS[Arm.IC]} (n = 109)"),
+                caption=f"Remission and MRD negativity, first {n218} randomized patients",
+                columns=(
+                    "Outcome",
+                    f"{ARM_LABELS[Arm.INO]} (n = {crcri_ino.n})",
+                    f"{ARM_LABELS[Arm.IC]} (n = {crcri_ic.n})",
+                ),
                 rows=(
                     ("CR/CRi", _pp(crcri_ino), _pp(crcri_ic)),
                     ("CR", _pp(cr_ino), _pp(cr_ic)),
@@ -309,8 +312,7 @@ def efficacy_adult() -> PageView:
                 ),
                 footnotes=(
                     f"CR/CRi difference {fmt.number(diff.estimate)} percentage points "
-                    f"({fmt.ci_text(diff.ci)}); "
-                    f"{fmt.p_text(test.p)}.",
+                    f"({fmt.ci_text(diff.ci)}); {fmt.p_text(test.p)}.",
                     "MRD negativity: leukemic cells below 1×10⁻⁴ (0.01%) of bone-marrow nucleated cells by "
                     "flow cytometry.",
                     DERIVED_COUNT_NOTE,
@@ -347,8 +349,8 @@ def efficacy_adult() -> PageView:
                 "mrd-crcri",
                 f"Among patients with CR/CRi, {_pp(mrd_ino)} of BESPONSA patients and {_pp(mrd_ic)} of "
                 "investigator's-choice patients were MRD-negative (difference "
-                f"{fmt.number(mrd_diff.estimate)} "
-                f"percentage points; {fmt.ci_text(mrd_diff.ci)}; {fmt.p_text(mrd_test.p)}).",
+                f"{fmt.number(mrd_diff.estimate)} percentage points; {fmt.ci_text(mrd_diff.ci)}; "
+                f"{fmt.p_text(mrd_test.p)}).",
                 (mrd_ino, mrd_ic, mrd_diff, mrd_test),
             ),
             b.statement(
@@ -367,8 +369,8 @@ def efficacy_adult() -> PageView:
         statements=(
             b.statement(
                 "docr",
-                f"Median duration of CR was {fmt.median_text(docr_ino)} with BESPONSA (n = {docr_ino.n}) and "
-                f"{fmt.median_text(docr_ic)} with investigator's choice (n = {docr_ic.n}).",
+                f"Median duration of CR was {fmt.median_text(docr_ino)} with BESPONSA (n = {docr_ino.n}) "
+                f"and {fmt.median_text(docr_ic)} with investigator's choice (n = {docr_ic.n}).",
                 (docr_ino, docr_ic),
             ),
         ),
@@ -409,13 +411,12 @@ def efficacy_adult() -> PageView:
 
     survival = Section(
         id="survival",
-        heading="Overall survival (all 326 randomized patients)",
+        heading=f"Overall survival (all {n326} randomized patients)",
         statements=(
             b.statement(
                 "os-final",
                 f"At the final analysis, median overall survival was {fmt.median_text(med_ino)} with "
-                "BESPONSA "
-                f"and {fmt.median_text(med_ic)} with investigator's choice; {fmt.hr_text(hr)}, "
+                f"BESPONSA and {fmt.median_text(med_ic)} with investigator's choice; {fmt.hr_text(hr)}, "
                 f"{fmt.p_text(one_sided)}.",
                 (med_ino, med_ic, hr),
             ),
@@ -435,11 +436,11 @@ def efficacy_adult() -> PageView:
         tables=(
             Table(
                 id="os",
-                caption="Overall survival at the primary and final analyses (all 326 randomized patients)",
+                caption=f"Overall survival at the primary and final analyses (all {n326} randomized)",
                 columns=(
                     "Measure",
-                    "Primary analysis (cut-off 8 March 2016)",
-                    "Final analysis (cut-off 4 January 2017)",
+                    f"Primary analysis ({n_med_ino.population})",
+                    f"Final analysis ({med_ino.population})",
                 ),
                 rows=(
                     (f"Median, {ARM_LABELS[Arm.INO]}", fmt.median_text(n_med_ino), fmt.median_text(med_ino)),
@@ -487,8 +488,8 @@ def efficacy_adult() -> PageView:
         statements=(
             b.statement(
                 "subgroups-caveat",
-                f"{SUBGROUP_CAVEAT}: the subgroup results below come from separate analyses and populations; "
-                "the trial was not designed to show differences within them.",
+                f"{SUBGROUP_CAVEAT}: the subgroup results below come from separate analyses and "
+                "populations; the trial was not designed to show differences within them.",
                 (),
             ),
         ),
@@ -520,15 +521,11 @@ def efficacy_pediatric() -> PageView:
             b.statement(
                 "design",
                 f"Study WI203581 (ITCC-059) treated {fmt.number(enrolled.value)} children and adolescents "
-                "aged "
-                "1 year and older with relapsed or refractory CD22-positive B-cell precursor ALL in a "
-                "single-arm, "
-                f"open-label design; {fmt.number(low.value)} started at 1.4 mg/m² per cycle and "
+                "aged 1 year and older with relapsed or refractory CD22-positive B-cell precursor ALL in a "
+                f"single-arm, open-label design; {fmt.number(low.value)} started at 1.4 mg/m² per cycle and "
                 f"{fmt.number(high.value)} at 1.8 mg/m² per cycle, for a median of "
                 f"{fmt.quantity_text(cycles)}.",
                 (enrolled, low, high, cycles),
-                "Before each dose: methylprednisolone 1 mg/kg (maximum 50 mg), an antipyretic and an "
-                "antihistamine.",
             ),
         ),
     )
@@ -607,6 +604,7 @@ def safety_adult() -> PageView:
     plt, neut, fn = b.p("thrombocytopenia-ino"), b.p("neutropenia-ino"), b.p("febrile-neutropenia-ino")
     irr = b.p("irr-ino")
     qt_ino, qt_ic = b.p("qtcf-500-ino"), b.p("qtcf-500-ic")
+    treated_ic = shown(ds, "treated-ic", Quantity)
     assert onset.range_low is not None and onset.range_high is not None
     sections = (
         Section(
@@ -629,24 +627,22 @@ def safety_adult() -> PageView:
                 b.statement(
                     "vod",
                     f"VOD occurred in {_n_of(vod)} of BESPONSA patients, during or after treatment or after "
-                    "a "
-                    f"later HSCT, and in {_n_of(vod_ic)} of investigator's-choice patients.",
+                    f"a later HSCT, and in {_n_of(vod_ic)} of investigator's-choice patients.",
                     (vod, vod_ic),
                 ),
                 b.statement(
                     "vod-hsct",
                     f"Of the BESPONSA patients who went on to HSCT, {_n_of(vod_hsct)} developed VOD, at a "
-                    "median "
-                    f"of {fmt.number(onset.value)} days after HSCT (range {fmt.number(onset.range_low)}"
-                    f"{fmt.DASH}{fmt.number(onset.range_high)}); without an HSCT in between, VOD occurred in "
-                    f"{_n_of(vod_no)}, up to {fmt.quantity_text(latest)} after the last dose.",
+                    f"median of {fmt.number(onset.value)} days after HSCT (range "
+                    f"{fmt.number(onset.range_low)}{fmt.DASH}{fmt.number(onset.range_high)}); without an "
+                    f"HSCT in between, VOD occurred in {_n_of(vod_no)}, up to {fmt.quantity_text(latest)} "
+                    "after the last dose.",
                     (vod_hsct, onset, vod_no, latest),
                 ),
                 b.statement(
                     "liver-labs",
                     f"Grade 3/4 increases in AST, ALT and total bilirubin occurred in {_n_of(ast)}, "
-                    f"{_n_of(alt)} "
-                    f"and {_n_of(bili)} of BESPONSA patients.",
+                    f"{_n_of(alt)} and {_n_of(bili)} of BESPONSA patients.",
                     (ast, alt, bili),
                 ),
             ),
@@ -658,8 +654,7 @@ def safety_adult() -> PageView:
                 b.statement(
                     "nrm",
                     f"Among patients who had HSCT, non-relapse mortality was {_n_of(nrm_ino)} after "
-                    "BESPONSA and "
-                    f"{_n_of(nrm_ic)} after investigator's choice.",
+                    f"BESPONSA and {_n_of(nrm_ic)} after investigator's choice.",
                     (nrm_ino, nrm_ic),
                 ),
             ),
@@ -670,8 +665,8 @@ def safety_adult() -> PageView:
             statements=(
                 b.statement(
                     "myelosuppression",
-                    f"With BESPONSA, thrombocytopenia occurred in {_n_of(plt)}, neutropenia in {_n_of(neut)} "
-                    f"and febrile neutropenia in {_n_of(fn)} of patients.",
+                    f"With BESPONSA, thrombocytopenia occurred in {_n_of(plt)}, neutropenia in "
+                    f"{_n_of(neut)} and febrile neutropenia in {_n_of(fn)} of patients.",
                     (plt, neut, fn),
                 ),
                 b.statement(
@@ -695,8 +690,7 @@ def safety_adult() -> PageView:
                     "ar-10pct",
                     "Adverse reactions in 10% or more of adults treated with BESPONSA",
                     "Grade 3 or higher is shown where it was available (blood-count rows); — means not "
-                    "reported "
-                    "here.",
+                    "reported here.",
                     "Graded with CTCAE version 3.0.",
                     first_column="Adverse reaction",
                 ),
@@ -719,7 +713,8 @@ def safety_adult() -> PageView:
         title="Safety in adults: INO-VATE ALL",
         sections=sections,
         footnotes=(
-            "Safety population: 164 patients treated with BESPONSA and 143 with investigator's choice.",
+            f"Safety population: {vod.n} patients treated with BESPONSA and {fmt.number(treated_ic.value)} "
+            "with investigator's choice.",
         ),
         abbreviations=(
             ("ALT", "alanine aminotransferase"),
@@ -755,15 +750,13 @@ def safety_pediatric() -> PageView:
                 b.statement(
                     "hsct",
                     f"HSCT followed in {_n_of(hsct)} of children; among them, {_n_of(vod_hsct)} developed "
-                    "VOD "
-                    f"and non-relapse mortality was {_n_of(nrm)}.",
+                    f"VOD and non-relapse mortality was {_n_of(nrm)}.",
                     (hsct, vod_hsct, nrm),
                 ),
                 b.statement(
                     "liver-labs",
                     f"Grade 3/4 increases in AST, ALT and total bilirubin occurred in {_n_of(ast)}, "
-                    f"{_n_of(alt)} "
-                    f"and {_n_of(bili)} of patients.",
+                    f"{_n_of(alt)} and {_n_of(bili)} of patients.",
                     (ast, alt, bili),
                 ),
             ),
@@ -786,16 +779,16 @@ def safety_pediatric() -> PageView:
                 ),
                 b.statement(
                     "irr-qt",
-                    f"Infusion-related reactions occurred in {_n_of(irr)}. QTcF rose by more than 60 ms from "
-                    f"baseline in {_n_of(qt60)} and exceeded 500 ms in {_n_of(qt500)} of patients with ECG "
-                    "data.",
+                    f"Infusion-related reactions occurred in {_n_of(irr)}. QTcF rose by more than 60 ms "
+                    f"from baseline in {_n_of(qt60)} and exceeded 500 ms in {_n_of(qt500)} of patients with "
+                    "ECG data.",
                     (irr, qt60, qt500),
                 ),
             ),
             tables=(
                 Table(
                     id="safety-pediatric",
-                    caption="Selected adverse reactions in study WI203581 (n = 53)",
+                    caption=f"Selected adverse reactions in study WI203581 (n = {vod.n})",
                     columns=("Adverse reaction", "Patients, n/N (%)"),
                     rows=tuple((p.label, _n_of(p)) for p in rows),
                     footnotes=("QTcF rows use the patients with ECG data as the denominator.",),
@@ -809,7 +802,7 @@ def safety_pediatric() -> PageView:
         slug="safety-pediatric",
         title="Safety in children: study WI203581",
         sections=sections,
-        footnotes=("Safety population: 53 children and adolescents aged 1 year and older.",),
+        footnotes=(f"Safety population: {vod.n} children and adolescents aged 1 year and older.",),
         abbreviations=(
             ("ALT", "alanine aminotransferase"),
             ("AST", "aspartate aminotransferase"),

@@ -157,3 +157,13 @@ def test_a_perturbed_unconfirmed_number_does_not_fail(edit_data: Callable[[str, 
     r = report.build(folder=folder)
     assert r.ok
     assert _check(r, "inovate-all:cri-ino", "percent").verdict is Verdict.DIFFERS
+
+
+def test_a_boundary_without_a_p_value_on_its_side_differs(edit_data: Callable[[str, str, str], Path]) -> None:
+    folder = edit_data(
+        "inovate_all.yaml",
+        'p: ["one-sided = 0.0105", "two-sided = 0.0210"]',
+        'p: ["two-sided = 0.0210"]',
+    )
+    r = report.build(folder=folder)
+    assert [c.item for c in r.failures] == ["significance boundary"]

@@ -17,9 +17,6 @@ from lifelines.utils import median_survival_times
 from besponsa.evidence import reconstructed
 from besponsa.evidence.survival import kaplan_meier, logrank
 
-# lifelines imports pandas; its warnings are not ours to fix.
-pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning")
-
 TINY_TIME = [1.0, 2.0, 2.0, 3.0, 4.0, 5.0]
 TINY_EVENT = [1, 1, 0, 1, 0, 1]
 

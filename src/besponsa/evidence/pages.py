@@ -186,7 +186,7 @@ def _pp(p: Proportion) -> str:
 
 
 def _n_of(p: Proportion) -> str:
-    """ "23/164 (14%)"."""
+    """Count, denominator and printed percentage, e.g. 23/164 (14%)."""
     assert p.percent is not None
     return f"{p.count}/{p.n} ({fmt.percent(p.percent)})"
 

@@ -161,9 +161,6 @@ def _proportion(c: _Checker, p: Proportion) -> Iterator[Check]:
             "percent", shown, "—", Verdict.NOT_RECOMPUTABLE, note="No count or denominator was printed."
         )
         return
-    if p.n == 0:
-        yield c.row("count", f"{p.count}/{p.n}", "—", Verdict.DIFFERS, note="Denominator is zero.")
-        return
     if p.percent is None:
         yield c.row(
             "count",
@@ -294,7 +291,11 @@ def _hazard_ratio(c: _Checker, hr: HazardRatio) -> Iterator[Check]:
         same_side = [p for p in hr.p_values if p.sided is hr.boundary.sided]
         if not same_side:
             yield c.row(
-                "boundary", fmt.p_text(hr.boundary), "—", Verdict.DIFFERS, note="No P on the same side."
+                "significance boundary",
+                fmt.p_text(hr.boundary),
+                "—",
+                Verdict.DIFFERS,
+                note="No P on the same side.",
             )
         else:
             p = same_side[0]

@@ -48,9 +48,13 @@ else:
 
 INSTALLED_APPS = [
     "besponsa.portal",
+    "besponsa.tools",
+    "besponsa.api",
+    "besponsa.accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -72,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "besponsa.portal.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "besponsa.portal.middleware.SecurityHeadersMiddleware",
@@ -206,6 +211,9 @@ else:
     raise ConfigurationError(f"EMAIL_BACKEND must be console, file, smtp or locmem, not {EMAIL_KIND!r}")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BESPONSA HCP <no-reply@localhost>")
 
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_SITE_NAME = "BESPONSA HCP"
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

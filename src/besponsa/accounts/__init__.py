@@ -1,0 +1,1 @@
+"""HCP and staff accounts (/accounts/): registration, sign-in, roles, audit."""

@@ -1,0 +1,19 @@
+"""What every page's shell needs: the live ISI, the site contacts and the navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from besponsa.portal.models import SafetyInformation, SiteContacts
+from besponsa.portal.navigation import MAIN_NAVIGATION, UTILITY_LINKS
+
+
+def site_shell(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "isi": SafetyInformation.current(),
+        "contacts": SiteContacts.load(request_or_site=request),
+        "main_navigation": MAIN_NAVIGATION,
+        "utility_links": UTILITY_LINKS,
+    }

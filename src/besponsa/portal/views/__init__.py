@@ -1,0 +1,1 @@
+"""Views of the site shell; content pages are served by Wagtail."""

@@ -1,0 +1,28 @@
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from besponsa.portal.views import shell
+
+handler400 = "besponsa.portal.views.errors.bad_request"
+handler403 = "besponsa.portal.views.errors.permission_denied"
+handler404 = "besponsa.portal.views.errors.page_not_found"
+handler500 = "besponsa.portal.views.errors.server_error"
+
+urlpatterns = [
+    path("healthz", shell.healthz, name="healthz"),
+    path("robots.txt", shell.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("hcp-confirm/", shell.hcp_confirm, name="hcp-confirm"),
+    path("leaving/", shell.leaving, name="leaving"),
+    path("isi/", shell.isi, name="isi"),
+    path("search/", shell.search, name="search"),
+    path("accounts/", include("besponsa.accounts.urls")),
+    path("api/", include("besponsa.api.urls")),
+    path("tools/", include("besponsa.tools.urls")),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("", include(wagtail_urls)),
+]

@@ -1,0 +1,161 @@
+"""Shared fixtures.
+
+- `site_server`: a real server process (Django's WSGI server over a fresh, migrated and seeded SQLite
+  file) for browser tests and anything that must cross a real socket.
+- `browser` / `page`: the system Chromium through Playwright; `hcp_page` has already passed the gate.
+- `axe_violations(page)`: runs axe-core (installed from npm by `make test`) on the current page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("BESPONSA_ENV", "test")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class SiteServer:
+    def __init__(self, base_url: str, var_dir: Path, env: dict[str, str]) -> None:
+        self.base_url = base_url
+        self.var_dir = var_dir
+        self.env = env
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            env=self.env, cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
+        )
+        return result.stdout
+
+
+@pytest.fixture(scope="session")
+def site_server() -> Iterator[SiteServer]:
+    var_dir = Path(tempfile.mkdtemp(prefix="besponsa-site-"))
+    env = {
+        **os.environ,
+        "BESPONSA_ENV": "development",
+        "BESPONSA_VAR_DIR": str(var_dir),
+        "DEBUG": "false",
+        "DATABASE_URL": f"sqlite:///{var_dir / 'db.sqlite3'}",
+        "REQUEST_LOG_LEVEL": "WARNING",
+        "EMAIL_BACKEND": "file",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    port = _free_port()
+    server = SiteServer(f"http://127.0.0.1:{port}", var_dir, env)
+    server.manage("migrate", "--noinput", "-v0")
+    server.manage("seed_content")
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload",
+         f"127.0.0.1:{port}"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(server.url("/healthz"), timeout=2)  # noqa: S310 - loopback only
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                err = process.stderr.read().decode() if process.stderr else ""
+                raise RuntimeError(f"the test server did not start:\n{err}") from None
+            time.sleep(0.2)
+    yield server
+    process.terminate()
+    process.wait(timeout=10)
+    shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package (run it as root).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    new_page = context.new_page()
+    yield new_page
+    context.close()
+
+
+@pytest.fixture
+def nojs_page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    new_page = context.new_page()
+    yield new_page
+    context.close()
+
+
+def confirm_hcp(page: Any, server: SiteServer) -> None:
+    """Answer the gate the way a user does, through the no-JavaScript form."""
+    page.goto(server.url("/hcp-confirm/?next=/"))
+    page.locator("[data-gate-dialog][open] button[value=yes], [data-gate-page] button[value=yes]").first.click()
+    page.wait_for_url(server.url("/"))
+
+
+@pytest.fixture
+def hcp_page(page: Any, site_server: SiteServer) -> Any:
+    confirm_hcp(page, site_server)
+    return page
+
+
+@pytest.fixture(scope="session")
+def axe_violations() -> Callable[[Any], list[dict[str, Any]]]:
+    if not AXE_JS.exists():
+        pytest.fail("axe-core is missing: `make test` runs `npm ci` to install it.")
+
+    def run(page: Any) -> list[dict[str, Any]]:
+        page.add_script_tag(path=str(AXE_JS))
+        result: list[dict[str, Any]] = page.evaluate(
+            """async () => {
+                const r = await axe.run(document, {runOnly: {type: 'tag',
+                    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}});
+                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+            }"""
+        )
+        return result
+
+    return run

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from besponsa.api.endpoints import api, docs
+
+urlpatterns = [
+    path("v1/docs", docs, name="api-docs"),
+    path("v1/", api.urls),
+]

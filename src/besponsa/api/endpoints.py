@@ -1,0 +1,94 @@
+"""POST /api/v1/clinical/<operation>: the CLI's JSON contract over HTTP, through django-ninja.
+
+Each endpoint reads the raw body itself and hands it to `besponsa.clinical.operations.execute`, the one
+implementation the CLI also calls; ninja supplies routing, 405s and the OpenAPI/docs plumbing, while
+the request and response schemas come from `besponsa.clinical.schemas` (see `openapi.py`).
+
+CSRF: the API authenticates nobody, reads no cookie and changes nothing on the server, so there is
+no session a forged cross-site request could ride on. The endpoints are exempt from CSRF explicitly
+(no ninja auth, so ninja never checks CSRF, and Django's `csrf_exempt` on each view) so that
+integrators can call them without a token.
+CORS stays closed: no Access-Control-Allow-Origin header is ever sent, so browsers on other origins
+cannot read the answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI
+
+from besponsa.api import guard
+from besponsa.api.openapi import DESCRIPTION, build_document, docs_page
+from besponsa.clinical.errors import InvalidInput
+from besponsa.clinical.operations import OPERATION_NAMES, execute
+
+SUMMARIES = {
+    "bsa": "Body surface area from height and weight",
+    "plan": "Plan one cycle: status, Day 1/8/15 doses, dates and windows",
+    "modify": "Dose-modification advice (PI 2.3 Tables 2–4)",
+    "assess": "Classify response (CR, CRi, none) and MRD negativity",
+    "grade": "CTCAE v5.0 grade of a laboratory or QTc value",
+    "qtc": "QTcF and QTcB with the label's QT flags",
+    "dates": "Contraception and breastfeeding dates after the last dose",
+    "prepare": "Vials, reconstitution, volume and infusion for one dose",
+}
+
+
+class ClinicalAPI(NinjaAPI):
+    """Ninja with our OpenAPI document (built from the clinical schemas) and our docs page."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        return build_document(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = ClinicalAPI(
+    title="BESPONSA HCP clinical API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    docs_url=None,  # served by our own view (openapi.docs_page): readable under the site's strict CSP
+)
+
+
+def run(operation: str, request: HttpRequest) -> HttpResponse:
+    limited = guard.check_rate(request)
+    if limited is not None:
+        return limited
+    payload, problem = guard.read_body(request)
+    if problem is not None:
+        return problem
+    try:
+        result = execute(operation, payload)
+    except InvalidInput as invalid:
+        return guard.error_response(422, invalid.errors)
+    response = JsonResponse(result, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _endpoint(operation: str) -> Callable[[HttpRequest], HttpResponse]:
+    def view(request: HttpRequest) -> HttpResponse:
+        return run(operation, request)
+
+    view.__name__ = f"clinical_{operation}"
+    view.__doc__ = SUMMARIES[operation]
+    return csrf_exempt(view)
+
+
+for _name in OPERATION_NAMES:
+    api.default_router.add_api_operation(
+        path=f"/clinical/{_name}",
+        methods=["POST"],
+        view_func=_endpoint(_name),
+        operation_id=_name,
+        summary=SUMMARIES[_name],
+        tags=["clinical"],
+    )
+
+
+def docs(request: HttpRequest) -> HttpResponse:
+    return docs_page(request, api.get_openapi_schema(path_prefix="/api/v1/"))

@@ -1,0 +1,127 @@
+"""What every API call passes before an operation runs: body size, JSON shape, and the per-client rate.
+
+Kept apart from the endpoints so the limits are written once and documented in docs/api.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from decimal import Decimal
+from typing import Any, Final
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, JsonResponse
+
+from besponsa.clinical.errors import FieldError
+
+MAX_BODY_BYTES: Final = 32 * 1024
+RATE_WINDOW_SECONDS: Final = 60
+DEFAULT_RATE_LIMIT_PER_MINUTE: Final = 120
+
+
+def error_response(status: int, errors: list[FieldError], **headers: str) -> JsonResponse:
+    response = JsonResponse({"errors": errors}, status=status, json_dumps_params={"ensure_ascii": False})
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def rate_limit_per_minute() -> int:
+    return int(getattr(settings, "API_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT_PER_MINUTE))
+
+
+def client_key(request: HttpRequest) -> str:
+    # REMOTE_ADDR is the peer address; behind a proxy the deployment must make it the client's
+    # (docs/api.md): trusting X-Forwarded-For here would let any caller choose its own bucket.
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def check_rate(request: HttpRequest) -> JsonResponse | None:
+    """A fixed one-minute window per client address in Django's cache; 429 with Retry-After when full."""
+    limit = rate_limit_per_minute()
+    now = time.time()
+    window = int(now // RATE_WINDOW_SECONDS)
+    key = f"api-rate:{client_key(request)}:{window}"
+    # add() creates the counter atomically; incr() is atomic in Redis and under locmem's lock.
+    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS + 5)
+        count = 1
+    if count <= limit:
+        return None
+    retry_after = max(1, math.ceil((window + 1) * RATE_WINDOW_SECONDS - now))
+    return error_response(
+        429,
+        [
+            {
+                "field": "body",
+                "message": f"too many requests: at most {limit} calls a minute from one client; "
+                f"try again in {retry_after} s",
+            }
+        ],
+        Retry_After=str(retry_after),
+    )
+
+
+class _DuplicateField(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _unique_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in result:
+            raise _DuplicateField(name)
+        result[name] = value
+    return result
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def read_body(request: HttpRequest) -> tuple[object, JsonResponse | None]:
+    """The JSON value of the body, or the 413/422 answer that explains why it cannot be used."""
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    too_big = error_response(
+        413, [{"field": "body", "message": f"the body is larger than {MAX_BODY_BYTES // 1024} KB"}]
+    )
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None, too_big
+    raw = request.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        return None, too_big
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, _body_problem("the body is not UTF-8 text")
+    if not text.strip():
+        return None, _body_problem("expected one JSON object in the body, got nothing")
+    try:
+        # Decimal keeps 0.1 as typed and turns 1e400 into a finite, range-checked number, not infinity.
+        value = json.loads(
+            text, parse_float=Decimal, parse_constant=_refuse_constant, object_pairs_hook=_unique_fields
+        )
+    except _DuplicateField as duplicate:
+        return None, _body_problem(f'the field "{duplicate.name}" appears more than once')
+    except json.JSONDecodeError as error:
+        return None, _body_problem(
+            f"the body is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        )
+    except ValueError as error:
+        return None, _body_problem(f"the body is not valid JSON: {error}")
+    except RecursionError:
+        return None, _body_problem("the body is nested too deeply to be one of these requests")
+    return value, None
+
+
+def _body_problem(message: str) -> JsonResponse:
+    return error_response(422, [{"field": "body", "message": message}])

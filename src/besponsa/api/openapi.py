@@ -1,0 +1,227 @@
+"""The OpenAPI document and the readable docs page, both built from `besponsa.clinical.schemas`.
+
+Ninja contributes the paths and operation ids; request bodies, responses and examples are filled in
+here from the clinical engine's own tables, so the documented ranges are the enforced ones and every
+example answer is what `execute` really returns for the example input.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any, Final
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from besponsa.api.guard import DEFAULT_RATE_LIMIT_PER_MINUTE, MAX_BODY_BYTES, rate_limit_per_minute
+from besponsa.clinical.errors import InvalidInput
+from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, execute
+from besponsa.clinical.schemas import (
+    ERROR_JSON_SCHEMA,
+    INPUT_SCHEMAS,
+    OUTPUT_SCHEMAS,
+    FieldSpec,
+    Kind,
+    input_json_schema,
+    output_json_schema,
+)
+
+DESCRIPTION: Final = (
+    "Decision support that applies the BESPONSA (inotuzumab ozogamicin) US Prescribing Information's "
+    "rules to numbers you send; every answer lists the label sections it rests on (`citations`) and the "
+    "places where the label is silent or unconfirmed (`notes`). The clinician decides. The same "
+    "operations are available from the `besponsa clinical` command line with the same JSON. Nothing "
+    "sent is logged or stored. Bodies are limited to 32 KB; each client may make "
+    f"{DEFAULT_RATE_LIMIT_PER_MINUTE} calls a minute by default (429 with Retry-After beyond that)."
+)
+
+_ERRORS_REF: Final = {"$ref": "#/components/schemas/Errors"}
+
+
+def _title(operation: str) -> str:
+    return operation.capitalize()
+
+
+def _error_response(description: str, example_message: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {
+                "schema": _ERRORS_REF,
+                "example": {"errors": [{"field": "body", "message": example_message}]},
+            }
+        },
+        **extra,
+    }
+
+
+def invalid_example(operation: str) -> dict[str, Any]:
+    """A real 422 answer for the example input with its first required field left out."""
+    required = next(spec.name for spec in INPUT_SCHEMAS[operation] if spec.required)
+    payload = {k: v for k, v in EXAMPLES[operation].items() if k != required}
+    try:
+        execute(operation, payload)
+    except InvalidInput as invalid:
+        return {"errors": invalid.errors}
+    raise AssertionError(f"{operation}: the example without {required} was accepted")
+
+
+def operation_spec(operation: str) -> dict[str, Any]:
+    name = _title(operation)
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": f"#/components/schemas/{name}Input"},
+                    "example": EXAMPLES[operation],
+                }
+            },
+        },
+        "responses": {
+            "200": {
+                "description": "The result, with its citations and notes",
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": f"#/components/schemas/{name}Output"},
+                        "example": execute(operation, EXAMPLES[operation]),
+                    }
+                },
+            },
+            "413": _error_response(
+                "The body is larger than 32 KB", f"the body is larger than {MAX_BODY_BYTES // 1024} KB"
+            ),
+            "422": {
+                "description": "The body is not JSON, not an object, or has fields that cannot be used: "
+                "every problem is listed with its field",
+                "content": {
+                    "application/json": {"schema": _ERRORS_REF, "example": invalid_example(operation)}
+                },
+            },
+            "429": _error_response(
+                "Too many calls from this client in the current minute",
+                "too many requests: at most 120 calls a minute from one client; try again in 17 s",
+                headers={
+                    "Retry-After": {
+                        "description": "Seconds until the next minute window opens",
+                        "schema": {"type": "integer", "minimum": 1},
+                    }
+                },
+            ),
+        },
+    }
+
+
+def _null_means_absent(schema: dict[str, Any]) -> dict[str, Any]:
+    """The engine reads a JSON null in an optional field as "not given": say so in the schema."""
+    result = copy.deepcopy(schema)
+    required = set(result.get("required", []))
+    for name, prop in result.get("properties", {}).items():
+        if prop.get("type") == "object":
+            prop.update(_null_means_absent(prop))
+        if name in required:
+            continue
+        prop["type"] = [prop["type"], "null"]
+        if "enum" in prop:
+            prop["enum"] = [*prop["enum"], None]
+    return result
+
+
+def build_document(document: dict[str, Any]) -> dict[str, Any]:
+    result = copy.deepcopy(dict(document))
+    schemas: dict[str, Any] = {"Errors": ERROR_JSON_SCHEMA}
+    for operation in OPERATION_NAMES:
+        schemas[f"{_title(operation)}Input"] = _null_means_absent(input_json_schema(operation))
+        schemas[f"{_title(operation)}Output"] = output_json_schema(operation)
+    for path, item in result.get("paths", {}).items():
+        operation = path.rstrip("/").rsplit("/", 1)[-1]
+        if operation in OPERATION_NAMES and "post" in item:
+            post = item["post"]
+            post.pop("parameters", None)
+            post.update(operation_spec(operation))
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {}).update(schemas)
+    result["servers"] = []
+    return result
+
+
+# The docs page ---------------------------------------------------------------------------------------
+
+
+def _kind_text(spec: FieldSpec) -> str:
+    if spec.kind is Kind.CHOICE:
+        return "one of: " + ", ".join(spec.choices)
+    if spec.kind is Kind.DATE:
+        return "date (YYYY-MM-DD)"
+    return spec.kind.value
+
+
+def _field_rows(specs: tuple[FieldSpec, ...], prefix: str = "") -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for spec in specs:
+        rows.append(
+            {
+                "name": prefix + spec.name,
+                "kind": _kind_text(spec),
+                "required": spec.required,
+                "description": spec.description + spec.range_text(),
+                "default": "" if spec.default is None else json.dumps(spec.default),
+            }
+        )
+        if spec.kind is Kind.OBJECT:
+            rows.extend(_field_rows(spec.fields, prefix=f"{prefix}{spec.name}."))
+    return rows
+
+
+def _output_rows(fields: tuple[Any, ...], prefix: str = "") -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for field in fields:
+        kind = field.type + (" or null" if field.nullable else "")
+        if field.choices:
+            kind += " (" + ", ".join(field.choices) + ")"
+        rows.append({"name": prefix + field.name, "kind": kind, "description": field.description})
+        if field.fields:
+            marker = "[]." if field.type == "array" else "."
+            rows.extend(_output_rows(field.fields, prefix=f"{prefix}{field.name}{marker}"))
+    return rows
+
+
+def docs_page(request: HttpRequest, document: dict[str, Any]) -> HttpResponse:
+    base = request.build_absolute_uri("/api/v1/clinical/")
+    operations = []
+    for operation in OPERATION_NAMES:
+        post = document["paths"][f"/api/v1/clinical/{operation}"]["post"]
+        example = json.dumps(EXAMPLES[operation], ensure_ascii=False)
+        operations.append(
+            {
+                "name": operation,
+                "summary": post["summary"],
+                "path": f"/api/v1/clinical/{operation}",
+                "inputs": _field_rows(INPUT_SCHEMAS[operation]),
+                "outputs": _output_rows(OUTPUT_SCHEMAS[operation]),
+                "curl": f"curl -sS -X POST {base}{operation} -H 'Content-Type: application/json' "
+                f"-d '{example}'",
+                "answer": json.dumps(
+                    post["responses"]["200"]["content"]["application/json"]["example"],
+                    indent=2,
+                    ensure_ascii=False,
+                ),
+                "invalid": json.dumps(
+                    post["responses"]["422"]["content"]["application/json"]["example"],
+                    indent=2,
+                    ensure_ascii=False,
+                ),
+            }
+        )
+    response = render(
+        request,
+        "api/docs.html",
+        {
+            "operations": operations,
+            "rate_limit": rate_limit_per_minute(),
+            "max_body_kb": MAX_BODY_BYTES // 1024,
+            "description": DESCRIPTION,
+        },
+    )
+    return response

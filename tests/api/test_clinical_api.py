@@ -1,0 +1,146 @@
+"""POST /api/v1/clinical/<operation>: answers, errors, limits and headers, through Django's test client."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from django.test import Client
+
+from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, execute
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client: Client, operation: str, body: object | str, **extra: str):  # type: ignore[no-untyped-def]
+    data = body if isinstance(body, str) else json.dumps(body)
+    return client.post(f"/api/v1/clinical/{operation}", data=data, content_type="application/json", **extra)
+
+
+@pytest.mark.parametrize("operation", OPERATION_NAMES)
+def test_each_operation_answers_exactly_what_the_cli_engine_answers(client: Client, operation: str) -> None:
+    response = post(client, operation, EXAMPLES[operation])
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == execute(operation, EXAMPLES[operation])
+    assert response.json()["citations"], "every answer carries its label citations"
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_plan_answer_has_the_dates_and_doses_a_clinician_reads(client: Client) -> None:
+    result = post(client, "plan", EXAMPLES["plan"]).json()
+    assert [dose["day"] for dose in result["doses"]] == [1, 8, 15]
+    assert result["doses"][0]["date"] == EXAMPLES["plan"]["start_date"]
+    assert result["total_dose_mg"] == pytest.approx(sum(dose["dose_mg"] for dose in result["doses"]))
+
+
+@pytest.mark.parametrize("operation", OPERATION_NAMES)
+def test_a_missing_required_field_is_named_in_a_422(client: Client, operation: str) -> None:
+    from besponsa.clinical.schemas import INPUT_SCHEMAS
+
+    required = [spec.name for spec in INPUT_SCHEMAS[operation] if spec.required]
+    body = {k: v for k, v in EXAMPLES[operation].items() if k not in required}
+    response = post(client, operation, body)
+    assert response.status_code == 422
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert set(required) <= fields
+    assert all(error["message"] for error in response.json()["errors"])
+
+
+def test_every_problem_is_listed_with_its_field_and_reason(client: Client) -> None:
+    response = post(client, "bsa", {"height_cm": 17000, "weight_kg": "heavy", "formla": "dubois"})
+    assert response.status_code == 422
+    errors = {error["field"]: error["message"] for error in response.json()["errors"]}
+    assert set(errors) == {"height_cm", "weight_kg", "formla"}
+    assert "did you mean formula" in errors["formla"]
+    assert "17000" in errors["height_cm"]
+
+
+def test_nested_fields_are_named_by_their_dotted_path(client: Client) -> None:
+    body = {**EXAMPLES["modify"], "labs": {"anc": -1, "platelets": 45}}
+    response = post(client, "modify", body)
+    assert response.status_code == 422
+    assert "labs.anc" in {error["field"] for error in response.json()["errors"]}
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("{not json", "not valid JSON"),
+        ("", "got nothing"),
+        ("[1, 2]", "must be a JSON object"),
+        ('"text"', "must be a JSON object"),
+        ("null", "must be a JSON object"),
+        ('{"height_cm": NaN, "weight_kg": 70}', "not a number JSON allows"),
+        ('{"height_cm": 170, "height_cm": 171, "weight_kg": 70}', "appears more than once"),
+        ("[" * 5000 + "]" * 5000, ""),
+    ],
+)
+def test_bodies_that_are_not_one_json_object_get_a_422_naming_the_body(
+    client: Client, body: str, words: str
+) -> None:
+    response = post(client, "bsa", body)
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "body"
+    assert words in error["message"]
+
+
+def test_non_utf8_body_is_a_422(client: Client) -> None:
+    response = client.post("/api/v1/clinical/bsa", data=b"\xff\xfe{}", content_type="application/json")
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
+def test_other_methods_get_405_with_allow(client: Client, method: str) -> None:
+    response = getattr(client, method)("/api/v1/clinical/plan")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+
+
+def test_a_body_over_32_kb_gets_413_before_it_is_parsed(client: Client) -> None:
+    body = json.dumps({**EXAMPLES["bsa"], "padding": "x" * (32 * 1024)})
+    response = post(client, "bsa", body)
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["field"] == "body"
+    just_under = json.dumps(EXAMPLES["bsa"]).ljust(32 * 1024)
+    assert post(client, "bsa", just_under).status_code == 200
+
+
+def test_the_rate_limit_answers_429_with_retry_after(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.API_RATE_LIMIT_PER_MINUTE = 3
+    statuses = [post(client, "bsa", EXAMPLES["bsa"]).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = post(client, "bsa", EXAMPLES["bsa"])
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert "3 calls a minute" in response.json()["errors"][0]["message"]
+    other_client = post(client, "bsa", EXAMPLES["bsa"], REMOTE_ADDR="10.0.0.9")
+    assert other_client.status_code == 200, "the limit is per client"
+
+
+def test_cors_stays_closed_and_no_cookie_or_csrf_is_needed(client: Client) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    response = post(strict, "qtc", EXAMPLES["qtc"], HTTP_ORIGIN="https://elsewhere.example")
+    assert response.status_code == 200
+    assert "Access-Control-Allow-Origin" not in response
+    assert not response.cookies
+    preflight = strict.options("/api/v1/clinical/qtc", HTTP_ORIGIN="https://elsewhere.example")
+    assert "Access-Control-Allow-Origin" not in preflight
+
+
+def test_the_api_is_not_behind_the_hcp_gate(client: Client) -> None:
+    response = post(client, "dates", EXAMPLES["dates"])
+    assert response.status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_inputs_and_results_are_not_logged(client: Client, caplog: pytest.LogCaptureFixture) -> None:
+    body = {"height_cm": 171.37, "weight_kg": 66.61}
+    with caplog.at_level(logging.DEBUG):
+        post(client, "bsa", body)
+        post(client, "bsa", {"height_cm": 99999})
+    text = caplog.text
+    assert "171.37" not in text and "66.61" not in text and "99999" not in text
+    assert "bsa_m2" not in text

@@ -159,3 +159,13 @@ def axe_violations() -> Callable[[Any], list[dict[str, Any]]]:
         return result
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: the page cache and Wagtail's site-root cache outlive a
+    test's database rollback otherwise."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()

@@ -105,6 +105,9 @@ def _seed_pages(tree: dict[str, Any], report: SeedReport, update: bool) -> None:
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
     if home is None:
+        # Wagtail's initial migration leaves a plain "Welcome" page (slug "home") under the root.
+        Page.objects.filter(depth=2, content_type__model="page", content_type__app_label="wagtailcore").delete()
+    if home is None:
         home = _seed_page(root, {"slug": "home", **tree["home"]}, report, update, HomePage)
     elif update:
         _seed_page(root, {"slug": home.slug, **tree["home"]}, report, update, HomePage)
@@ -113,8 +116,6 @@ def _seed_pages(tree: dict[str, Any], report: SeedReport, update: bool) -> None:
         Site.objects.filter(is_default_site=True).delete()
         Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
                             site_name="BESPONSA HCP")
-    # Wagtail's initial migration leaves a "Welcome" page at the root; it is not part of our site.
-    Page.objects.filter(depth=2, content_type__model="page").exclude(pk=home.pk).delete()
     for child in tree.get("children", []):
         _seed_page(home, child, report, update, ContentPage)
 

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `make test`: installs what the tests need (Chromium, axe-core via the Makefile), then runs the whole
+# suite on SQLite with coverage, the clinical core's 100 % branch-coverage gate, and the
+# database-marked tests again on PostgreSQL when a server answers on 127.0.0.1:5432.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "== installing Debian's chromium for the browser tests"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null
+  else
+    echo "ERROR: the browser tests need Debian's chromium package (apt-get install chromium) — run as root or install it." >&2
+    exit 1
+  fi
+fi
+if ! command -v pdfinfo >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+fi
+
+export BESPONSA_ENV=test
+rm -f .coverage .coverage.*
+
+echo "== unit, integration and browser tests (SQLite)"
+$BIN/python -m pytest -q -p no:cacheprovider --cov --cov-report= "$@"
+
+echo "== clinical core: 100 % branch coverage required"
+$BIN/python -m coverage report --include='src/besponsa/clinical/*' --fail-under=100 --skip-covered
+
+PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/besponsa}
+if $BIN/python - "$PG_URL" <<'PY'
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1].rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
+except Exception as exc:
+    print(f"PostgreSQL not reachable: {exc}")
+    sys.exit(1)
+PY
+then
+  echo "== database-marked tests again on PostgreSQL ($PG_URL)"
+  DATABASE_URL="$PG_URL" $BIN/python -m pytest -q -p no:cacheprovider -m postgres --create-db
+else
+  echo "SKIPPED: the PostgreSQL tests (-m postgres) — no server answered at $PG_URL"
+fi

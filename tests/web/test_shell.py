@@ -1,0 +1,127 @@
+"""What every page carries (issue 2): navigation, the ISI, the footer; plus caching and the seed."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from besponsa.portal.models import SafetyInformation
+from besponsa.portal.navigation import MAIN_NAVIGATION, UTILITY_LINKS
+from besponsa.portal.seed import seed_content
+
+pytestmark = pytest.mark.django_db
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "besponsa"
+SITE_MAP = [
+    "/", "/about/", "/dosing/", "/efficacy/adult/", "/efficacy/pediatric/", "/safety/adult/",
+    "/safety/pediatric/", "/support/", "/support/events/", "/support/materials/", "/support/videos/",
+    "/support/patient-support/", "/support/ordering/", "/nccn/", "/prescribing-information/",
+    "/indication/", "/isi/", "/search/", "/tools/",
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("path", SITE_MAP)
+def test_every_page_of_the_site_map_answers_with_the_shell(hcp_client: Client, path: str) -> None:
+    response = hcp_client.get(path)
+    assert response.status_code == 200, path
+    html = response.content.decode()
+    assert "intended only for US healthcare professionals" in html
+    assert 'href="#main"' in html and '<main id="main"' in html
+    assert "WARNING: Hepatotoxicity" in html  # the boxed warning, from the ISI snippet
+    assert "1-800-438-1985" in html and "1-800-FDA-1088" in html and "1-800-505-4426" in html
+    assert "/leaving/?to=https%3A%2F%2Fwww.fda.gov%2Fmedwatch" in html
+    for item in (*MAIN_NAVIGATION, *UTILITY_LINKS):
+        assert item.label.replace("&", "&amp;") in html
+
+
+def test_content_pages_show_their_job_code(hcp_client: Client) -> None:
+    assert "PP-INO-USA-0641" in hcp_client.get("/").content.decode()
+
+
+def test_the_isi_has_one_source_and_a_publish_changes_every_page(hcp_client: Client) -> None:
+    isi = SafetyInformation.current()
+    assert isi is not None
+    assert hcp_client.get("/about/").content.count(isi.boxed_warning_title.encode()) >= 2  # tray and full
+    isi.boxed_warning_title = "WARNING: Hepatotoxicity (edited by the content team)"
+    isi.save_revision().publish()
+    for path in ("/about/", "/isi/", "/dosing/"):
+        assert b"edited by the content team" in hcp_client.get(path).content
+
+
+def test_a_draft_isi_is_not_shown(hcp_client: Client) -> None:
+    isi = SafetyInformation.current()
+    assert isi is not None
+    isi.boxed_warning_title = "UNAPPROVED DRAFT"
+    isi.save_revision()  # saved as a draft, not published
+    assert b"UNAPPROVED DRAFT" not in hcp_client.get("/about/").content
+
+
+def test_content_pages_are_served_from_the_cache_until_a_publish(hcp_client: Client) -> None:
+    from besponsa.portal.models import ContentPage
+
+    anonymous = Client()
+    anonymous.cookies = hcp_client.cookies.__class__(
+        {k: v for k, v in hcp_client.cookies.items() if k == "hcp_confirmed"}
+    )
+    first = anonymous.get("/about/")
+    second = anonymous.get("/about/")
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert first.content == second.content
+    page = ContentPage.objects.get(slug="about")
+    page.title = "About BESPONSA (revised)"
+    page.save_revision().publish()
+    third = anonymous.get("/about/")
+    assert third["X-Page-Cache"] == "miss" and b"About BESPONSA (revised)" in third.content
+
+
+def test_signed_in_visitors_never_get_a_cached_page(hcp_client: Client) -> None:
+    hcp_client.cookies["sessionid"] = "anything"
+    hcp_client.get("/about/")
+    assert "X-Page-Cache" not in hcp_client.get("/about/")
+
+
+def test_seeding_twice_changes_nothing(seeded: None) -> None:
+    from wagtail.models import Page
+
+    before = Page.objects.count()
+    report = seed_content()
+    assert report.created == [] and report.updated == []
+    assert Page.objects.count() == before
+
+
+def test_search_finds_published_pages(hcp_client: Client) -> None:
+    response = hcp_client.get("/search/?q=NCCN")
+    assert response.status_code == 200
+    assert b'href="/nccn/"' in response.content
+
+
+def test_robots_and_sitemap(hcp_client: Client) -> None:
+    robots = hcp_client.get("/robots.txt").content.decode()
+    assert "Disallow: /cms/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
+    sitemap = hcp_client.get("/sitemap.xml").content.decode()
+    assert "/dosing/" in sitemap and "/efficacy/adult/" in sitemap
+
+
+FORBIDDEN_IN_CORE = ("django", "wagtail", "ninja", "besponsa.portal", "besponsa.project", "besponsa.tools",
+                     "besponsa.api", "besponsa.accounts", "besponsa.compliance")
+
+
+@pytest.mark.parametrize("package", ["clinical", "evidence"])
+def test_the_pure_cores_import_no_web_code(package: str) -> None:
+    offenders = []
+    for path in (SRC / package).rglob("*.py"):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                if name.startswith(FORBIDDEN_IN_CORE) and (name == "django" or "." in name or name in FORBIDDEN_IN_CORE):
+                    offenders.append(f"{path.relative_to(SRC)} imports {name}")
+    assert offenders == []

@@ -9,45 +9,16 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, Page, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
+from besponsa.portal.blocks import BodyBlock
 from besponsa.portal.validators import validate_job_code
 
 RICH_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
-
-
-class BodyBlock(blocks.StreamBlock):
-    heading = blocks.CharBlock(form_classname="title", help_text="A section heading (rendered as h2).")
-    paragraph = blocks.RichTextBlock(features=RICH_FEATURES)
-    callout = blocks.StructBlock(
-        [("title", blocks.CharBlock()), ("text", blocks.RichTextBlock(features=RICH_FEATURES))],
-        icon="warning",
-        template="portal/blocks/callout.html",
-    )
-    links = blocks.StructBlock(
-        [
-            ("title", blocks.CharBlock()),
-            (
-                "items",
-                blocks.ListBlock(
-                    blocks.StructBlock(
-                        [
-                            ("label", blocks.CharBlock()),
-                            ("url", blocks.CharBlock(help_text="A path on this site, e.g. /dosing/")),
-                            ("description", blocks.CharBlock(required=False)),
-                        ]
-                    )
-                ),
-            ),
-        ],
-        icon="link",
-        template="portal/blocks/links.html",
-    )
 
 
 class SitePage(Page):

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from wagtail.models import Page, Site
 
@@ -31,7 +32,10 @@ def _read(name: str, folder: Path) -> Any:
         return yaml.safe_load(handle)
 
 
-def _body(blocks: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+def _body(blocks: list[dict[str, Any]] | str, folder: Path) -> list[tuple[str, Any]]:
+    """A page body: a list of {block_type: value} items, inline or in a file (`body: pages/x.yaml`)."""
+    if isinstance(blocks, str):
+        blocks = _read(blocks, folder)
     stream: list[tuple[str, Any]] = []
     for block in blocks:
         ((kind, value),) = block.items()
@@ -78,46 +82,61 @@ def _seed_isi(data: dict[str, Any], report: SeedReport, update: bool) -> None:
     (report.updated if existing else report.created).append("important safety information")
 
 
-def _seed_page(parent: Page, spec: dict[str, Any], report: SeedReport, update: bool, model: type[Page]) -> Page:
+def _validate_body(page: Page, slug: str) -> None:
+    """Run the blocks' own checks (evidence section ids, reference keys, placeholders) on seed content."""
+    try:
+        page.body.stream_block.clean(page.body)
+    except ValidationError as error:
+        raise ValueError(f"content for page {slug!r} is invalid: {error}") from error
+
+
+def _seed_page(
+    parent: Page, spec: dict[str, Any], report: SeedReport, update: bool, model: type[Page], folder: Path
+) -> Page:
     page = parent.get_children().filter(slug=spec["slug"]).specific().first()
     fields = {
         "title": spec["title"],
         "summary": spec["summary"],
         "job_code": spec.get("job_code", ""),
-        "body": _body(spec.get("body", [])),
+        "body": _body(spec.get("body", []), folder),
     }
     if page is None:
         page = model(slug=spec["slug"], **fields)
+        _validate_body(page, spec["slug"])
         parent.add_child(instance=page)
         page.save_revision().publish()
         report.created.append(page.url_path)
     elif update:
         for name, value in fields.items():
             setattr(page, name, value)
+        _validate_body(page, spec["slug"])
         page.save_revision().publish()
         report.updated.append(page.url_path)
     for child in spec.get("children", []):
-        _seed_page(page, child, report, update, ContentPage)
+        _seed_page(page, child, report, update, ContentPage, folder)
     return page
 
 
-def _seed_pages(tree: dict[str, Any], report: SeedReport, update: bool) -> None:
+def _seed_pages(tree: dict[str, Any], report: SeedReport, update: bool, folder: Path) -> None:
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
     if home is None:
         # Wagtail's initial migration leaves a plain "Welcome" page (slug "home") under the root.
-        Page.objects.filter(depth=2, content_type__model="page", content_type__app_label="wagtailcore").delete()
+        Page.objects.filter(
+            depth=2, content_type__model="page", content_type__app_label="wagtailcore"
+        ).delete()
     if home is None:
-        home = _seed_page(root, {"slug": "home", **tree["home"]}, report, update, HomePage)
+        home = _seed_page(root, {"slug": "home", **tree["home"]}, report, update, HomePage, folder)
     elif update:
-        _seed_page(root, {"slug": home.slug, **tree["home"]}, report, update, HomePage)
+        _seed_page(root, {"slug": home.slug, **tree["home"]}, report, update, HomePage, folder)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None or site.root_page_id != home.pk:
         Site.objects.filter(is_default_site=True).delete()
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                            site_name="BESPONSA HCP")
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="BESPONSA HCP"
+        )
     for child in tree.get("children", []):
-        _seed_page(home, child, report, update, ContentPage)
+        _seed_page(home, child, report, update, ContentPage, folder)
 
 
 @transaction.atomic
@@ -127,5 +146,5 @@ def seed_content(*, folder: Path = CONTENT_DIR, update: bool = False) -> SeedRep
     _seed_contacts(site_data["contacts"], report, update)
     _seed_destinations(site_data["destinations"], report, update)
     _seed_isi(_read("isi.yaml", folder), report, update)
-    _seed_pages(_read("pages.yaml", folder), report, update)
+    _seed_pages(_read("pages.yaml", folder), report, update, folder)
     return report

@@ -1,0 +1,252 @@
+"""StreamField blocks that carry citations or pull their numbers from `evidence/` and `clinical/`.
+
+Editors keep their prose in the CMS; numbers come only from the pure packages:
+- `claim`: a paragraph of our own words with the reference keys that support it (and an optional footnote);
+- `evidence_section`: one section of an evidence page view (statements, tables, figures), by id;
+- `evidence_statement`: chosen evidence statements (e.g. the headline results on Home);
+- `clinical_table`: a table built from `besponsa.clinical` data (regimen, Tables 2-4, product facts…).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+
+from besponsa.portal import clinical_tables, placeholders
+from besponsa.portal.notes import PageNotes, reference_choices
+
+RICH_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
+CLAIM_FEATURES = ["bold", "italic", "link", "superscript", "subscript"]
+
+# The page views of besponsa.evidence.pages (pages.PAGES keys).
+EVIDENCE_VIEWS = [
+    ("efficacy-adult", "Efficacy in adults (INO-VATE ALL)"),
+    ("efficacy-pediatric", "Efficacy in children (WI203581)"),
+    ("safety-adult", "Safety in adults (INO-VATE ALL)"),
+    ("safety-pediatric", "Safety in children (WI203581)"),
+]
+
+
+def evidence_view(slug: str) -> Any:
+    from besponsa.evidence import pages  # imported on first use: numpy/scipy load takes ~1 s
+
+    return pages.page(slug)
+
+
+def _notes(context: dict[str, Any] | None) -> PageNotes:
+    notes = (context or {}).get("notes")
+    return notes if isinstance(notes, PageNotes) else PageNotes()
+
+
+def _section(view: Any, section_id: str) -> Any:
+    for section in view.sections:
+        if section.id == section_id:
+            return section
+    raise KeyError(section_id)
+
+
+def _check_placeholders(source: str) -> None:
+    bad = placeholders.unknown(source)
+    if bad:
+        raise ValidationError(f"Unknown placeholder(s): {', '.join(bad)}.")
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    """Prose with no citation of its own; [[fact:…]] and [[contact:…]] placeholders are filled in."""
+
+    class Meta:
+        icon = "pilcrow"
+        template = "portal/blocks/paragraph.html"
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        _check_placeholders(value.source)
+        return value
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        context = super().get_context(value, parent_context)
+        context["notes"] = _notes(parent_context)
+        return context
+
+
+class ClaimBlock(blocks.StructBlock):
+    text = blocks.RichTextBlock(features=CLAIM_FEATURES, help_text="One paragraph in our own words.")
+    references = blocks.ListBlock(
+        blocks.ChoiceBlock(choices=reference_choices),
+        min_num=1,
+        help_text="The sources that support this paragraph, in the order they support it.",
+    )
+    footnote = blocks.CharBlock(
+        required=False, help_text="Optional; shown with a symbol at the end of the page."
+    )
+
+    class Meta:
+        icon = "openquote"
+        template = "portal/blocks/claim.html"
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        try:
+            _check_placeholders(value["text"].source)
+        except ValidationError as error:
+            raise StructBlockValidationError(block_errors={"text": error}) from None
+        return value
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        context = super().get_context(value, parent_context)
+        context["notes"] = _notes(parent_context)
+        return context
+
+
+class EvidenceSectionBlock(blocks.StructBlock):
+    view = blocks.ChoiceBlock(choices=EVIDENCE_VIEWS)
+    section = blocks.CharBlock(help_text="Section id in that view, e.g. remission, mrd, survival, vod.")
+    intro = blocks.RichTextBlock(
+        features=RICH_FEATURES,
+        required=False,
+        help_text="Optional prose shown under the heading; no numbers.",
+    )
+
+    class Meta:
+        icon = "table"
+        template = "portal/blocks/evidence_section.html"
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        try:
+            _section(evidence_view(value["view"]), value["section"])
+        except KeyError:
+            raise StructBlockValidationError(
+                block_errors={
+                    "section": ValidationError(f"No section {value['section']!r} in {value['view']}.")
+                }
+            ) from None
+        return value
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        from besponsa.evidence import figures
+
+        context = super().get_context(value, parent_context)
+        notes = _notes(parent_context)
+        view = evidence_view(value["view"])
+        section = _section(view, value["section"])
+        first_of_view = notes.first_use_of(view.slug)
+        notes.add_abbreviations(view.abbreviations)
+        context.update(
+            notes=notes,
+            section=section,
+            view_notes=view.footnotes if first_of_view else (),
+            figures=[figures.render(figure_id) for figure_id in section.figures],
+        )
+        return context
+
+    def get_searchable_content(self, value: Any) -> list[str]:
+        try:
+            section = _section(evidence_view(value["view"]), value["section"])
+        except KeyError:
+            return []
+        text = [section.heading, strip_tags(str(value.get("intro") or ""))]
+        text += [statement.text for statement in section.statements]
+        for table in section.tables:
+            text.append(table.caption)
+            text += [" ".join(row) for row in table.rows]
+        return [item for item in text if item]
+
+
+class EvidenceStatementBlock(blocks.StructBlock):
+    view = blocks.ChoiceBlock(choices=EVIDENCE_VIEWS)
+    statements = blocks.ListBlock(blocks.CharBlock(), min_num=1, help_text="Statement ids, e.g. crcri, docr.")
+    link = blocks.CharBlock(
+        required=False, help_text="Optional path for 'see the full results', e.g. /efficacy/adult/"
+    )
+
+    class Meta:
+        icon = "list-ul"
+        template = "portal/blocks/evidence_statement.html"
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        view = evidence_view(value["view"])
+        missing = [sid for sid in value["statements"] if sid not in {s.id for s in view.statements}]
+        if missing:
+            raise StructBlockValidationError(
+                block_errors={"statements": ValidationError(f"Not in {value['view']}: {', '.join(missing)}.")}
+            )
+        return value
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        context = super().get_context(value, parent_context)
+        notes = _notes(parent_context)
+        view = evidence_view(value["view"])
+        notes.add_abbreviations(view.abbreviations)
+        context.update(notes=notes, statements=[view.statement(sid) for sid in value["statements"]])
+        return context
+
+    def get_searchable_content(self, value: Any) -> list[str]:
+        view = evidence_view(value["view"])
+        ids = {s.id for s in view.statements}
+        return [view.statement(sid).text for sid in value["statements"] if sid in ids]
+
+
+class ClinicalTableBlock(blocks.StructBlock):
+    table = blocks.ChoiceBlock(choices=clinical_tables.TABLE_CHOICES)
+
+    class Meta:
+        icon = "table"
+        template = "portal/blocks/clinical_table.html"
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        context = super().get_context(value, parent_context)
+        context.update(notes=_notes(parent_context), table=clinical_tables.build(value["table"]))
+        return context
+
+    def get_searchable_content(self, value: Any) -> list[str]:
+        table = clinical_tables.build(value["table"])
+        return [table.caption, *(" ".join(row) for row in table.rows)]
+
+
+class CalloutBlock(blocks.StructBlock):
+    title = blocks.CharBlock()
+    text = blocks.RichTextBlock(features=RICH_FEATURES)
+    references = blocks.ListBlock(blocks.ChoiceBlock(choices=reference_choices), default=[], min_num=0)
+
+    class Meta:
+        icon = "warning"
+        template = "portal/blocks/callout.html"
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        context = super().get_context(value, parent_context)
+        context["notes"] = _notes(parent_context)
+        return context
+
+
+class LinksBlock(blocks.StructBlock):
+    title = blocks.CharBlock()
+    items = blocks.ListBlock(
+        blocks.StructBlock(
+            [
+                ("label", blocks.CharBlock()),
+                ("url", blocks.CharBlock(help_text="A path on this site, e.g. /dosing/")),
+                ("description", blocks.CharBlock(required=False)),
+            ]
+        )
+    )
+
+    class Meta:
+        icon = "link"
+        template = "portal/blocks/links.html"
+
+
+class BodyBlock(blocks.StreamBlock):
+    heading = blocks.CharBlock(form_classname="title", help_text="A section heading (rendered as h2).")
+    paragraph = ParagraphBlock(features=RICH_FEATURES)
+    claim = ClaimBlock()
+    callout = CalloutBlock()
+    links = LinksBlock()
+    evidence_section = EvidenceSectionBlock()
+    evidence_statement = EvidenceStatementBlock()
+    clinical_table = ClinicalTableBlock()

@@ -1,0 +1,99 @@
+"""Template tags that render a page's body and generate its end matter (references, footnotes,
+abbreviations) from what the body actually cites and says."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from wagtail.rich_text import RichText, expand_db_html
+
+from besponsa.portal import placeholders
+from besponsa.portal.notes import PageNotes, as_context
+
+register = template.Library()
+
+
+def _notes(context: template.Context) -> PageNotes:
+    notes = context.get("notes")
+    if not isinstance(notes, PageNotes):
+        # A block rendered on its own (e.g. a block preview): number its citations by themselves.
+        notes = PageNotes()
+        context["notes"] = notes
+    return notes
+
+
+def cite_html(notes: PageNotes, keys: Iterable[str]) -> SafeString:
+    citations = notes.cite(keys)
+    if not citations:
+        return mark_safe("")
+    links = format_html_join(
+        ",",
+        '<a href="#ref-{}" aria-label="Reference {}">{}</a>',
+        ((c.number, c.number, c.number) for c in citations),
+    )
+    return format_html('<sup class="cite">{}</sup>', links)
+
+
+def footnote_html(notes: PageNotes, texts: Iterable[str]) -> SafeString:
+    marks = []
+    for text in texts:
+        if not text or not text.strip():
+            continue
+        symbol = notes.footnote(text)
+        index = [f.symbol for f in notes.footnotes].index(symbol) + 1
+        marks.append(format_html('<a href="#fn-{}" aria-label="Footnote {}">{}</a>', index, index, symbol))
+    if not marks:
+        return mark_safe("")
+    return format_html('<sup class="fn-mark">{}</sup>', mark_safe("".join(marks)))  # noqa: S308 - built by format_html
+
+
+@register.simple_tag(takes_context=True)
+def cite(context: template.Context, keys: Iterable[str]) -> SafeString:
+    """Superscript reference numbers, e.g. <sup>1,3</sup>, linked to the page's reference list."""
+    return cite_html(_notes(context), list(keys or ()))
+
+
+@register.simple_tag(takes_context=True)
+def footnote_marks(context: template.Context, texts: Iterable[str] | str) -> SafeString:
+    """Footnote symbols linked to the page's footnote list."""
+    return footnote_html(_notes(context), [texts] if isinstance(texts, str) else list(texts or ()))
+
+
+@register.simple_tag(takes_context=True)
+def marked_richtext(
+    context: template.Context, value: Any, references: Iterable[str] = (), footnote: str = ""
+) -> SafeString:
+    """Rich text with its footnote symbol and reference numbers placed at the end of its last paragraph."""
+    html = placeholders.expand(
+        expand_db_html(value.source if isinstance(value, RichText) else str(value or ""))
+    )
+    marks = footnote_html(_notes(context), [footnote] if footnote else []) + cite_html(
+        _notes(context), list(references or ())
+    )
+    if html.rstrip().endswith("</p>"):
+        cut = html.rstrip().rfind("</p>")
+        return mark_safe(html[:cut] + marks + html[cut:])  # noqa: S308 - html is the editor's sanitised rich text
+    return mark_safe(html + marks)  # noqa: S308 - as above
+
+
+@register.simple_tag(takes_context=True)
+def page_main(context: template.Context, page: Any) -> SafeString:
+    """The page body, then its footnotes, abbreviations and references, generated from the body."""
+    notes = PageNotes()
+    parts: list[str] = []
+    with context.push(notes=notes):
+        flat = context.flatten()
+        for block in page.body:
+            if block.block_type == "heading":
+                parts.append(format_html('<h2 id="{}">{}</h2>', f"section-{block.id}", block.value))
+            else:
+                parts.append(block.render(context=flat))
+    body = "".join(parts)
+    text = " ".join([page.title, getattr(page, "summary", ""), strip_tags(body)])
+    end = render_to_string("portal/includes/page_notes.html", as_context(notes, text))
+    return mark_safe(body + end)  # noqa: S308 - rendered by our templates with autoescape on

@@ -19,6 +19,18 @@
       set(expanded);
       if (expanded) full.focus();
     });
+    // Keep a focused element clear of the fixed tray (WCAG 2.4.11); CSS scroll-padding alone is not
+    // honoured by every browser when focus moves by keyboard.
+    document.addEventListener("focusin", function (event) {
+      var target = event.target;
+      if (!(target instanceof Element) || tray.contains(target)) return;
+      if (getComputedStyle(tray).position !== "fixed") return;
+      // After the browser's own scroll-into-view, which runs once focus handlers are done.
+      window.requestAnimationFrame(function () {
+        var overlap = target.getBoundingClientRect().bottom - tray.getBoundingClientRect().top;
+        if (overlap > 0) window.scrollBy({top: overlap + 16, behavior: "instant"});
+      });
+    });
     tray.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
         set(false);

@@ -88,6 +88,9 @@ class ClaimBlock(blocks.StructBlock):
         icon = "openquote"
         template = "portal/blocks/claim.html"
 
+    def get_searchable_content(self, value: Any) -> list[str]:
+        return [strip_tags(value["text"].source), value.get("footnote") or ""]
+
     def clean(self, value: Any) -> Any:
         value = super().clean(value)
         try:
@@ -218,6 +221,9 @@ class CalloutBlock(blocks.StructBlock):
         icon = "warning"
         template = "portal/blocks/callout.html"
 
+    def get_searchable_content(self, value: Any) -> list[str]:
+        return [value["title"], strip_tags(value["text"].source)]
+
     def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
         context = super().get_context(value, parent_context)
         context["notes"] = _notes(parent_context)
@@ -239,6 +245,12 @@ class LinksBlock(blocks.StructBlock):
     class Meta:
         icon = "link"
         template = "portal/blocks/links.html"
+
+    def get_searchable_content(self, value: Any) -> list[str]:
+        text = [value["title"]]
+        for item in value["items"]:
+            text += [item["label"], item.get("description") or ""]
+        return [t for t in text if t]
 
 
 class BodyBlock(blocks.StreamBlock):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.models import Page
 
 from besponsa.portal import gate
+from besponsa.portal import search as search_text
 from besponsa.portal.leaving import find_departure
 from besponsa.portal.models import SiteContacts
 
@@ -56,7 +57,16 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     results = Page.objects.live().public().specific().search(query) if query else Page.objects.none()
     page = Paginator(results, 10).get_page(request.GET.get("page"))
-    return render(request, "portal/search.html", {"query": query, "results": page})
+    terms = search_text.terms_of(query)
+    hits = [
+        {
+            "page": result,
+            "title": search_text.highlight(result.title, terms),
+            "extract": search_text.extract(search_text.page_text(result), terms),
+        }
+        for result in page
+    ]
+    return render(request, "portal/search.html", {"query": query, "results": page, "hits": hits})
 
 
 @never_cache
@@ -73,6 +83,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Disallow: /cms/", "Disallow: /api/", "Disallow: /hcp-confirm/", "Disallow: /leaving/"]
+    lines = ["User-agent: *", "Disallow: /cms/", "Disallow: /api/"]
+    lines += ["Disallow: /hcp-confirm/", "Disallow: /leaving/"]
     lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "besponsa.tools",
     "besponsa.api",
     "besponsa.accounts",
+    "besponsa.compliance",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -96,7 +97,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
-ROOT_URLCONF = "besponsa.project.urls"
+# Overridable only so that bench/ can add its framework-floor view beside the real URLs.
+ROOT_URLCONF = env_str("ROOT_URLCONF", "besponsa.project.urls")
 WSGI_APPLICATION = "besponsa.project.wsgi.application"
 
 TEMPLATES = [
@@ -238,6 +240,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "docx", "xlsx", "pptx", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# MLR: an edit made during review restarts the approvals, so all three steps approve the same revision.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 
 # The request log carries method, path, status and duration only: no bodies, no query strings.
 LOGGING = {

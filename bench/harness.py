@@ -1,0 +1,149 @@
+"""Shared pieces of the benchmarks: a production-like gunicorn server over a fresh database, and wrk."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Server:
+    base_url: str
+    env: dict[str, str]
+    var_dir: Path
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+@contextmanager
+def production_server(workers: int = 2, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+    var_dir = Path(tempfile.mkdtemp(prefix="besponsa-bench-"))
+    port = _free_port()
+    env = {
+        **os.environ,
+        "BESPONSA_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "BESPONSA_VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir / 'db.sqlite3'}",
+        "REQUEST_LOG_LEVEL": "WARNING",
+        "ROOT_URLCONF": "bench_urls",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), os.environ.get("PYTHONPATH", "")]),
+        **(extra_env or {}),
+    }
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_content")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    log = (var_dir / "gunicorn.log").open("wb")
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--access-logfile", "-",
+         "--log-level", "warning", "besponsa.project.wsgi:application"],
+        env={**env, "GUNICORN_CMD_ARGS": ""}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
+    )
+    server = Server(f"http://127.0.0.1:{port}", env, var_dir)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(server.url("/healthz"), timeout=2)  # noqa: S310 - loopback
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((var_dir / "gunicorn.log").read_text()) from None
+                time.sleep(0.2)
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def hcp_cookie(server: Server) -> str:
+    """Answers the gate once, as a browser would, and returns the Cookie header value it earns."""
+    with urllib.request.urlopen(server.url("/hcp-confirm/?next=/")) as response:  # noqa: S310
+        html = response.read().decode()
+        csrf_cookie = re.search(r"csrftoken=([^;]+)", response.headers.get("Set-Cookie", "")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    body = f"csrfmiddlewaretoken={token}&answer=yes&next=/".encode()
+    request = urllib.request.Request(server.url("/hcp-confirm/"), data=body, method="POST",
+                                     headers={"Cookie": f"csrftoken={csrf_cookie}"})
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(request)
+    except urllib.error.HTTPError as redirect:
+        cookies = redirect.headers.get_all("Set-Cookie") or []
+    value = next(c.split(";", 1)[0] for c in cookies if c.startswith("hcp_confirmed="))
+    return value
+
+
+def static_path(server: Server, name: str) -> str:
+    manifest = json.loads((server.var_dir / "static" / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"][name]
+
+
+WRK_LATENCY = re.compile(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, *, connections: int = 32, seconds: int = 8, headers: dict[str, str] | None = None,
+        script: Path | None = None) -> dict[str, float]:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk (Debian package)")
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    latencies = {f"p{m.group(1)}_ms": _ms(m.group(2), m.group(3)) for m in WRK_LATENCY.finditer(output)}
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    return {"rps": rps, **latencies, "non_2xx": float(non_2xx.group(1)) if non_2xx else 0.0,
+            "socket_errors": 1.0 if errors else 0.0}
+
+
+def write_results(name: str, data: object) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(data, indent=2))
+    return path

@@ -1,4 +1,15 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from besponsa.tools import views
 
 app_name = "tools"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("dose/", views.dose, name="dose"),
+    path("planner/", views.planner, name="planner"),
+    path("planner/plan.pdf", views.planner_pdf, name="planner-pdf"),
+    path("planner/plan.ics", views.planner_ics, name="planner-ics"),
+    path("modifications/", views.modifications, name="modifications"),
+    path("response/", views.response, name="response"),
+    path("safety/", views.safety, name="safety"),
+]

@@ -1,0 +1,232 @@
+"""Plain GET forms built from the clinical input schemas, and the mapping of engine errors back to them.
+
+Nothing here decides anything clinical: a form field is a `FieldSpec` from `besponsa.clinical.schemas`
+with a label for people; the query string becomes the same JSON-like payload the API receives, and
+`execute` does all validation. Raw text the engine cannot read as a number is passed through unchanged
+so that the engine's message names the field and shows what was typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+
+from django.http import QueryDict
+
+from besponsa.clinical.errors import FieldError, InvalidInput
+from besponsa.clinical.operations import execute
+from besponsa.clinical.schemas import INPUT_SCHEMAS, FieldSpec, Kind
+
+# Words for people for the engine's choice codes; a code missing here is shown with its underscores
+# replaced, so a new choice in the engine still appears.
+CHOICE_LABELS: Final[dict[str, str]] = {
+    "mosteller": "Mosteller",
+    "dubois": "Du Bois",
+    "haycock": "Haycock",
+    "gehan_george": "Gehan and George",
+    "boyd": "Boyd",
+    "none": "None",
+    "cr": "Complete remission (CR)",
+    "cri": "CR with incomplete hematologic recovery (CRi)",
+    "full": "Full dose",
+    "reduced_25": "Reduced by 25%",
+    "two_doses": "2 doses per cycle",
+    "bag": "Infusion bag",
+    "syringe": "Syringe",
+    "before_dose": "Before a Day 8 or Day 15 dose",
+    "before_cycle": "Before Day 1 of the next cycle",
+    "mild": "Mild",
+    "moderate": "Moderate",
+    "severe": "Severe",
+    "life_threatening": "Life-threatening",
+    "neutrophil_count_decreased": "Neutrophil count decreased (ANC)",
+    "platelet_count_decreased": "Platelet count decreased",
+    "ast_increased": "AST increased",
+    "alt_increased": "ALT increased",
+    "blood_bilirubin_increased": "Blood bilirubin increased",
+    "qtc_prolonged": "QTc prolonged",
+    # plan status, regimen rows (PI 2.2 Table 1) and modification actions (PI 2.3)
+    "proceed": "Proceed",
+    "consider": "May be considered",
+    "stop": "Stop",
+    "cycle_1": "Cycle 1",
+    "later_cr_cri": "Later cycles after CR or CRi",
+    "later_no_cr_cri": "Later cycles without CR or CRi",
+    "give": "Give the dose",
+    "hold": "Hold the dose",
+    "omit_next_dose": "Omit the next dose",
+    "reduce_25": "Reduce the dose by 25%",
+    "reduce_to_two_doses": "Reduce to 2 doses per cycle",
+    "consider_discontinuation": "Consider stopping treatment",
+    "discontinue": "Stop treatment permanently",
+}
+
+_LEADING_NAME: Final = re.compile(r"^[a-z_][a-z0-9_.]*\b")
+
+
+def choice_label(code: str) -> str:
+    return CHOICE_LABELS.get(code, code.replace("_", " ").capitalize())
+
+
+@dataclass
+class FormField:
+    name: str  # the engine's field name or dotted path: also the query parameter
+    spec: FieldSpec
+    prefix: str
+    group: str = ""  # the description of the enclosing object, e.g. "Current results"
+    value: str = ""
+    checked: bool = False
+    error: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.prefix}-{self.name.replace('.', '-').replace('_', '-')}"
+
+    @property
+    def label(self) -> str:
+        return self.spec.description
+
+    @property
+    def hint(self) -> str:
+        text = self.spec.range_text().strip().strip("()")
+        if self.spec.kind is Kind.DATE:
+            return "Date as YYYY-MM-DD, " + text
+        return text
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind.value
+
+    @property
+    def required(self) -> bool:
+        return self.spec.required
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        return [(code, choice_label(code)) for code in self.spec.choices]
+
+    @property
+    def unit(self) -> str:
+        limit = self.spec.limit
+        return limit.unit if limit is not None else ""
+
+    @property
+    def selected(self) -> str:
+        return self.value or (str(self.spec.default) if isinstance(self.spec.default, str) else "")
+
+
+@dataclass
+class ToolForm:
+    operation: str
+    prefix: str
+    fields: list[FormField]
+    submitted: bool = False
+    result: dict[str, Any] | None = None
+    errors: list[dict[str, str]] = field(default_factory=list)  # {field, message, id}
+
+    def by_name(self) -> dict[str, FormField]:
+        return {f.name: f for f in self.fields}
+
+    def groups(self) -> list[tuple[str, list[FormField]]]:
+        """Consecutive fields of one object share a fieldset whose legend names the object."""
+        out: list[tuple[str, list[FormField]]] = []
+        for item in self.fields:
+            if out and out[-1][0] == item.group:
+                out[-1][1].append(item)
+            else:
+                out.append((item.group, [item]))
+        return out
+
+    @property
+    def invalid(self) -> bool:
+        return bool(self.errors)
+
+
+def _flatten(specs: Sequence[FieldSpec], path: str = "", group: str = "") -> list[tuple[str, FieldSpec, str]]:
+    out: list[tuple[str, FieldSpec, str]] = []
+    for spec in specs:
+        name = f"{path}{spec.name}"
+        if spec.kind is Kind.OBJECT:
+            out.extend(_flatten(spec.fields, path=f"{name}.", group=spec.description))
+        else:
+            out.append((name, spec, group))
+    return out
+
+
+def build_form(operation: str, *, prefix: str, only: Sequence[str] | None = None) -> ToolForm:
+    fields = [
+        FormField(name, spec, prefix, group)
+        for name, spec, group in _flatten(INPUT_SCHEMAS[operation])
+        if only is None or name in only
+    ]
+    return ToolForm(operation, prefix, fields)
+
+
+def _number(text: str) -> object:
+    try:
+        number = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return text  # the engine answers "must be a number (got "…")"
+    return number if number.is_finite() else text
+
+
+def _set(payload: dict[str, Any], dotted: str, value: object) -> None:
+    *parents, leaf = dotted.split(".")
+    target = payload
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[leaf] = value
+
+
+def payload_from(form: ToolForm, query: QueryDict | Mapping[str, str]) -> dict[str, Any]:
+    """Fill the form from the query and return the engine payload (blank fields are left out)."""
+    payload: dict[str, Any] = {}
+    for item in form.fields:
+        raw = str(query.get(item.name, "")).strip()[:100]
+        if item.spec.kind is Kind.BOOLEAN:
+            item.checked = raw in {"true", "on", "yes", "1"}
+            _set(payload, item.name, item.checked)
+            continue
+        item.value = raw
+        if raw == "":
+            continue
+        if item.spec.kind in (Kind.NUMBER, Kind.INTEGER):
+            _set(payload, item.name, _number(raw))
+        else:
+            _set(payload, item.name, raw)
+    return payload
+
+
+def _for_people(item: FormField | None, error: FieldError) -> str:
+    """The engine's message with the field's code name replaced by its label."""
+    message = error["message"]
+    if item is not None and message.startswith(error["field"]):
+        label = f"{item.group}: {item.label}" if item.group else item.label
+        return label + message[len(error["field"]) :]
+    return message
+
+
+def run(form: ToolForm, query: QueryDict | Mapping[str, str], extra: Mapping[str, Any] | None = None) -> None:
+    """Validate and run the form's operation; results or field errors land on the form."""
+    form.submitted = True
+    payload = {**payload_from(form, query), **(extra or {})}
+    fields = form.by_name()
+    try:
+        form.result = execute(form.operation, payload)
+    except InvalidInput as invalid:
+        for error in invalid.errors:
+            item = fields.get(error["field"])
+            if item is None:  # an object-level error such as "labs": pin it on the object's first field
+                item = next((f for f in form.fields if f.name.startswith(error["field"] + ".")), None)
+            message = _for_people(item, error)
+            if item is not None and not item.error:
+                item.error = message
+            form.errors.append({"field": error["field"], "message": message, "id": item.id if item else ""})
+
+
+def submitted(query: QueryDict | Mapping[str, str], prefix: str) -> bool:
+    """Each form sends a hidden `form` field naming itself, so a form of checkboxes alone still counts."""
+    return query.get("form") == prefix

@@ -1,0 +1,231 @@
+"""The tool pages through Django's test client: what a clinician sees with JavaScript off."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+
+from besponsa.clinical.operations import execute
+
+pytestmark = pytest.mark.django_db
+
+PLAN = {
+    "form": "plan",
+    "height_cm": "165",
+    "weight_kg": "62.5",
+    "cycle": "2",
+    "start_date": "2025-03-03",
+    "best_response": "cr",
+    "hsct_planned": "true",
+    "dose_level": "full",
+}
+DOSE = {"form": "dose", "height_cm": "170", "weight_kg": "70", "cycle": "1", "route": "bag"}
+MODIFY = {
+    "form": "modify",
+    "timing": "before_cycle",
+    "baseline.anc": "0.6",
+    "baseline.platelets": "35",
+    "previous_cycle_baseline.anc": "0.8",
+    "previous_cycle_baseline.platelets": "40",
+    "labs.anc": "0.9",
+    "labs.platelets": "45",
+}
+ASSESS = {
+    "form": "assess",
+    "marrow_blasts_pct": "3",
+    "peripheral_blasts": "0",
+    "anc": "0.8",
+    "platelets": "110",
+    "mrd_fraction": "0.00005",
+}
+
+PAGES = [
+    "/tools/",
+    "/tools/dose/",
+    "/tools/planner/",
+    "/tools/modifications/",
+    "/tools/response/",
+    "/tools/safety/",
+]
+
+
+def text_of(html: bytes) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.decode())).replace("&#x27;", "'")
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+
+def elements(html: bytes) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Elements()
+    parser.feed(html.decode())
+    return parser.elements
+
+
+def by_id(html: bytes, element_id: str) -> dict[str, str | None]:
+    return next(attrs for _, attrs in elements(html) if attrs.get("id") == element_id)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_tool_page_is_behind_the_gate(client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/hcp-confirm/")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_says_what_it_is_and_is_never_cached(hcp: Client, path: str) -> None:
+    response = hcp.get(path)
+    assert response.status_code == 200
+    text = text_of(response.content)
+    assert "the treating clinician decides" in text
+    assert "No patient data is stored" in text
+    assert re.search(r"PP-INO-USA-07\d\d", text)
+    assert response["Cache-Control"] == "no-store"
+    assert "X-Page-Cache" not in response
+    html = response.content.decode()
+    assert "<script>" not in html and 'style="' not in html and "<style" not in html
+
+
+def test_the_tools_index_links_every_tool(hcp: Client) -> None:
+    html = hcp.get("/tools/").content.decode()
+    for path in PAGES[1:]:
+        assert f'href="{path}"' in html
+
+
+def test_dose_shows_bsa_doses_volumes_vials_and_preparation(hcp: Client) -> None:
+    response = hcp.get("/tools/dose/?" + urlencode(DOSE))
+    assert response.status_code == 200
+    text = text_of(response.content)
+    bsa = execute("bsa", {"height_cm": 170, "weight_kg": 70})
+    assert f"{bsa['bsa_m2']} m²" in text and "Mosteller" in text
+    prepared = execute("prepare", {"dose_mg": 1.46, "route": "bag"})
+    assert "Preparing a 1.46 mg dose" in text
+    assert f"{prepared['withdraw_ml']} mL" in text
+    assert prepared["steps"][0] in text
+    assert "4 h" in text and "8 h" in text, "time limits are shown with their unit"
+    assert "Interpretation — the label does not specify this" in text
+    assert "PI 2.4" in text
+
+
+def test_invalid_dose_input_gets_422_messages_next_to_each_field_and_a_summary(hcp: Client) -> None:
+    response = hcp.get("/tools/dose/?" + urlencode({**DOSE, "height_cm": "1700", "weight_kg": "heavy"}))
+    assert response.status_code == 422
+    html = response.content
+    height = by_id(html, "dose-height-cm")
+    assert height.get("aria-invalid") == "true"
+    assert "dose-height-cm-error" in (height.get("aria-describedby") or "")
+    text = text_of(html)
+    assert "Body height in cm must be between 40 and 250 cm (got 1700)" in text
+    assert "Actual body weight in kg must be a number" in text
+    assert 'role="alert"' in html.decode()
+    assert 'href="#dose-weight-kg"' in html.decode()
+    assert by_id(html, "dose-height-cm")["value"] == "1700", "what was typed is kept"
+
+
+def test_planner_shows_the_calendar_rule_and_downloads(hcp: Client) -> None:
+    response = hcp.get("/tools/planner/?" + urlencode(PLAN))
+    assert response.status_code == 200
+    plan = execute(
+        "plan",
+        {
+            "height_cm": 165,
+            "weight_kg": 62.5,
+            "cycle": 2,
+            "start_date": "2025-03-03",
+            "best_response": "cr",
+            "hsct_planned": True,
+        },
+    )
+    text = text_of(response.content)
+    for dose in plan["doses"]:
+        assert dose["date"] in text
+    assert f"{plan['doses'][1]['window_earliest']} to {plan['doses'][1]['window_latest']}" in text
+    assert plan["cycle_end_date"] in text and plan["next_cycle_earliest_start"] in text
+    assert "Complete blood count before each dose" in text
+    html = response.content.decode()
+    assert 'action="/tools/planner/plan.pdf"' in html
+    assert "/tools/planner/plan.ics?" in html
+
+
+def test_planner_stops_after_three_cycles_without_response(hcp: Client) -> None:
+    query = {**PLAN, "cycle": "4", "best_response": "none", "hsct_planned": ""}
+    response = hcp.get("/tools/planner/?" + urlencode(query))
+    assert response.status_code == 200
+    text = text_of(response.content)
+    assert "Cycle 4: Stop" in text
+    assert "Download the PDF plan" not in text
+
+
+def test_planner_refuses_a_reduced_dose_in_cycle_one_with_the_engines_reason(hcp: Client) -> None:
+    response = hcp.get("/tools/planner/?" + urlencode({**PLAN, "cycle": "1", "dose_level": "reduced_25"}))
+    assert response.status_code == 422
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_modifications_lists_each_finding_with_its_table(hcp: Client) -> None:
+    response = hcp.get("/tools/modifications/?" + urlencode(MODIFY))
+    assert response.status_code == 200
+    text = text_of(response.content)
+    assert "Give the dose" in text
+    assert "PI 2.3 Table 2" in text
+
+
+def test_modifications_names_nested_fields_in_words(hcp: Client) -> None:
+    response = hcp.get(
+        "/tools/modifications/?" + urlencode({**MODIFY, "labs.anc": "", "labs.platelets": "-3"})
+    )
+    assert response.status_code == 422
+    html = response.content
+    assert by_id(html, "modify-labs-platelets").get("aria-invalid") == "true"
+    text = text_of(html)
+    assert "Platelet count not supported by transfusion" in text
+    assert "labs.platelets" not in text.split("Please correct")[1], "messages use labels, not code names"
+
+
+def test_unconfirmed_findings_are_labelled(hcp: Client) -> None:
+    query = {**MODIFY, "timing": "before_dose", "interruption_days": "8"}
+    text = text_of(hcp.get("/tools/modifications/?" + urlencode(query)).content)
+    assert re.search(r"Unconfirmed\s*: rests on a label table not checked against the label text", text)
+    assert re.search(r"Unconfirmed \(PI 2.3 Table 4\)\s*:", text)
+    assert "Liver tests" in text, "what was not evaluated is said"
+
+
+def test_response_shows_criteria_met_and_not_met(hcp: Client) -> None:
+    text = text_of(hcp.get("/tools/response/?" + urlencode(ASSESS)).content)
+    assert "CR with incomplete hematologic recovery (CRi)" in text
+    assert "MRD: negative" in text
+    assert "Met" in text and "Not met" in text
+
+
+def test_safety_runs_each_form_on_its_own(hcp: Client) -> None:
+    qtc = text_of(hcp.get("/tools/safety/?form=qtc&qt_ms=420&heart_rate_bpm=75").content)
+    assert "452.4 ms" in qtc and "469.6 ms" in qtc
+    grade = text_of(hcp.get("/tools/safety/?form=grade&term=ast_increased&value=120&uln=40").content)
+    assert "grade 1" in grade
+    dates = text_of(hcp.get("/tools/safety/?form=dates&last_dose_date=2025-05-31").content)
+    assert "2026-01-31" in dates and "2025-10-31" in dates and "2025-07-31" in dates
+    response = hcp.get("/tools/safety/?form=dates&last_dose_date=2025-02-30")
+    assert response.status_code == 422
+    assert "is not a real calendar date" in text_of(response.content)
+
+
+def test_safety_lists_the_vod_risk_factors_with_citations(hcp: Client) -> None:
+    text = text_of(hcp.get("/tools/safety/").content)
+    assert "Prior HSCT (PI Boxed Warning)" in text
+
+
+def test_a_blank_form_shows_no_errors(hcp: Client) -> None:
+    response = hcp.get("/tools/planner/")
+    assert response.status_code == 200
+    assert 'role="alert"' not in response.content.decode()

@@ -40,8 +40,13 @@ def _free_port() -> int:
 
 
 def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 @contextmanager
@@ -66,16 +71,29 @@ def production_server(workers: int = 2, extra_env: dict[str, str] | None = None)
     manage(env, "collectstatic", "--noinput", "-v0")
     log = (var_dir / "gunicorn.log").open("wb")
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--access-logfile", "-",
-         "--log-level", "warning", "besponsa.project.wsgi:application"],
-        env={**env, "GUNICORN_CMD_ARGS": ""}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
+        [
+            str(BIN / "gunicorn"),
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+            "besponsa.project.wsgi:application",
+        ],
+        env={**env, "GUNICORN_CMD_ARGS": ""},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
     )
     server = Server(f"http://127.0.0.1:{port}", env, var_dir)
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(server.url("/healthz"), timeout=2)  # noqa: S310 - loopback
+                urllib.request.urlopen(server.url("/healthz"), timeout=2)
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
@@ -91,13 +109,14 @@ def production_server(workers: int = 2, extra_env: dict[str, str] | None = None)
 
 def hcp_cookie(server: Server) -> str:
     """Answers the gate once, as a browser would, and returns the Cookie header value it earns."""
-    with urllib.request.urlopen(server.url("/hcp-confirm/?next=/")) as response:  # noqa: S310
+    with urllib.request.urlopen(server.url("/hcp-confirm/?next=/")) as response:
         html = response.read().decode()
         csrf_cookie = re.search(r"csrftoken=([^;]+)", response.headers.get("Set-Cookie", "")).group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     body = f"csrfmiddlewaretoken={token}&answer=yes&next=/".encode()
-    request = urllib.request.Request(server.url("/hcp-confirm/"), data=body, method="POST",
-                                     headers={"Cookie": f"csrftoken={csrf_cookie}"})
+    request = urllib.request.Request(
+        server.url("/hcp-confirm/"), data=body, method="POST", headers={"Cookie": f"csrftoken={csrf_cookie}"}
+    )
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args: object, **kwargs: object) -> None:
@@ -124,8 +143,14 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk(url: str, *, connections: int = 32, seconds: int = 8, headers: dict[str, str] | None = None,
-        script: Path | None = None) -> dict[str, float]:
+def wrk(
+    url: str,
+    *,
+    connections: int = 32,
+    seconds: int = 8,
+    headers: dict[str, str] | None = None,
+    script: Path | None = None,
+) -> dict[str, float]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk (Debian package)")
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
@@ -138,8 +163,12 @@ def wrk(url: str, *, connections: int = 32, seconds: int = 8, headers: dict[str,
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(r"Socket errors: (.*)", output)
-    return {"rps": rps, **latencies, "non_2xx": float(non_2xx.group(1)) if non_2xx else 0.0,
-            "socket_errors": 1.0 if errors else 0.0}
+    return {
+        "rps": rps,
+        **latencies,
+        "non_2xx": float(non_2xx.group(1)) if non_2xx else 0.0,
+        "socket_errors": 1.0 if errors else 0.0,
+    }
 
 
 def write_results(name: str, data: object) -> Path:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import urllib.request
 
-from harness import hcp_cookie, production_server, static_path, wrk, write_results
+from harness import hcp_cookie, production_server, static_path, write_results, wrk
 
 
 def main() -> int:
@@ -33,17 +33,23 @@ def main() -> int:
         for path in targets.values():  # warm the page cache and each worker
             for _ in range(4):
                 request = urllib.request.Request(server.url(path), headers={"Cookie": cookie})
-                with urllib.request.urlopen(request) as response:  # noqa: S310 - loopback
+                with urllib.request.urlopen(request) as response:
                     assert response.status == 200, path
         for label, path in targets.items():
-            rows[label] = wrk(server.url(path), connections=args.connections, seconds=args.seconds,
-                              headers={"Cookie": cookie})
+            rows[label] = wrk(
+                server.url(path),
+                connections=args.connections,
+                seconds=args.seconds,
+                headers={"Cookie": cookie},
+            )
     floor = rows["(a) floor: minimal Django view"]["rps"]
     print(f"{'target':40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>6}")
     for label, row in rows.items():
         row["ratio_to_floor"] = round(row["rps"] / floor, 3)
-        print(f"{label:40} {row['rps']:9.0f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} "
-              f"{row['ratio_to_floor']:6.2f} {int(row['non_2xx'] + row['socket_errors']):6d}")
+        print(
+            f"{label:40} {row['rps']:9.0f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} "
+            f"{row['ratio_to_floor']:6.2f} {int(row['non_2xx'] + row['socket_errors']):6d}"
+        )
     path = write_results("site", {"connections": args.connections, "seconds": args.seconds, "rows": rows})
     print(f"raw figures: {path}")
     home = rows["(c) home page after the gate"]

@@ -57,7 +57,12 @@ class SiteServer:
     def manage(self, *args: str) -> str:
         result = subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), *args],
-            env=self.env, cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
         )
         return result.stdout
 
@@ -82,12 +87,15 @@ def site_server() -> Iterator[SiteServer]:
     log = (var_dir / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while True:
         try:
-            urllib.request.urlopen(server.url("/healthz"), timeout=2)  # noqa: S310 - loopback only
+            urllib.request.urlopen(server.url("/healthz"), timeout=2)
             break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
@@ -134,7 +142,9 @@ def nojs_page(browser: Any) -> Iterator[Any]:
 def confirm_hcp(page: Any, server: SiteServer) -> None:
     """Answer the gate the way a user does, through the no-JavaScript form."""
     page.goto(server.url("/hcp-confirm/?next=/"))
-    page.locator("[data-gate-dialog][open] button[value=yes], [data-gate-page] button[value=yes]").first.click()
+    page.locator(
+        "[data-gate-dialog][open] button[value=yes], [data-gate-page] button[value=yes]"
+    ).first.click()
     page.wait_for_url(server.url("/"))
 
 

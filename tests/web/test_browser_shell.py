@@ -6,13 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-
 from tests.conftest import SiteServer
 
 pytestmark = pytest.mark.browser
 
-SHELL_PAGES = ["/", "/dosing/", "/isi/", "/search/?q=dosing", "/leaving/?to=https%3A%2F%2Fwww.fda.gov%2Fmedwatch",
-               "/no-such-page/"]
+SHELL_PAGES = [
+    "/",
+    "/dosing/",
+    "/isi/",
+    "/search/?q=dosing",
+    "/leaving/?to=https%3A%2F%2Fwww.fda.gov%2Fmedwatch",
+    "/no-such-page/",
+]
 
 
 def test_gate_without_javascript_is_a_plain_page(nojs_page: Any, site_server: SiteServer) -> None:
@@ -27,7 +32,9 @@ def test_gate_without_javascript_is_a_plain_page(nojs_page: Any, site_server: Si
 
 def test_gate_with_javascript_is_a_modal_dialog_that_keeps_focus(page: Any, site_server: SiteServer) -> None:
     page.goto(site_server.url("/dosing/"))
-    dialog = page.get_by_role("dialog", name="Are you a healthcare professional practising in the United States?")
+    dialog = page.get_by_role(
+        "dialog", name="Are you a healthcare professional practising in the United States?"
+    )
     assert dialog.is_visible()
     assert page.locator("[data-gate-page]").count() == 0  # asked once, in the dialog
     page.keyboard.press("Escape")  # the question cannot be dismissed without an answer
@@ -45,7 +52,9 @@ def test_gate_with_javascript_is_a_modal_dialog_that_keeps_focus(page: Any, site
     assert page.url == site_server.url("/about/")
 
 
-def test_answering_no_offers_the_patient_site_through_the_leaving_notice(page: Any, site_server: SiteServer) -> None:
+def test_answering_no_offers_the_patient_site_through_the_leaving_notice(
+    page: Any, site_server: SiteServer
+) -> None:
     page.goto(site_server.url("/"))
     page.get_by_role("button", name="No, take me to the patient site").click()
     page.wait_for_url("**/leaving/**")
@@ -96,8 +105,10 @@ def test_focused_links_are_not_hidden_behind_the_tray(hcp_page: Any, site_server
         if inside_tray:
             continue
         hcp_page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        box = hcp_page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect();"
-                                " return {top: r.top, bottom: r.bottom, html: document.activeElement.outerHTML}; })()")
+        box = hcp_page.evaluate(
+            "(() => { const r = document.activeElement.getBoundingClientRect();"
+            " return {top: r.top, bottom: r.bottom, html: document.activeElement.outerHTML}; })()"
+        )
         assert box["top"] < tray_top, f"entirely behind the ISI tray: {box['html'][:120]}"
 
 

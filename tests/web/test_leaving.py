@@ -59,8 +59,11 @@ def test_anything_off_the_allow_list_gets_400_and_no_link(seeded: None, client: 
 def test_the_allow_list_is_content(seeded: None, client: Client) -> None:
     url = "https://www.cancer.gov/types/leukemia"
     assert leave(client, url).status_code == 400
-    ExternalDestination.objects.create(name="the National Cancer Institute", url="https://www.cancer.gov/",
-                                       owner=ExternalDestination.THIRD_PARTY)
+    ExternalDestination.objects.create(
+        name="the National Cancer Institute",
+        url="https://www.cancer.gov/",
+        owner=ExternalDestination.THIRD_PARTY,
+    )
     assert leave(client, url).status_code == 200
 
 

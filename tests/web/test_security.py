@@ -80,7 +80,9 @@ def test_healthz_answers_200_when_the_database_answers(client: Client) -> None:
     assert response.status_code == 200 and response.json() == {"status": "ok", "database": "up"}
 
 
-def test_healthz_answers_503_when_the_database_does_not(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_healthz_answers_503_when_the_database_does_not(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken_cursor(*args: object, **kwargs: object) -> None:
         raise connection.Database.OperationalError("server closed the connection")
 
@@ -99,7 +101,10 @@ def _settings_in(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", script],
         env={**clean, "DJANGO_SETTINGS_MODULE": "besponsa.project.settings", **env},
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -127,7 +132,9 @@ def test_a_malformed_boolean_is_refused_by_name() -> None:
 def test_production_turns_on_secure_cookies_and_hsts() -> None:
     import json
 
-    result = _settings_in({"BESPONSA_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "hcp.example"})
+    result = _settings_in(
+        {"BESPONSA_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "hcp.example"}
+    )
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values == {

@@ -16,10 +16,25 @@ pytestmark = pytest.mark.django_db
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "besponsa"
 SITE_MAP = [
-    "/", "/about/", "/dosing/", "/efficacy/adult/", "/efficacy/pediatric/", "/safety/adult/",
-    "/safety/pediatric/", "/support/", "/support/events/", "/support/materials/", "/support/videos/",
-    "/support/patient-support/", "/support/ordering/", "/nccn/", "/prescribing-information/",
-    "/indication/", "/isi/", "/search/", "/tools/",
+    "/",
+    "/about/",
+    "/dosing/",
+    "/efficacy/adult/",
+    "/efficacy/pediatric/",
+    "/safety/adult/",
+    "/safety/pediatric/",
+    "/support/",
+    "/support/events/",
+    "/support/materials/",
+    "/support/videos/",
+    "/support/patient-support/",
+    "/support/ordering/",
+    "/nccn/",
+    "/prescribing-information/",
+    "/indication/",
+    "/isi/",
+    "/search/",
+    "/tools/",
 ]
 
 
@@ -106,8 +121,17 @@ def test_robots_and_sitemap(hcp_client: Client) -> None:
     assert "/dosing/" in sitemap and "/efficacy/adult/" in sitemap
 
 
-FORBIDDEN_IN_CORE = ("django", "wagtail", "ninja", "besponsa.portal", "besponsa.project", "besponsa.tools",
-                     "besponsa.api", "besponsa.accounts", "besponsa.compliance")
+FORBIDDEN_IN_CORE = (
+    "django",
+    "wagtail",
+    "ninja",
+    "besponsa.portal",
+    "besponsa.project",
+    "besponsa.tools",
+    "besponsa.api",
+    "besponsa.accounts",
+    "besponsa.compliance",
+)
 
 
 @pytest.mark.parametrize("package", ["clinical", "evidence"])
@@ -122,6 +146,8 @@ def test_the_pure_cores_import_no_web_code(package: str) -> None:
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]
             for name in names:
-                if name.startswith(FORBIDDEN_IN_CORE) and (name == "django" or "." in name or name in FORBIDDEN_IN_CORE):
+                if name.startswith(FORBIDDEN_IN_CORE) and (
+                    name == "django" or "." in name or name in FORBIDDEN_IN_CORE
+                ):
                     offenders.append(f"{path.relative_to(SRC)} imports {name}")
     assert offenders == []

@@ -26,8 +26,10 @@ def _matches(url: str, allowed: str) -> bool:
         return False
     prefix = rule.path or "/"
     path = target.path or "/"
-    return path == prefix or path.startswith(prefix if prefix.endswith("/") else prefix + "/") or (
-        prefix == "/" and path.startswith("/")
+    return (
+        path == prefix
+        or path.startswith(prefix if prefix.endswith("/") else prefix + "/")
+        or (prefix == "/" and path.startswith("/"))
     )
 
 

@@ -125,8 +125,9 @@ class PageCacheMiddleware:
             and not response.cookies
             and not getattr(response, "streaming", False)
         ):
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
+            render = getattr(response, "render", None)
+            if render is not None and not getattr(response, "is_rendered", True):
+                render()
             headers = [(k, v) for k, v in response.items() if k.lower() not in {"set-cookie", "vary"}]
             cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
@@ -144,5 +145,7 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         if request_log.isEnabledFor(logging.INFO):
             elapsed_ms = (time.perf_counter() - started) * 1000
-            request_log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms)
+            request_log.info(
+                "%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms
+            )
         return response

@@ -40,4 +40,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     title = "The form expired"
     explanation = "For your security the form could not be accepted. Go back, reload the page and try again."
-    return render(request, "errors/error.html", {"status": 403, "title": title, "explanation": explanation}, status=403)
+    return render(
+        request, "errors/error.html", {"status": 403, "title": title, "explanation": explanation}, status=403
+    )

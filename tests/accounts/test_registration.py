@@ -23,7 +23,9 @@ def _link(message_body: str) -> str:
     return match.group(1)
 
 
-def test_a_new_hcp_registers_verifies_the_email_and_signs_in(gated_client: Client) -> None:
+def test_a_new_hcp_registers_verifies_the_email_and_signs_in(
+    gated_client: Client, argon2_hashing: None
+) -> None:
     response = gated_client.post("/accounts/register/", registration_data())
     assert response.status_code == 302 and response["Location"] == "/accounts/register/done/"
     user = User.objects.get(email="grace@example.org")

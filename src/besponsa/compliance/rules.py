@@ -1,0 +1,243 @@
+"""The compliance rules in one place: job codes, who may approve, what may be served, and the records.
+
+Everything the hooks, signals, views and commands decide is decided here, so the tests can reach it
+directly and the rules read as a list.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth.models import AbstractBaseUser
+from wagtail.models import Page, Revision, TaskState, WorkflowState
+
+from besponsa.compliance.models import Approval, ApprovalEvent, default_expiry, site_today
+
+JOB_CODE = re.compile(r"^PP-INO-USA-\d{4}$")
+JOB_CODE_FORMAT = "PP-INO-USA-NNNN (four digits), e.g. PP-INO-USA-0641"
+
+
+# --- job codes -------------------------------------------------------------------------------------
+
+
+def job_code_models() -> list[type[Any]]:
+    """Every concrete page model with a job_code column (the portal's SitePage subclasses)."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Page)
+        and not model._meta.abstract
+        and any(field.name == "job_code" for field in model._meta.local_concrete_fields)
+    ]
+
+
+def job_code_owner(job_code: str, *, page_id: int | None = None, isi_id: int | None = None) -> str | None:
+    """What else already carries this job code (a page or the ISI), or None if nobody does."""
+    from besponsa.portal.models import SafetyInformation
+
+    for model in job_code_models():
+        other = model.objects.filter(job_code=job_code).exclude(pk=page_id).only("title").first()
+        if other is not None:
+            return f'the page "{other.title}"'
+    isi = SafetyInformation.objects.filter(job_code=job_code).exclude(pk=isi_id).first()
+    if isi is not None:
+        return f'the ISI "{isi}"'
+    others = Approval.objects.filter(job_code=job_code)
+    if page_id:
+        others = others.exclude(page_id=page_id)
+    if isi_id:
+        others = others.exclude(isi_id=isi_id)
+    held = others.select_related("page", "isi").first()
+    if held is not None:
+        return f'the approved content "{held.target_title}"'
+    return None
+
+
+def job_code_problem(
+    job_code: str | None, *, page_id: int | None = None, isi_id: int | None = None
+) -> str | None:
+    """Why this job code cannot be published, or None when it is present, well-formed and unique."""
+    code = (job_code or "").strip()
+    if not code:
+        return f"it has no job code. Add one in the format {JOB_CODE_FORMAT}"
+    if not JOB_CODE.fullmatch(code):
+        return f'its job code "{code}" is not in the format {JOB_CODE_FORMAT}'
+    owner = job_code_owner(code, page_id=page_id, isi_id=isi_id)
+    if owner:
+        return f'its job code "{code}" is already used by {owner}; every page and the ISI need their own'
+    return None
+
+
+def revision_job_code(revision: Revision | None) -> str:
+    if revision is None:
+        return ""
+    return str((revision.content or {}).get("job_code") or "")
+
+
+def _target_of(content: Any) -> dict[str, Any]:
+    from besponsa.portal.models import SafetyInformation
+
+    if isinstance(content, Page):
+        return {"content_kind": "page", "object_id": content.pk, "object_title": content.title[:255]}
+    if isinstance(content, SafetyInformation):
+        return {"content_kind": "isi", "object_id": content.pk, "object_title": str(content)[:255]}
+    raise TypeError(f"no compliance record for {type(content).__name__}")
+
+
+def _ids(content: Any) -> dict[str, int | None]:
+    if isinstance(content, Page):
+        return {"page_id": content.pk, "isi_id": None}
+    return {"page_id": None, "isi_id": content.pk}
+
+
+# --- who may approve -------------------------------------------------------------------------------
+
+
+def approval_refusal(task_state: TaskState, user: AbstractBaseUser) -> str | None:
+    """Why `user` may not approve this step, or None when they may."""
+    task = task_state.task.specific
+    workflow_state: WorkflowState = task_state.workflow_state
+    group_names = ", ".join(sorted(task.groups.values_list("name", flat=True))) or "the step's group"
+    if not task.groups.filter(id__in=user.groups.all()).exists():
+        return f'Only members of {group_names} can approve the "{task.name}" step.'
+    revision = task_state.revision
+    if workflow_state.requested_by_id == user.pk:
+        return (
+            f"You submitted this change for review, so you cannot approve it. "
+            f'Another member of {group_names} has to approve the "{task.name}" step.'
+        )
+    if revision is not None and revision.user_id == user.pk:
+        return (
+            f"You wrote this revision, so you cannot approve it. "
+            f'Another member of {group_names} has to approve the "{task.name}" step.'
+        )
+    earlier = (
+        workflow_state.task_states.filter(status=TaskState.STATUS_APPROVED, finished_by=user)
+        .exclude(pk=task_state.pk)
+        .select_related("task")
+        .first()
+    )
+    if earlier is not None:
+        return (
+            f'You already approved the "{earlier.task.name}" step of this review; '
+            f"each of the Medical, Legal and Regulatory steps needs a different person."
+        )
+    content = workflow_state.content_object
+    ids = _ids(content)
+    problem = job_code_problem(revision_job_code(revision), **ids)
+    if problem:
+        return (
+            f"This revision cannot be approved because {problem}. Request changes so the author can fix it."
+        )
+    return None
+
+
+def record_refusal(task_state: TaskState, user: AbstractBaseUser, reason: str) -> None:
+    content = task_state.workflow_state.content_object
+    ApprovalEvent.objects.create(
+        **_target_of(content),
+        job_code=revision_job_code(task_state.revision),
+        revision_id=task_state.revision_id,
+        action=ApprovalEvent.REFUSED,
+        step=task_state.task.name,
+        user=user,
+        user_name=_user_name(user),
+        comment=reason,
+    )
+
+
+def _user_name(user: Any) -> str:
+    if user is None:
+        return "system"
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return f"{full} <{user.get_username()}>" if full else str(user.get_username())
+
+
+# --- records ---------------------------------------------------------------------------------------
+
+
+def record_event(
+    content: Any,
+    action: str,
+    *,
+    user: Any = None,
+    revision: Revision | None = None,
+    step: str = "",
+    comment: str = "",
+    approval: Approval | None = None,
+) -> ApprovalEvent:
+    if approval is not None:
+        job_code = approval.job_code
+    else:
+        job_code = revision_job_code(revision) or str(getattr(content, "job_code", ""))
+    return ApprovalEvent.objects.create(
+        **_target_of(content),
+        job_code=job_code,
+        revision_id=revision.pk if revision else None,
+        action=action,
+        step=step[:255],
+        user=user if getattr(user, "pk", None) else None,
+        user_name=_user_name(user),
+        comment=comment,
+        approved_on=approval.approved_on if approval else None,
+        expires_on=approval.expires_on if approval else None,
+    )
+
+
+def record_approval(
+    content: Any,
+    revision: Revision,
+    source: str,
+    *,
+    user: Any = None,
+    approved_on: datetime.date | None = None,
+) -> Approval:
+    """Makes `revision` the approved, servable version of `content` from `approved_on` for 12 months."""
+    approved_on = approved_on or site_today()
+    job_code = revision_job_code(revision) or str(getattr(content, "job_code", ""))
+    lookup = {"page": content} if isinstance(content, Page) else {"isi": content}
+    approval, _ = Approval.objects.update_or_create(
+        **lookup,
+        defaults={
+            "job_code": job_code,
+            "approved_on": approved_on,
+            "expires_on": default_expiry(approved_on),
+            "revision": revision,
+            "source": source,
+        },
+    )
+    record_event(content, ApprovalEvent.APPROVAL_RECORDED, user=user, revision=revision, approval=approval)
+    return approval
+
+
+# --- what may be served ----------------------------------------------------------------------------
+
+
+def serving_problem(page: Page, today: datetime.date | None = None) -> str | None:
+    """Why this live page must not be shown to HCPs, or None. Pages without a job_code field (the
+    tree root) are not promotional content and are not checked."""
+    if not hasattr(page, "job_code"):
+        return None
+    if not (page.job_code or "").strip():
+        return "no job code"
+    approval = Approval.objects.filter(page_id=page.pk).first()
+    if approval is None:
+        return "no MLR approval on record"
+    if approval.job_code != page.job_code:
+        return "the live job code is not the approved one"
+    if approval.revision_id is None or approval.revision_id != page.live_revision_id:
+        return "the live revision is not the approved one"
+    if approval.is_expired(today):
+        return f"the approval expired on {approval.expires_on.isoformat()}"
+    return None
+
+
+def approval_for(content: Any) -> Approval | None:
+    if content is None or getattr(content, "pk", None) is None:
+        return None
+    if isinstance(content, Page):
+        return Approval.objects.filter(page_id=content.pk).first()
+    return Approval.objects.filter(isi_id=content.pk).first()

@@ -1,0 +1,214 @@
+"""Signal receivers: the approval history, approval records, the author's notification, the cache guard."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from wagtail.models import Page, TaskState, WorkflowState
+from wagtail.signals import (
+    page_published,
+    published,
+    task_approved,
+    task_rejected,
+    workflow_submitted,
+)
+
+from besponsa.compliance import rules
+from besponsa.compliance.models import Approval, ApprovalEvent, site_today
+
+
+def _content(workflow_state: WorkflowState) -> Any:
+    content = workflow_state.content_object
+    return content.specific if isinstance(content, Page) else content
+
+
+def on_workflow_submitted(sender: Any, instance: WorkflowState, user: Any = None, **kwargs: Any) -> None:
+    content = _content(instance)
+    rules.record_event(
+        content,
+        ApprovalEvent.SUBMITTED,
+        user=user,
+        revision=content.get_latest_revision(),
+        step=instance.workflow.name,
+    )
+
+
+def on_task_approved(sender: Any, instance: TaskState, user: Any = None, **kwargs: Any) -> None:
+    content = _content(instance.workflow_state)
+    rules.record_event(
+        content,
+        ApprovalEvent.APPROVED,
+        user=user,
+        revision=instance.revision,
+        step=instance.task.name,
+        comment=instance.comment or "",
+    )
+    if instance.comment:
+        notify_authors(instance, user, approved=True)
+    workflow_state = instance.workflow_state
+    workflow_state.refresh_from_db(fields=["status"])
+    if workflow_state.status == WorkflowState.STATUS_APPROVED and instance.revision is not None:
+        # The last step: Wagtail has just published this revision. It is approved from today.
+        rules.record_approval(content, instance.revision, Approval.WORKFLOW, user=user)
+
+
+def on_task_rejected(sender: Any, instance: TaskState, user: Any = None, **kwargs: Any) -> None:
+    content = _content(instance.workflow_state)
+    rules.record_event(
+        content,
+        ApprovalEvent.CHANGES_REQUESTED,
+        user=user,
+        revision=instance.revision,
+        step=instance.task.name,
+        comment=instance.comment or "",
+    )
+    notify_authors(instance, user, approved=False)
+
+
+def on_page_published(sender: Any, instance: Page, revision: Any = None, **kwargs: Any) -> None:
+    """A page published without a person (the seed loader publishing the reviewed files in content/)
+    is approved from today. A person's publish is never approved here: that needs the workflow."""
+    if revision is None or revision.user_id is not None:
+        return
+    if rules.job_code_problem(getattr(instance, "job_code", ""), page_id=instance.pk) is None:
+        rules.record_approval(instance, revision, Approval.SYSTEM)
+
+
+def on_snippet_published(
+    sender: Any, instance: Any, revision: Any = None, user: Any = None, **kwargs: Any
+) -> None:
+    from besponsa.portal.models import SafetyInformation
+
+    if not isinstance(instance, SafetyInformation) or revision is None:
+        return
+    if rules.job_code_problem(instance.job_code, isi_id=instance.pk) is not None:
+        return
+    source = Approval.SYSTEM if revision.user_id is None and user is None else Approval.ISI_PUBLISH
+    rules.record_approval(instance, revision, source, user=user)
+
+
+def _recipients(task_state: TaskState, actor: Any, approved: bool) -> list[str]:
+    """The author(s): who submitted the change and who wrote the revision, never the reviewer.
+
+    On "request changes" Wagtail itself emails the submitter, comment included (its rejection
+    notification), so we add only the revision's writer when that is someone else."""
+    workflow_state = task_state.workflow_state
+    people = []
+    if approved:
+        people.append(workflow_state.requested_by)
+    revision = task_state.revision
+    if revision is not None and revision.user_id not in (None, workflow_state.requested_by_id):
+        people.append(revision.user)
+    actor_pk = getattr(actor, "pk", None)
+    return sorted({p.email for p in people if p is not None and p.email and p.pk != actor_pk})
+
+
+def notify_authors(task_state: TaskState, actor: Any, *, approved: bool) -> None:
+    recipients = _recipients(task_state, actor, approved)
+    if not recipients:
+        return
+    content = _content(task_state.workflow_state)
+    title = str(getattr(content, "title", content))
+    step = task_state.task.name
+    verdict = "approved" if approved else "sent back for changes"
+    reviewer = rules._user_name(actor)
+    lines = [
+        f'"{title}" was {verdict} at the {step} step by {reviewer}.',
+        "",
+        "Comment:",
+        task_state.comment or "(no comment)",
+        "",
+        f"Job code on the reviewed revision: {rules.revision_job_code(task_state.revision) or 'none'}",
+    ]
+    send_mail(
+        subject=f'[MLR] {step}: "{title}" {verdict}',
+        message="\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+
+
+# --- the page-cache expiry guard -------------------------------------------------------------------
+#
+# PageCacheMiddleware keeps a served page for PAGE_CACHE_SECONDS. So that no cached copy of a page
+# outlives its approval, every request first compares the clock with the earliest expiry that had not
+# yet been reached when we last looked; once it has been reached, the whole page cache is invalidated.
+# The check costs one cache read per request; the database is read at most once an hour.
+
+GUARD_KEY = "compliance:expiry-guard"
+GUARD_RECHECK_SECONDS = 3600
+
+
+def expiry_instant(day: datetime.date) -> float:
+    """The moment an approval lapses: the start of its expiry date in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)).timestamp()
+
+
+def _next_expiry_after(moment: float) -> float:
+    after = timezone.localtime(datetime.datetime.fromtimestamp(moment, tz=datetime.UTC)).date()
+    try:
+        upcoming = Approval.objects.filter(expires_on__gt=after).order_by("expires_on").first()
+    except Exception:  # no database (yet): look again on the next request, never trust the cache
+        return moment
+    return expiry_instant(upcoming.expires_on) if upcoming else float("inf")
+
+
+def expire_cached_pages(**kwargs: Any) -> None:
+    from besponsa.portal.middleware import invalidate_page_cache
+
+    now = time.time()
+    guard = cache.get(GUARD_KEY)
+    if guard is None:
+        # No record of when we last looked (new process, cache cleared): assume the worst.
+        invalidate_page_cache()
+        cache.set(GUARD_KEY, (_next_expiry_after(now), now), timeout=None)
+        return
+    next_expiry, looked_at = guard
+    if now >= next_expiry:
+        invalidate_page_cache()
+        cache.set(GUARD_KEY, (_next_expiry_after(now), now), timeout=None)
+    elif now - looked_at > GUARD_RECHECK_SECONDS:
+        # Approvals may have changed in another process: look again from where we last looked.
+        earliest = min(next_expiry, _next_expiry_after(looked_at))
+        if now >= earliest:
+            invalidate_page_cache()
+            earliest = _next_expiry_after(now)
+        cache.set(GUARD_KEY, (earliest, now), timeout=None)
+
+
+def _approvals_changed(**kwargs: Any) -> None:
+    cache.delete(GUARD_KEY)
+
+
+def setup_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    if getattr(sender, "label", None) != "compliance":
+        return
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    from besponsa.compliance.setup import ensure_groups_and_workflow
+
+    # Our post_migrate runs before later apps' (wagtail.admin's access_admin): create them all now.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    ensure_groups_and_workflow()
+
+
+def connect() -> None:
+    workflow_submitted.connect(on_workflow_submitted, dispatch_uid="compliance-workflow-submitted")
+    task_approved.connect(on_task_approved, dispatch_uid="compliance-task-approved")
+    task_rejected.connect(on_task_rejected, dispatch_uid="compliance-task-rejected")
+    page_published.connect(on_page_published, dispatch_uid="compliance-page-published")
+    published.connect(on_snippet_published, dispatch_uid="compliance-snippet-published")
+    post_save.connect(_approvals_changed, sender=Approval, dispatch_uid="compliance-approval-saved")
+    post_delete.connect(_approvals_changed, sender=Approval, dispatch_uid="compliance-approval-deleted")
+
+
+__all__ = ["connect", "expire_cached_pages", "setup_after_migrate", "site_today"]

@@ -1,0 +1,42 @@
+"""`{% approval_footer %}`: the job code, approval date and expiry date of the page and of the ISI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from besponsa.compliance import rules
+
+register = template.Library()
+
+
+def _dates(approval: Any) -> SafeString:
+    return format_html(
+        ', approved <time datetime="{}">{}</time>, expires <time datetime="{}">{}</time>',
+        approval.approved_on.isoformat(),
+        f"{approval.approved_on:%B} {approval.approved_on.day}, {approval.approved_on.year}",
+        approval.expires_on.isoformat(),
+        f"{approval.expires_on:%B} {approval.expires_on.day}, {approval.expires_on.year}",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def approval_footer(context: template.Context) -> SafeString:
+    """Inline text for the footer's job-code line (it sits inside a <p>)."""
+    parts: list[tuple[str, SafeString]] = []
+    page = context.get("page")
+    if page is not None and getattr(page, "job_code", ""):
+        approval = rules.approval_for(page)
+        parts.append(("Job code", format_html("{}{}", page.job_code, _dates(approval) if approval else "")))
+    isi = context.get("isi")
+    if isi is not None and getattr(isi, "job_code", ""):
+        approval = rules.approval_for(isi)
+        parts.append(("ISI", format_html("{}{}", isi.job_code, _dates(approval) if approval else "")))
+    return format_html_join(
+        mark_safe('<span class="job-code__sep" aria-hidden="true"> · </span>'),
+        '<span class="job-code__item">{} {}</span>',
+        parts,
+    )

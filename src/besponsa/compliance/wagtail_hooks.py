@@ -1,0 +1,94 @@
+"""Wagtail hooks: fail-closed serving, publish refusal, admin URLs and the report menu item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
+
+from besponsa.compliance import rules, views
+
+
+@hooks.register("before_serve_page")
+def fail_closed(page: Page, request: HttpRequest, serve_args: Any, serve_kwargs: Any) -> HttpResponse | None:
+    """A page without a job code, without an approval of its live revision, or past its expiry date
+    is never shown: the neutral page (503, not cacheable) stands in for it."""
+    if rules.serving_problem(page) is None:
+        return None
+    return views.unavailable(request)
+
+
+def _refuse(request: HttpRequest, message: str, edit_url: str) -> HttpResponse:
+    messages.error(request, message)
+    return redirect(edit_url)
+
+
+@hooks.register("before_publish_page")
+def refuse_page_publish(request: HttpRequest, page: Page) -> HttpResponse | None:
+    """Publishing from the editor: the draft is saved, but it is not published when it lacks a valid,
+    unique job code, or when the page is under the MLR workflow (which publishes on the last approval)."""
+    specific = page.specific if type(page) is Page else page
+    edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    if hasattr(specific, "job_code"):
+        problem = rules.job_code_problem(specific.job_code, page_id=page.pk)
+        if problem:
+            return _refuse(request, f"Saved as a draft but not published: {problem}.", edit_url)
+    if specific.get_workflow() is not None:
+        return _refuse(
+            request,
+            "Saved as a draft but not published: pages are published by the MLR review. "
+            "Choose “Submit to MLR review”: the page goes live when Medical, Legal and Regulatory "
+            "have approved it.",
+            edit_url,
+        )
+    return None
+
+
+@hooks.register("before_publish")
+def refuse_isi_publish(request: HttpRequest, instance: Any) -> HttpResponse | None:
+    from besponsa.portal.models import SafetyInformation
+
+    if not isinstance(instance, SafetyInformation):
+        return None
+    problem = rules.job_code_problem(instance.job_code, isi_id=instance.pk)
+    if problem:
+        edit_url = reverse("wagtailsnippets_portal_safetyinformation:edit", args=[instance.pk])
+        return _refuse(request, f"Saved as a draft but not published: {problem}.", edit_url)
+    return None
+
+
+@hooks.register("after_edit_page")
+def explain_refused_approval(request: HttpRequest, page: Page) -> None:
+    """Approving from inside the editor goes through the same rule; say why it did not happen."""
+    if request.method != "POST" or request.POST.get("workflow-action-name") != "approve":
+        return
+    task_state = page.current_workflow_task_state
+    if task_state is None or task_state.status != task_state.STATUS_IN_PROGRESS:
+        return
+    reason = rules.approval_refusal(task_state, request.user)
+    if reason:
+        messages.error(request, f"Not approved. {reason}")
+
+
+@hooks.register("register_admin_urls")
+def admin_urls() -> list[Any]:
+    return [
+        path("compliance/expiring/", views.expiring_report, name="compliance_expiring"),
+        path("compliance/history.csv", views.history_csv, name="compliance_history_csv"),
+        path(
+            "compliance/refused/<int:task_state_id>/",
+            views.approval_refused,
+            name="compliance_approval_refused",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def expiring_menu_item() -> MenuItem:
+    return MenuItem("Expiring approvals", reverse("compliance_expiring"), icon_name="date", order=50)

@@ -1,0 +1,118 @@
+"""The clinical API under load, and the printable plan's render time.
+
+Run: .venv/bin/python bench/api.py [--seconds 5]
+Starts gunicorn (2 workers) in production mode over a fresh migrated SQLite (bench/harness.py), with
+API_RATE_LIMIT_PER_MINUTE raised so the limiter never answers 429 during the run, then:
+
+- wrk, 32 connections: POST /api/v1/clinical/plan with the documented example body, and the
+  foundation benchmark's framework floor (GET /__floor__/, a minimal Django view) on the same server;
+- GET /tools/planner/plan.pdf (Letter) five times after one warm-up: the median wall time.
+
+Prints a table and writes bench/results/api.json. Targets (issue 6): plan p99 <= 15 ms; PDF <= 1 s.
+Not a test: on this 2-core machine wrk and gunicorn share the cores, so figures are indicative.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from besponsa.clinical.operations import EXAMPLES
+from harness import hcp_cookie, production_server, write_results, wrk
+
+PLAN_QUERY = {
+    "form": "plan",
+    "height_cm": "165",
+    "weight_kg": "62.5",
+    "cycle": "2",
+    "start_date": "2025-03-03",
+    "best_response": "cr",
+    "hsct_planned": "true",
+    "paper": "letter",
+    "initials": "JD",
+}
+
+
+def post_script(body: str) -> Path:
+    escaped = body.replace("\\", "\\\\").replace('"', '\\"')
+    script = Path(tempfile.mkdtemp(prefix="besponsa-wrk-")) / "post.lua"
+    script.write_text(
+        f'wrk.method = "POST"\nwrk.body = "{escaped}"\nwrk.headers["Content-Type"] = "application/json"\n'
+    )
+    return script
+
+
+def check_plan_answer(url: str, body: str) -> None:
+    request = urllib.request.Request(
+        url, data=body.encode(), method="POST", headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request) as response:
+        answer = json.loads(response.read())
+    if response.status != 200 or len(answer["doses"]) != 3:
+        raise SystemExit(f"the plan endpoint did not answer as expected: {response.status} {answer}")
+
+
+def pdf_times(url: str, cookie: str, runs: int = 5) -> list[float]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie})
+    times = []
+    for attempt in range(runs + 1):
+        started = time.perf_counter()
+        with urllib.request.urlopen(request) as response:
+            content = response.read()
+        elapsed = time.perf_counter() - started
+        if not content.startswith(b"%PDF"):
+            raise SystemExit("the PDF plan did not render")
+        if attempt:  # the first call warms the worker (imports WeasyPrint, loads fonts)
+            times.append(elapsed)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+
+    body = json.dumps(EXAMPLES["plan"])
+    with production_server(workers=2, extra_env={"API_RATE_LIMIT_PER_MINUTE": "1000000000"}) as server:
+        plan_url = server.url("/api/v1/clinical/plan")
+        check_plan_answer(plan_url, body)
+        script = post_script(body)
+        wrk(plan_url, connections=args.connections, seconds=1, script=script)  # warm-up
+        plan = wrk(plan_url, connections=args.connections, seconds=args.seconds, script=script)
+        floor = wrk(server.url("/__floor__/"), connections=args.connections, seconds=args.seconds)
+        cookie = hcp_cookie(server)
+        pdf = pdf_times(server.url("/tools/planner/plan.pdf?" + urlencode(PLAN_QUERY)), cookie)
+
+    result = {
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "setup": f"gunicorn 2 workers, production settings, SQLite; wrk {args.connections} connections, "
+        f"{args.seconds} s, generator on the same 2 cores",
+        "plan_endpoint": plan,
+        "framework_floor": floor,
+        "plan_rps_ratio_to_floor": round(plan["rps"] / floor["rps"], 3) if floor["rps"] else None,
+        "pdf_plan_seconds": {"median": statistics.median(pdf), "runs": pdf},
+        "targets": {"plan_p99_ms": 15, "pdf_seconds": 1},
+    }
+    path = write_results("api", result)
+    print(f"{'':28} {'rps':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    for name, row in (("POST /api/v1/clinical/plan", plan), ("GET /__floor__/ (floor)", floor)):
+        print(f"{name:28} {row['rps']:9.0f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} {row['non_2xx']:8.0f}")
+    print(f"plan rps / floor rps: {result['plan_rps_ratio_to_floor']}")
+    print(f"PDF plan render (median of 5): {statistics.median(pdf):.3f} s")
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
@@ -175,14 +175,12 @@ class EmailAuthenticationForm(AuthenticationForm):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
-    error_messages: ClassVar[dict[str, str]] = {
-        "invalid_login": "The email address or password is not right. Check both and try again.",
-        "inactive": "The email address or password is not right. Check both and try again.",
-    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["password"].error_messages = _required("Password")
+        same = "The email address or password is not right. Check both and try again."
+        self.error_messages = {**self.error_messages, "invalid_login": same, "inactive": same}
+        self.fields["password"].error_messages.update(_required("Password"))
 
 
 class TokenForm(forms.Form):

@@ -51,7 +51,7 @@ class StaffTwoFactorMiddleware:
             return _no_store(HttpResponseRedirect("/accounts/login/?" + urlencode({"next": target})))
         if not is_staff_member(user):
             return render(request, "accounts/staff_only.html", status=403)
-        if not user.is_verified():  # type: ignore[union-attr]  # set by django_otp's OTPMiddleware
+        if not user.is_verified():  # type: ignore[attr-defined]  # set by django_otp's OTPMiddleware
             return _no_store(
                 HttpResponseRedirect("/accounts/2fa/?" + urlencode({"next": request.get_full_path()}))
             )

@@ -153,7 +153,8 @@ class AuditEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.kind} user={self.user_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None or not self._state.adding:
+        # An instance built with the primary key of an existing row would UPDATE it: refuse that too.
+        if not self._state.adding or self._get_pk_val() is not None:
             raise AppendOnlyError("audit events cannot be changed")
         super().save(*args, **kwargs)
 

@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from besponsa.accounts import views
@@ -14,21 +15,19 @@ urlpatterns = [
     path("password/reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password/reset/sent/",
-        views.auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
         name="password-reset-done",
     ),
     path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
     path(
         "reset/done/",
-        views.auth_views.PasswordResetCompleteView.as_view(
-            template_name="accounts/password_reset_complete.html"
-        ),
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
         name="password-reset-complete",
     ),
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),
     path(
         "password/change/done/",
-        views.auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
         name="password-change-done",
     ),
     path("profile/", views.profile, name="profile"),

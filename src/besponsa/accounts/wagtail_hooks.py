@@ -31,7 +31,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     ids = {e.user_id for e in page} | {e.actor_id for e in page}
     emails = dict(get_user_model().objects.filter(pk__in=ids - {None}).values_list("pk", "email"))
-    rows = [(event, emails.get(event.user_id), emails.get(event.actor_id)) for event in page]
+    rows = [(event, emails.get(event.user_id or 0), emails.get(event.actor_id or 0)) for event in page]
     context: dict[str, Any] = {
         "page_obj": page,
         "rows": rows,

@@ -1,0 +1,120 @@
+"""Fail closed: what HCPs get when a page's approval has lapsed, its job code is missing, or its live
+revision is not the approved one; the cache never outlives an approval; the footer shows the dates."""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import pytest
+from django.utils import timezone
+
+from besponsa.compliance import signals
+from besponsa.compliance.models import Approval, default_expiry, site_today
+from besponsa.portal.models import ContentPage
+
+from .conftest import MiniSite, hcp_client, make_user
+
+
+def travel_to(monkeypatch: pytest.MonkeyPatch, day: datetime.date) -> None:
+    """Moves the site's calendar and the expiry guard's clock to the start of `day` (site time zone)."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 0, 1)))
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+    monkeypatch.setattr(signals.time, "time", lambda: moment.timestamp())
+
+
+def assert_neutral(response: object, content: bytes) -> None:
+    assert response.status_code == 503  # type: ignore[attr-defined]
+    assert b"This content is being updated" in content
+    assert b"WARNING: HEPATOTOXICITY TEST TITLE" in content  # the ISI is still there
+    assert response["Cache-Control"] == "no-store"  # type: ignore[index]
+    assert "X-Page-Cache" not in response  # type: ignore[operator]
+
+
+def test_an_approved_page_is_served_with_its_dates_in_the_footer(site: MiniSite) -> None:
+    response = hcp_client().get("/dosing/")
+    assert response.status_code == 200
+    today, expiry = site_today(), default_expiry(site_today())
+    footer = response.content.decode().split("<footer")[1].split('<p class="job-code">')[1].split("</p>")[0]
+    assert "PP-INO-USA-0643" in footer
+    assert f'approved <time datetime="{today.isoformat()}">' in footer
+    assert f'expires <time datetime="{expiry.isoformat()}">' in footer
+    assert "ISI PP-INO-USA-0658" in footer
+
+
+def test_an_expired_page_is_withheld_and_its_cached_copy_is_not_served(
+    site: MiniSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = hcp_client()
+    Approval.objects.filter(page=site.dosing).update(expires_on=site_today() + datetime.timedelta(days=1))
+    first = client.get("/dosing/")
+    assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
+    assert client.get("/dosing/")["X-Page-Cache"] == "hit"
+
+    travel_to(monkeypatch, site_today() + datetime.timedelta(days=1))
+    response = client.get("/dosing/")
+    assert_neutral(response, response.content)
+    assert b"How BESPONSA is dosed." not in response.content
+    # ...and it stays withheld, from the cache too.
+    again = client.get("/dosing/")
+    assert again.status_code == 503
+    # Other pages are unaffected.
+    assert client.get("/").status_code == 200
+
+
+def test_the_day_before_expiry_the_page_is_still_served(
+    site: MiniSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expiry = site_today() + datetime.timedelta(days=30)
+    Approval.objects.filter(page=site.dosing).update(expires_on=expiry)
+    travel_to(monkeypatch, expiry - datetime.timedelta(days=1))
+    assert hcp_client().get("/dosing/").status_code == 200
+
+
+def test_a_page_without_a_job_code_is_withheld(site: MiniSite) -> None:
+    page = ContentPage(title="Uncoded", slug="uncoded", summary="No code here.")
+    site.home.add_child(instance=page)
+    page.save_revision().publish()
+    response = hcp_client().get("/uncoded/")
+    assert_neutral(response, response.content)
+    assert not Approval.objects.filter(page=page).exists()
+
+
+def test_a_page_published_by_a_person_outside_the_workflow_is_withheld(site: MiniSite) -> None:
+    """Whatever route a person's publish took, only an approved revision is served."""
+    someone = make_user("sam", superuser=True)
+    site.dosing.title = "Edited and published directly"
+    site.dosing.save_revision(user=someone).publish(user=someone)
+    response = hcp_client().get("/dosing/")
+    assert_neutral(response, response.content)
+    assert b"Edited and published directly" not in response.content
+
+
+def test_the_guard_invalidates_the_cache_once_per_expiry(
+    site: MiniSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from besponsa.portal.middleware import page_cache_generation
+
+    Approval.objects.filter(page=site.dosing).update(expires_on=site_today() + datetime.timedelta(days=2))
+    signals.expire_cached_pages()  # first look: records the next expiry
+    generation = page_cache_generation()
+    signals.expire_cached_pages()
+    assert page_cache_generation() == generation  # nothing expired: the cache stays warm
+    travel_to(monkeypatch, site_today() + datetime.timedelta(days=2))
+    signals.expire_cached_pages()
+    assert page_cache_generation() == generation + 1
+    signals.expire_cached_pages()
+    assert page_cache_generation() == generation + 1
+
+
+def test_default_expiry_is_twelve_months_later() -> None:
+    assert default_expiry(datetime.date(2026, 11, 25)) == datetime.date(2027, 11, 25)
+    assert default_expiry(datetime.date(2028, 2, 29)) == datetime.date(2029, 2, 28)
+    assert default_expiry(datetime.date(2026, 1, 31), months=1) == datetime.date(2026, 2, 28)
+
+
+def test_expiry_instant_is_the_start_of_the_day_in_the_site_time_zone() -> None:
+    instant = signals.expiry_instant(datetime.date(2027, 6, 1))
+    local = timezone.localtime(datetime.datetime.fromtimestamp(instant, tz=datetime.UTC))
+    assert (local.date(), local.hour, local.minute) == (datetime.date(2027, 6, 1), 0, 0)
+    assert instant > time.mktime((2027, 5, 31, 0, 0, 0, 0, 0, -1))

@@ -21,6 +21,12 @@ def terms_of(query: str) -> list[str]:
     return sorted(words, key=lambda w: (-len(w), w.casefold()))[:MAX_TERMS]
 
 
+def backend_query(query: str) -> str:
+    """The query as plain words for the search backend: quotes, brackets and operators (which SQLite FTS5
+    would read as syntax) become spaces, so any input gives results or none, never an error."""
+    return re.sub(r"\s+", " ", re.sub(r"[^\w.\-/%+]", " ", query)).strip()
+
+
 def page_text(page: Any) -> str:
     """The plain text of a page (summary first), evidence and clinical tables included."""
     parts = [getattr(page, "summary", "")]

@@ -3,6 +3,7 @@ existing ones are left as editors made them unless `update=True`."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,9 @@ def _validate_body(page: Page, slug: str) -> None:
     try:
         page.body.stream_block.clean(page.body)
     except ValidationError as error:
-        raise ValueError(f"content for page {slug!r} is invalid: {error}") from error
+        data = error.as_json_data() if hasattr(error, "as_json_data") else error.messages
+        detail = json.dumps(data, ensure_ascii=False)
+        raise ValueError(f"content for page {slug!r} is invalid: {detail}") from error
 
 
 def _seed_page(
@@ -102,14 +105,14 @@ def _seed_page(
     }
     if page is None:
         page = model(slug=spec["slug"], **fields)
-        _validate_body(page, spec["slug"])
+        _validate_body(page, f"{parent.url_path}{spec['slug']}/")
         parent.add_child(instance=page)
         page.save_revision().publish()
         report.created.append(page.url_path)
     elif update:
         for name, value in fields.items():
             setattr(page, name, value)
-        _validate_body(page, spec["slug"])
+        _validate_body(page, f"{parent.url_path}{spec['slug']}/")
         page.save_revision().publish()
         report.updated.append(page.url_path)
     for child in spec.get("children", []):

@@ -55,9 +55,10 @@ def isi(request: HttpRequest) -> HttpResponse:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    results = Page.objects.live().public().specific().search(query) if query else Page.objects.none()
-    page = Paginator(results, 10).get_page(request.GET.get("page"))
     terms = search_text.terms_of(query)
+    words = search_text.backend_query(query)
+    results = Page.objects.live().public().specific().search(words) if words else Page.objects.none()
+    page = Paginator(results, 10).get_page(request.GET.get("page"))
     hits = [
         {
             "page": result,

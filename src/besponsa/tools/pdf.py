@@ -39,7 +39,7 @@ def option_problems(*, paper: str, initials: str) -> list[dict[str, str]]:
 def _static_fetcher() -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc,unused-ignore]  # WeasyPrint is untyped
         """Serves `static:<path>` from our static files; every other URL is an error that stops rendering."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:

@@ -44,7 +44,9 @@ def _mail_containing(server: Any, needle: str, timeout: float = 10.0) -> str:
     raise AssertionError(f"no email containing {needle!r}")
 
 
-def test_register_verify_sign_in_create_a_token_and_sign_out(hcp_page: Any, site_server: Any) -> None:
+def test_register_verify_sign_in_create_a_token_and_sign_out(
+    hcp_page: Any, site_server: Any, axe_violations: Any
+) -> None:
     page = hcp_page
     email = f"journey-{time.time_ns()}@example.org"
     page.goto(site_server.url("/accounts/register/"))
@@ -83,6 +85,7 @@ def test_register_verify_sign_in_create_a_token_and_sign_out(hcp_page: Any, site
     page.wait_for_url(site_server.url("/accounts/profile/"))
     utility = page.get_by_role("navigation", name="Utility")
     assert utility.get_by_role("link", name="Barbara").is_visible()
+    assert axe_violations(page) == []  # the profile page, with its edit form
 
     page.get_by_role("link", name="Create or revoke API tokens").click()
     page.get_by_label("Token name").fill("ward laptop")
@@ -90,7 +93,40 @@ def test_register_verify_sign_in_create_a_token_and_sign_out(hcp_page: Any, site
     token = page.locator("[data-token]").inner_text()
     assert token.startswith("bsp_") and len(token) > 40
     assert page.get_by_role("rowheader", name="ward laptop").is_visible()
+    assert axe_violations(page) == []  # the token page, showing the new token and the table
 
     utility.get_by_role("button", name="Log out").click()
     page.wait_for_url(site_server.url("/"))
     assert page.get_by_role("navigation", name="Utility").get_by_role("link", name="Sign in").is_visible()
+
+
+def test_staff_enrol_totp_in_the_browser_then_reach_the_cms(
+    hcp_page: Any, site_server: Any, axe_violations: Any
+) -> None:
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    email = f"editor-{time.time_ns()}@staff.example.org"
+    site_server.manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import Group, User; "
+        f"u = User.objects.create_user(username='{email}', email='{email}', password='{PASSWORD}', "
+        "first_name='Edith'); u.groups.add(Group.objects.get(name='Content editors'))",
+    )
+    page = hcp_page
+    page.goto(site_server.url("/cms/"))
+    page.wait_for_url(re.compile(r".*/accounts/login/\?next=%2Fcms%2F$"))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r".*/accounts/2fa/setup/.*"))
+    assert axe_violations(page) == []
+    secret = page.locator(".totp-secret").inner_text().replace(" ", "")
+    assert page.locator(".totp-uri").inner_text().startswith("otpauth://totp/")
+    code = f"{totp(b32decode(secret)):06d}"
+    page.get_by_label("6-digit code from your authenticator app").fill(code)
+    page.get_by_role("button", name="Confirm and continue").click()
+    page.wait_for_url(site_server.url("/cms/"))
+    assert "Dashboard" in page.title()

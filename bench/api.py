@@ -91,8 +91,14 @@ def main() -> None:
         script = post_script(body)
         wrk(plan_url, connections=args.connections, seconds=1, script=script)  # warm-up
         plan = wrk(plan_url, connections=args.connections, seconds=args.seconds, script=script)
-        floor = wrk(server.url("/__floor__/"), connections=args.connections, seconds=args.seconds)
         cookie = hcp_cookie(server)
+        # The floor sits behind the HCP gate like any page: without the cookie wrk would time redirects.
+        floor = wrk(
+            server.url("/__floor__/"),
+            connections=args.connections,
+            seconds=args.seconds,
+            headers={"Cookie": cookie},
+        )
         pdf = pdf_times(server.url("/tools/planner/plan.pdf?" + urlencode(PLAN_QUERY)), cookie)
 
     result = {

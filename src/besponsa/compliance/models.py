@@ -84,11 +84,13 @@ class Approval(models.Model):
 
     @property
     def target(self) -> Any:
-        return self.page.specific if self.page_id else self.isi
+        if self.page is not None:
+            return self.page.specific
+        return self.isi
 
     @property
     def target_title(self) -> str:
-        return str(self.page.title if self.page_id else self.isi)
+        return str(self.page.title if self.page is not None else self.isi)
 
     def is_expired(self, today: datetime.date | None = None) -> bool:
         """The approval holds up to the day before the expiry date; on the expiry date it has lapsed."""

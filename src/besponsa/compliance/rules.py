@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 from django.apps import apps
-from django.contrib.auth.models import AbstractBaseUser
 from wagtail.models import Page, Revision, TaskState, WorkflowState
 
 from besponsa.compliance.models import Approval, ApprovalEvent, default_expiry, site_today
@@ -39,10 +38,16 @@ def job_code_owner(job_code: str, *, page_id: int | None = None, isi_id: int | N
     from besponsa.portal.models import SafetyInformation
 
     for model in job_code_models():
-        other = model.objects.filter(job_code=job_code).exclude(pk=page_id).only("title").first()
+        others = model.objects.filter(job_code=job_code)
+        if page_id is not None:
+            others = others.exclude(pk=int(page_id))
+        other = others.only("title").first()
         if other is not None:
             return f'the page "{other.title}"'
-    isi = SafetyInformation.objects.filter(job_code=job_code).exclude(pk=isi_id).first()
+    isis = SafetyInformation.objects.filter(job_code=job_code)
+    if isi_id is not None:
+        isis = isis.exclude(pk=int(isi_id))
+    isi = isis.first()
     if isi is not None:
         return f'the ISI "{isi}"'
     others = Approval.objects.filter(job_code=job_code)
@@ -96,7 +101,7 @@ def _ids(content: Any) -> dict[str, int | None]:
 # --- who may approve -------------------------------------------------------------------------------
 
 
-def approval_refusal(task_state: TaskState, user: AbstractBaseUser) -> str | None:
+def approval_refusal(task_state: TaskState, user: Any) -> str | None:
     """Why `user` may not approve this step, or None when they may."""
     task = task_state.task.specific
     workflow_state: WorkflowState = task_state.workflow_state
@@ -135,7 +140,7 @@ def approval_refusal(task_state: TaskState, user: AbstractBaseUser) -> str | Non
     return None
 
 
-def record_refusal(task_state: TaskState, user: AbstractBaseUser, reason: str) -> None:
+def record_refusal(task_state: TaskState, user: Any, reason: str) -> None:
     content = task_state.workflow_state.content_object
     ApprovalEvent.objects.create(
         **_target_of(content),

@@ -28,11 +28,11 @@ def approval_footer(context: template.Context) -> SafeString:
     """Inline text for the footer's job-code line (it sits inside a <p>)."""
     parts: list[tuple[str, SafeString]] = []
     page = context.get("page")
-    if page is not None and getattr(page, "job_code", ""):
+    if page is not None and getattr(page, "job_code", None):
         approval = rules.approval_for(page)
         parts.append(("Job code", format_html("{}{}", page.job_code, _dates(approval) if approval else "")))
     isi = context.get("isi")
-    if isi is not None and getattr(isi, "job_code", ""):
+    if isi is not None and getattr(isi, "job_code", None):
         approval = rules.approval_for(isi)
         parts.append(("ISI", format_html("{}{}", isi.job_code, _dates(approval) if approval else "")))
     return format_html_join(

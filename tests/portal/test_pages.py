@@ -155,3 +155,14 @@ def test_prescribing_information_links_to_dailymed_through_the_leaving_notice(re
     notice = reader.get(html_lib.unescape(link.group(1)))
     assert notice.status_code == 200
     assert "3/2024" in text_of(main_html(html))
+
+
+def test_no_clinical_number_is_typed_in_the_dosing_content() -> None:
+    """The Dosing page's numbers come from besponsa.clinical: its seed file holds none of its own."""
+    from besponsa.portal.seed import CONTENT_DIR
+
+    text = (CONTENT_DIR / "pages" / "dosing.yaml").read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    # Allowed: reference keys, PI table names, "Cycle 1" as a name, and placeholders filled from clinical/.
+    stripped = re.sub(r"pi-\d+|Tables? \d+( to \d+)?|Cycle 1|\[\[[a-z_]+:[a-z0-9_]+\]\]", "", text)
+    assert re.findall(r"\d+", stripped) == []

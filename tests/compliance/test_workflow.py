@@ -172,3 +172,25 @@ def test_the_audit_log_and_the_history_record_who_approved_what(site: MiniSite, 
         (ApprovalEvent.APPROVED, "Regulatory review", cast.regulatory.pk, "regulatory ok"),
         (ApprovalEvent.APPROVAL_RECORDED, "", cast.regulatory.pk, ""),
     ]
+
+
+def test_approving_from_the_editor_follows_the_same_rules(site: MiniSite, cast: Cast) -> None:
+    author = make_user("mona", setup.CONTENT_EDITORS, setup.MEDICAL)
+    submit(login(author), site.dosing, title="Dosing from the editor")
+    url = reverse("wagtailadmin_pages:edit", args=[site.dosing.pk])
+    # A reviewer who is not in the page editors' group can still open the page under review.
+    assert login(cast.medical).get(url).status_code == 200
+    page = ContentPage.objects.get(pk=site.dosing.pk)
+    form = {
+        **edit_form(page, title="Dosing from the editor"),
+        "action-workflow-action": "true",
+        "workflow-action-name": "approve",
+        "workflow-action-extra-data": "{}",
+    }
+    response = login(author).post(url, form, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert any(m.startswith("Not approved. You submitted this change") for m in messages), messages
+    assert current_task(site.dosing).task.name == "Medical review"
+
+    login(cast.medical).post(url, form)
+    assert current_task(site.dosing).task.name == "Legal review"

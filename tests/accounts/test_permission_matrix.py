@@ -99,6 +99,7 @@ def accounts_expectation(path: str, role: str) -> set[int]:
         "/accounts/2fa/setup/",
         "/accounts/verify/resend/",
         "/accounts/tokens/1/revoke/",
+        "/accounts/email/",
     }
     if path in login_required and not signed_in:
         return {302}
@@ -108,6 +109,7 @@ def accounts_expectation(path: str, role: str) -> set[int]:
         "/accounts/logout/": {405},
         "/accounts/verify/resend/": {405},
         "/accounts/verify/x/": {400},
+        "/accounts/email/confirm/x/": {400},
         "/accounts/reset/x/x/": {200},  # "this link has expired" page
         "/accounts/tokens/": {200} if role == "verified HCP" else {403},
         "/accounts/tokens/1/revoke/": {405} if role == "verified HCP" else {403},

@@ -226,3 +226,57 @@ def test_staff_cannot_delete_their_own_account(gated_client: Client) -> None:
     sign_in(gated_client, staff)
     assert gated_client.post("/accounts/delete/", {"password": PASSWORD}).status_code == 403
     assert User.objects.filter(pk=staff.pk).exists()
+
+
+def _change_link(body: str) -> str:
+    match = re.search(r"http://testserver(/accounts/email/confirm/\S+/)", body)
+    assert match, body
+    return match.group(1)
+
+
+def test_changing_the_email_takes_effect_only_when_the_new_address_confirms(gated_client: Client) -> None:
+    user = make_hcp("old@example.org")
+    sign_in(gated_client, user)
+    wrong = gated_client.post("/accounts/email/", {"new_email": "new@example.org", "password": "nope"})
+    assert wrong.status_code == 400 and b"Your password: that is not your current password." in wrong.content
+    same = gated_client.post("/accounts/email/", {"new_email": "OLD@example.org", "password": PASSWORD})
+    assert same.status_code == 400 and b"New email address: this is already your address." in same.content
+    assert not mail.outbox
+
+    sent = gated_client.post("/accounts/email/", {"new_email": "new@example.org", "password": PASSWORD})
+    assert sent.status_code == 200 and b"Check your new inbox" in sent.content
+    assert User.objects.get(pk=user.pk).email == "old@example.org"  # nothing changes yet
+    assert mail.outbox[-1].to == ["new@example.org"]
+    link = _change_link(mail.outbox[-1].body)
+
+    done = gated_client.get(link)
+    assert done.status_code == 200 and b"Email address changed" in done.content
+    changed = User.objects.get(pk=user.pk)
+    assert (changed.email, changed.username) == ("new@example.org", "new@example.org")
+    assert mail.outbox[-1].to == ["old@example.org"]  # the old address is told
+    assert AuditEvent.objects.filter(kind="email_changed", user_id=user.pk).exists()
+    assert gated_client.get(link).status_code == 400  # the link is spent: the old address no longer matches
+
+    gated_client.post("/accounts/logout/")
+    assert (
+        gated_client.post(
+            "/accounts/login/", {"username": "old@example.org", "password": PASSWORD}
+        ).status_code
+        == 400
+    )
+    assert (
+        gated_client.post(
+            "/accounts/login/", {"username": "new@example.org", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+
+
+def test_changing_to_a_taken_address_answers_the_same_and_changes_nothing(gated_client: Client) -> None:
+    make_hcp("taken@example.org")
+    user = make_hcp("mine@example.org")
+    sign_in(gated_client, user)
+    response = gated_client.post("/accounts/email/", {"new_email": "Taken@example.org", "password": PASSWORD})
+    assert response.status_code == 200 and b"Check your new inbox" in response.content
+    assert len(mail.outbox) == 1 and "already has an account" in mail.outbox[0].body
+    assert User.objects.get(pk=user.pk).email == "mine@example.org"

@@ -41,6 +41,38 @@ def send_verification(request: HttpRequest, user: Any) -> None:
     send_mail("Confirm your email address for BESPONSA HCP", body, None, [user.email])
 
 
+CHANGE_SALT = "besponsa.accounts.change-email"
+
+
+def change_email_token(user: Any, new_email: str) -> str:
+    # Signed with the current address too, so the link stops working if the address changes first.
+    signer = signing.TimestampSigner(salt=CHANGE_SALT)
+    return signer.sign_object({"u": user.pk, "old": user.email.lower(), "new": new_email}, compress=True)
+
+
+def read_change_email_token(token: str) -> dict[str, Any] | None:
+    signer = signing.TimestampSigner(salt=CHANGE_SALT)
+    try:
+        payload: dict[str, Any] = signer.unsign_object(token, max_age=verification_max_age())
+    except signing.BadSignature:
+        return None
+    return payload
+
+
+def send_change_email(request: HttpRequest, user: Any, new_email: str) -> None:
+    link = request.build_absolute_uri(
+        reverse("accounts:email-confirm", args=[change_email_token(user, new_email)])
+    )
+    context = {"user": user, "link": link, "days": verification_max_age() // 86400}
+    body = render_to_string("accounts/email/change_email.txt", context)
+    send_mail("Confirm your new email address for BESPONSA HCP", body, None, [new_email])
+
+
+def send_email_changed_notice(old_email: str) -> None:
+    body = render_to_string("accounts/email/email_changed.txt", {})
+    send_mail("The email address of your BESPONSA HCP account was changed", body, None, [old_email])
+
+
 def send_already_registered(request: HttpRequest, email: str) -> None:
     """Someone tried to register an address that already has an account: tell its owner, not the visitor."""
     context = {"login": request.build_absolute_uri(reverse("accounts:login")),

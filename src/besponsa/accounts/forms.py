@@ -211,6 +211,25 @@ class ConfirmPasswordForm(forms.Form):
         return password
 
 
+class ChangeEmailForm(ConfirmPasswordForm):
+    new_email = forms.EmailField(
+        label="New email address",
+        max_length=150,
+        error_messages={
+            **_required("New email address"),
+            "invalid": "New email address: enter an address like name@example.org.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ("new_email", "password")
+
+    def clean_new_email(self) -> str:
+        new_email = str(self.cleaned_data["new_email"]).strip()
+        if new_email.lower() == self.user.email.lower():
+            raise forms.ValidationError("New email address: this is already your address.")
+        return new_email
+
+
 class TotpForm(forms.Form):
     code = forms.RegexField(
         label="6-digit code from your authenticator app",

@@ -119,6 +119,7 @@ class AuditEvent(models.Model):
     class Kind(models.TextChoices):
         REGISTERED = "registered", "Registered"
         EMAIL_VERIFIED = "email_verified", "Email address verified"
+        EMAIL_CHANGED = "email_changed", "Email address changed"
         SIGN_IN = "sign_in", "Signed in"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
         LOCKOUT = "lockout", "Sign-in locked out"

@@ -31,6 +31,8 @@ urlpatterns = [
         name="password-change-done",
     ),
     path("profile/", views.profile, name="profile"),
+    path("email/", views.change_email, name="email-change"),
+    path("email/confirm/<str:token>/", views.confirm_email_change, name="email-confirm"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="token-revoke"),
     path("delete/", views.delete_account, name="delete"),

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from besponsa.accounts import audit, emails, throttle
 from besponsa.accounts.access import hcp_profile, is_staff_member, verified_hcp_required
 from besponsa.accounts.forms import (
+    ChangeEmailForm,
     ConfirmPasswordForm,
     EmailAuthenticationForm,
     ProfileForm,
@@ -213,6 +214,56 @@ def profile(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/hcp_only.html", {"profile": None}, status=403)
     context = {"hcp": hcp, "form": form, "tokens": _active_tokens(user) if hcp and hcp.is_verified else []}
     return render(request, "accounts/profile.html", context, status=status)
+
+
+@never_cache
+@sensitive_post_parameters("password")
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def change_email(request: HttpRequest) -> HttpResponse:
+    """Sends a link to the new address; the account keeps the old one until that link is opened."""
+    user: Any = request.user
+    form = ChangeEmailForm(user, request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "accounts/change_email.html", {"form": form}, status=400)
+        new_email = form.cleaned_data["new_email"]
+        if User.objects.filter(email__iexact=new_email).exists():
+            emails.send_already_registered(request, new_email)  # same answer: no address probing
+        else:
+            emails.send_change_email(request, user, new_email)
+        return render(request, "accounts/change_email_sent.html", {"new_email": new_email})
+    return render(request, "accounts/change_email.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
+    payload = emails.read_change_email_token(token)
+    user = User.objects.filter(pk=payload["u"]).first() if payload else None
+    if payload is None or user is None or user.email.lower() != payload.get("old"):
+        return render(request, "accounts/verify_failed.html", status=400)
+    new_email = str(payload["new"])
+    old_email = user.email
+    try:
+        with transaction.atomic():
+            if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+                raise IntegrityError("address taken")
+            fields = ["email"]
+            if user.username == old_email.lower():
+                user.username = new_email.lower()
+                fields.append("username")
+            user.email = new_email
+            user.save(update_fields=fields)
+            profile = hcp_profile(user)
+            if profile is not None:
+                profile.email_verified_at = timezone.now()  # the new address has just been proven
+                profile.save(update_fields=["email_verified_at"])
+            audit.record(AuditEvent.Kind.EMAIL_CHANGED, user_id=user.pk, request=request)
+    except IntegrityError:
+        return render(request, "accounts/verify_failed.html", status=400)
+    emails.send_email_changed_notice(old_email)
+    return render(request, "accounts/change_email_done.html", {"new_email": new_email})
 
 
 def _active_tokens(user: Any) -> list[ApiToken]:

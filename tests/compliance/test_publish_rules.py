@@ -181,3 +181,15 @@ def test_published_seed_pages_are_recorded_once(site: MiniSite) -> None:
     assert Approval.objects.filter(page=site.dosing).count() == 1
     page = ContentPage.objects.get(pk=site.dosing.pk)
     assert Approval.objects.get(page=page).revision_id == page.live_revision_id
+
+
+def test_bulk_publish_cannot_skip_the_review(site: MiniSite) -> None:
+    site.dosing.title = "Bulk-published draft"
+    site.dosing.save_revision()
+    boss = User.objects.filter(username="boss").first() or make_user("boss", superuser=True)
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + f"?id={site.dosing.pk}"
+    response = login(boss).post(url, {}, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("pages are published by the MLR review" in m for m in messages), messages
+    site.dosing.refresh_from_db()
+    assert site.dosing.title == "Dosing"

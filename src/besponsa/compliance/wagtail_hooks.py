@@ -50,6 +50,22 @@ def refuse_page_publish(request: HttpRequest, page: Page) -> HttpResponse | None
     return None
 
 
+@hooks.register("before_bulk_action")
+def refuse_bulk_publish(
+    request: HttpRequest, action_type: str, objects: Any, action: Any
+) -> HttpResponse | None:
+    """Bulk publishing would skip the review: pages under the workflow are published only by it."""
+    if action_type != "publish" or not any(
+        isinstance(obj, Page) and obj.get_workflow() is not None for obj in objects
+    ):
+        return None
+    messages.error(
+        request,
+        "Not published: pages are published by the MLR review. Submit each page to MLR review instead.",
+    )
+    return redirect(action.next_url if getattr(action, "next_url", None) else reverse("wagtailadmin_home"))
+
+
 @hooks.register("before_publish")
 def refuse_isi_publish(request: HttpRequest, instance: Any) -> HttpResponse | None:
     from besponsa.portal.models import SafetyInformation

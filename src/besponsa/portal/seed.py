@@ -35,10 +35,9 @@ def _read(name: str, folder: Path) -> Any:
 
 def _body(blocks: list[dict[str, Any]] | str, folder: Path) -> list[tuple[str, Any]]:
     """A page body: a list of {block_type: value} items, inline or in a file (`body: pages/x.yaml`)."""
-    if isinstance(blocks, str):
-        blocks = _read(blocks, folder)
+    items: list[dict[str, Any]] = _read(blocks, folder) if isinstance(blocks, str) else blocks
     stream: list[tuple[str, Any]] = []
-    for block in blocks:
+    for block in items:
         ((kind, value),) = block.items()
         stream.append((kind, value))
     return stream

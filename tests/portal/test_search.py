@@ -27,6 +27,9 @@ def test_evidence_numbers_are_searchable_and_marked(reader: Client, django_db_bl
     assert response.status_code == 200
     assert 'href="/efficacy/adult/"' in html
     assert "<mark>72.1</mark>" in html
+    html = reader.get("/search/", {"q": "dosing"}).content.decode()
+    first = re.search(r'<ol class="search-results"[^>]*>\s*<li><a href="([^"]+)"', html)
+    assert first and first.group(1) == "/dosing/", "a page titled with the query comes first"
     html = reader.get("/search/", {"q": "NDC"}).content.decode()
     assert 'href="/support/ordering/"' in html and "<mark>NDC</mark>" in html
 

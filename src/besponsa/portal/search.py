@@ -27,6 +27,13 @@ def backend_query(query: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w.\-/%+]", " ", query)).strip()
 
 
+def titles_first(pages: list[Any], terms: list[str]) -> list[Any]:
+    """Pages whose title contains a query word first, otherwise in the backend's relevance order. The site
+    has a few dozen pages, so the whole result list is small enough to reorder."""
+    folded = [term.casefold() for term in terms]
+    return sorted(pages, key=lambda page: not any(term in page.title.casefold() for term in folded))
+
+
 def page_text(page: Any) -> str:
     """The plain text of a page (summary first), evidence and clinical tables included."""
     parts = [getattr(page, "summary", "")]

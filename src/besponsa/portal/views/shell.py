@@ -57,8 +57,8 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     terms = search_text.terms_of(query)
     words = search_text.backend_query(query)
-    results = Page.objects.live().public().specific().search(words) if words else Page.objects.none()
-    page = Paginator(results, 10).get_page(request.GET.get("page"))
+    found = Page.objects.live().public().specific().search(words) if words else Page.objects.none()
+    page = Paginator(search_text.titles_first(list(found), terms), 10).get_page(request.GET.get("page"))
     hits = [
         {
             "page": result,

@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 
 from besponsa.accounts.models import ApiToken, AuditEvent, HcpProfile
 
-from .conftest import PASSWORD, make_hcp, make_staff, pass_gate, sign_in
+from .conftest import PASSWORD, make_hcp, make_staff, pass_gate, registration_data, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +280,23 @@ def test_changing_to_a_taken_address_answers_the_same_and_changes_nothing(gated_
     assert response.status_code == 200 and b"Check your new inbox" in response.content
     assert len(mail.outbox) == 1 and "already has an account" in mail.outbox[0].body
     assert User.objects.get(pk=user.pk).email == "mine@example.org"
+
+
+def test_email_requests_are_limited_per_address_and_per_client(gated_client: Client) -> None:
+    make_hcp()
+    for _ in range(3):
+        assert gated_client.post("/accounts/password/reset/", {"email": "ada@example.org"}).status_code == 302
+    fourth = gated_client.post("/accounts/password/reset/", {"email": "ada@example.org"})
+    assert fourth.status_code == 429 and b"Too many emails requested" in fourth.content
+    assert int(fourth["Retry-After"]) > 0
+    assert len(mail.outbox) == 3
+    # The same answer for an address with no account, so the limit reveals nothing about accounts.
+    for _ in range(3):
+        gated_client.post("/accounts/password/reset/", {"email": "ghost@example.org"})
+    assert gated_client.post("/accounts/password/reset/", {"email": "ghost@example.org"}).status_code == 429
+
+    # Per client: 10 requests in the window across any addresses (8 used above).
+    gated_client.post("/accounts/password/reset/", {"email": "a1@example.org"})
+    gated_client.post("/accounts/password/reset/", {"email": "a2@example.org"})
+    over = gated_client.post("/accounts/register/", registration_data(email="fresh@example.org"))
+    assert over.status_code == 429 and not User.objects.filter(email="fresh@example.org").exists()

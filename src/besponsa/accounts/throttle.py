@@ -70,3 +70,31 @@ def clear_account(email: str) -> None:
     """A successful sign-in forgives the account's failures (not the address's)."""
     key = _keys(email, None)[0]
     cache.delete_many([key, key + ":start"])
+
+
+# Emails the site sends on a visitor's request (verification, password reset, email change) are
+# limited too, so the forms cannot be used to flood someone's inbox: per address and per client.
+EMAIL_LIMIT_PER_ADDRESS = 3
+EMAIL_LIMIT_PER_CLIENT = 10
+
+
+def email_request(address: str, ip: str | None) -> Lock | None:
+    """Counts one request to send `address` an email; the lock if this request is over a limit."""
+    limits = [("email-req:addr:" + hashlib.sha256(address.strip().lower().encode()).hexdigest(),
+               EMAIL_LIMIT_PER_ADDRESS)]  # fmt: skip
+    if ip:
+        limits.append(("email-req:ip:" + ip, EMAIL_LIMIT_PER_CLIENT))
+    locks = []
+    for key, allowed in limits:
+        if cache.add(key, 0, timeout=window_seconds()):
+            cache.set(key + ":start", time.time(), timeout=window_seconds())
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=window_seconds())
+            cache.set(key + ":start", time.time(), timeout=window_seconds())
+            count = 1
+        if count > allowed:
+            started = cache.get(key + ":start") or time.time()
+            locks.append(Lock(retry_after=max(1, int(float(started) + window_seconds() - time.time()))))
+    return max(locks, key=lambda lock: lock.retry_after) if locks else None

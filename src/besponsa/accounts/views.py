@@ -41,6 +41,13 @@ User = get_user_model()
 MAX_ACTIVE_TOKENS = 5
 
 
+def too_many_emails(request: HttpRequest, lock: throttle.Lock) -> HttpResponse:
+    minutes = max(1, -(-lock.retry_after // 60))
+    response = render(request, "accounts/too_many_emails.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(lock.retry_after)
+    return response
+
+
 @never_cache
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -53,6 +60,8 @@ def register(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/register.html", {"form": form}, status=400)
         data = form.cleaned_data
         email = data["email"].strip()
+        if (lock := throttle.email_request(email, audit.client_ip(request))) is not None:
+            return too_many_emails(request, lock)
         if User.objects.filter(email__iexact=email).exists():
             # Same answer as a new registration, so the form cannot be used to test which addresses exist.
             emails.send_already_registered(request, email)
@@ -112,6 +121,9 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 def resend_verification(request: HttpRequest) -> HttpResponse:
     profile = hcp_profile(request.user)
     if profile is not None and not profile.is_verified:
+        lock = throttle.email_request(request.user.email, audit.client_ip(request))  # type: ignore[union-attr]
+        if lock is not None:
+            return too_many_emails(request, lock)
         emails.send_verification(request, request.user)
         messages.success(request, f"We sent a new confirmation link to {request.user.email}.")  # type: ignore[union-attr]
     return redirect("accounts:profile")
@@ -167,6 +179,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password-reset-done")
 
     def form_valid(self, form: Any) -> HttpResponse:
+        lock = throttle.email_request(form.cleaned_data["email"], audit.client_ip(self.request))
+        if lock is not None:
+            return too_many_emails(self.request, lock)
         user = User.objects.filter(email__iexact=form.cleaned_data["email"]).only("pk").first()
         audit.record(
             AuditEvent.Kind.PASSWORD_RESET_REQUEST, user_id=user.pk if user else None, request=self.request
@@ -228,6 +243,8 @@ def change_email(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             return render(request, "accounts/change_email.html", {"form": form}, status=400)
         new_email = form.cleaned_data["new_email"]
+        if (lock := throttle.email_request(new_email, audit.client_ip(request))) is not None:
+            return too_many_emails(request, lock)
         if User.objects.filter(email__iexact=new_email).exists():
             emails.send_already_registered(request, new_email)  # same answer: no address probing
         else:

@@ -111,7 +111,7 @@ class RegistrationForm(HcpDetailsMixin):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     accept_terms = forms.BooleanField(
-        label="I confirm I am a US healthcare professional and accept the terms of use and privacy notice.",
+        label="I confirm I am a US healthcare professional and agree to the account terms above.",
         error_messages={"required": "Terms: tick the box to confirm and accept the terms."},
     )
 

@@ -37,6 +37,9 @@ def _fact(key: str) -> str | None:
 
     for fact in product.PRODUCT_FACTS:
         if fact.key == key:
+            if fact.unit == "h":  # prose reads "1 hour", "8 hours"; tables keep the unit symbol
+                count = fact.value.normalize()
+                return f"{format(count, 'f')} hour{'' if count == 1 else 's'}"
             return _fact_value(fact)
     return None
 

@@ -29,6 +29,7 @@ def test_registration_errors_have_no_axe_violations(
     hcp_page.get_by_role("button", name="Create account").click()
     hcp_page.wait_for_load_state()
     assert hcp_page.locator(".error-summary[role=alert]").is_visible()
+    hcp_page.wait_for_function("document.activeElement.classList.contains('error-summary')")
     assert axe_violations(hcp_page) == []
 
 

@@ -165,3 +165,13 @@ def test_ics_folding_never_splits_a_character() -> None:
     pieces = _fold("DESCRIPTION:" + "m² × " * 40)
     assert all(len(piece.encode()) <= 75 for piece in pieces)
     assert "".join(p if i == 0 else p[1:] for i, p in enumerate(pieces)) == "DESCRIPTION:" + "m² × " * 40
+
+
+def test_rendering_a_pdf_keeps_svg_figures_serialising_with_the_default_namespace(
+    hcp: Client, isi: SafetyInformation
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    assert hcp.get("/tools/planner/plan.pdf?" + urlencode({**PLAN, "paper": "a4"})).status_code == 200
+    svg = ET.Element("{http://www.w3.org/2000/svg}svg")
+    assert ET.tostring(svg, encoding="unicode").startswith("<svg ")

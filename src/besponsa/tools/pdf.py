@@ -7,6 +7,7 @@ staticfiles finders; any other URL is refused, so a PDF can never fetch from the
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from typing import Any, Final
 
 from django.contrib.staticfiles import finders
@@ -18,6 +19,7 @@ from besponsa.portal.models import SafetyInformation
 PAPER_SIZES: Final = {"letter": "Letter", "a4": "A4"}
 _INITIALS: Final = re.compile(r"[A-Za-z][A-Za-z.\- ]{0,7}")
 STATIC_PREFIX: Final = "static:"
+SVG_NAMESPACE: Final = "http://www.w3.org/2000/svg"
 
 
 def option_problems(*, paper: str, initials: str) -> list[dict[str, str]]:
@@ -55,8 +57,17 @@ def _static_fetcher() -> Any:
     return StaticOnlyFetcher(fail_on_errors=True)
 
 
+def _restore_svg_prefix() -> None:
+    # Importing WeasyPrint registers the empty XML prefix for "no namespace", which ElementTree handles
+    # by dropping the SVG default namespace that besponsa.evidence's figure writer (and Willow) set up:
+    # figures serialised later in this process would come out as <ns0:svg>. Put it back.
+    ET.register_namespace("", SVG_NAMESPACE)
+
+
 def render_plan(plan: dict[str, Any], *, paper: str, initials: str, job_code: str) -> bytes:
     from weasyprint import CSS, HTML  # imported here: WeasyPrint is heavy and only the PDF view needs it
+
+    _restore_svg_prefix()
 
     isi = SafetyInformation.current()
     html = render_to_string(

@@ -204,7 +204,8 @@ def _for_people(item: FormField | None, error: FieldError) -> str:
     """The engine's message with the field's code name replaced by its label."""
     message = error["message"]
     if item is not None and message.startswith(error["field"]):
-        label = f"{item.group}: {item.label}" if item.group else item.label
+        # The object's description up to its first clause names it ("Current results"), not its rules.
+        label = f"{item.group.split(';')[0]}: {item.label}" if item.group else item.label
         return label + message[len(error["field"]) :]
     return message
 

@@ -56,7 +56,7 @@ def dose(request: HttpRequest) -> HttpResponse:
     form.fields.extend(route_form.fields)
     context: dict[str, Any] = {"form": form, "job_code": JOB_CODES["dose"]}
     if forms.submitted(request.GET, "dose"):
-        route = forms.payload_from(route_form, request.GET).get("route", "bag")
+        route = forms.payload_from(route_form, request.GET)  # {} when blank: the engine's default applies
         # The dose tool needs only the regimen's amounts, not dates: today's date stands in for Day 1.
         plan_form = forms.ToolForm("plan", "dose", [f for f in form.fields if f.name != "route"])
         forms.run(plan_form, request.GET, extra={"start_date": timezone.localdate().isoformat()})
@@ -69,7 +69,7 @@ def dose(request: HttpRequest) -> HttpResponse:
             preparations = []
             for mg in sorted({d["dose_mg"] for d in plan["doses"]}, reverse=True):
                 try:
-                    prepared = execute("prepare", {"dose_mg": mg, "route": route})
+                    prepared = execute("prepare", {"dose_mg": mg, **route})
                 except InvalidInput as invalid:
                     for error in invalid.errors:
                         item = route_form.fields[0]

@@ -194,3 +194,22 @@ def test_approving_from_the_editor_follows_the_same_rules(site: MiniSite, cast: 
 
     login(cast.medical).post(url, form)
     assert current_task(site.dosing).task.name == "Legal review"
+
+
+def test_the_isi_is_assigned_the_mlr_workflow(db: object) -> None:
+    from besponsa.compliance.setup import ensure_groups_and_workflow
+    from besponsa.portal.models import SafetyInformation
+
+    ensure_groups_and_workflow()
+    isi = SafetyInformation(
+        boxed_warning_title="WARNING",
+        boxed_warning="<p>x</p>",
+        tray_summary="x",
+        indication="<p>x</p>",
+        warnings_and_precautions="<p>x</p>",
+        adverse_reactions="<p>x</p>",
+        specific_populations="<p>x</p>",
+    )
+    workflow = isi.get_workflow()
+    assert workflow is not None
+    assert [task.name for task in workflow.tasks] == ["Medical review", "Legal review", "Regulatory review"]

@@ -12,7 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import DraftStateMixin, Page, PreviewableMixin, RevisionMixin
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Page,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from besponsa.portal.blocks import BodyBlock
@@ -46,7 +53,7 @@ class SitePage(Page):
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)
         # Marks the response for PageCacheMiddleware: a published page, the same for every visitor.
-        response.cacheable_page = True  # type: ignore[attr-defined]
+        response.cacheable_page = True
         return response
 
 
@@ -88,7 +95,9 @@ class SiteContacts(BaseGenericSetting):
         verbose_name = "site contacts"
 
 
-class SafetyInformation(DraftStateMixin, RevisionMixin, PreviewableMixin, models.Model):  # type: ignore[misc]
+class SafetyInformation(  # type: ignore[misc]
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, models.Model
+):
     """The Important Safety Information: one versioned source for the tray, page footers and /isi/."""
 
     title = models.CharField(max_length=120, default="Important Safety Information")
@@ -103,6 +112,14 @@ class SafetyInformation(DraftStateMixin, RevisionMixin, PreviewableMixin, models
     adverse_reactions = RichTextField(features=[*RICH_FEATURES, "h3", "h4"])
     specific_populations = RichTextField(features=[*RICH_FEATURES, "h3", "h4"])
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="safetyinformation")
+    # Lets the ISI go through the same MLR workflow as pages (set up by besponsa.compliance).
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="safetyinformation",
+        for_concrete_model=False,
+    )
 
     panels = [
         FieldPanel("title"),

@@ -37,7 +37,7 @@ def _fact(key: str) -> str | None:
 
     for fact in product.PRODUCT_FACTS:
         if fact.key == key:
-            if fact.unit == "h":  # prose reads "1 hour", "8 hours"; tables keep the unit symbol
+            if fact.unit == "h" and isinstance(fact.value, Decimal):  # prose: "1 hour"; tables keep "h"
                 count = fact.value.normalize()
                 return f"{format(count, 'f')} hour{'' if count == 1 else 's'}"
             return _fact_value(fact)

@@ -13,13 +13,13 @@ from besponsa.portal.middleware import invalidate_page_cache
 from besponsa.portal.models import ExternalDestination, SafetyInformation, SiteContacts
 
 
-class SafetyInformationViewSet(SnippetViewSet):  # type: ignore[misc]
+class SafetyInformationViewSet(SnippetViewSet):
     model = SafetyInformation
     icon = "warning"
     menu_label = "Safety information (ISI)"
 
 
-class ExternalDestinationViewSet(SnippetViewSet):  # type: ignore[misc]
+class ExternalDestinationViewSet(SnippetViewSet):
     model = ExternalDestination
     icon = "link-external"
     menu_label = "Leaving-notice allow-list"

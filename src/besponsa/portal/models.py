@@ -95,7 +95,7 @@ class SiteContacts(BaseGenericSetting):
         verbose_name = "site contacts"
 
 
-class SafetyInformation(  # type: ignore[misc]
+class SafetyInformation(
     WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, models.Model
 ):
     """The Important Safety Information: one versioned source for the tray, page footers and /isi/."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.utils.html import escape
 
@@ -53,7 +54,6 @@ def _regimen(name: str) -> str | None:
 
 
 def _response(name: str) -> str | None:
-    from decimal import Decimal
 
     from besponsa.clinical import response
 

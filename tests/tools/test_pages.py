@@ -229,3 +229,14 @@ def test_a_blank_form_shows_no_errors(hcp: Client) -> None:
     response = hcp.get("/tools/planner/")
     assert response.status_code == 200
     assert 'role="alert"' not in response.content.decode()
+
+
+def test_syringe_preparation_marks_what_the_label_text_did_not_confirm(hcp: Client) -> None:
+    response = hcp.get("/tools/dose/?" + urlencode({**DOSE, "route": "syringe"}))
+    assert response.status_code == 200
+    prepared = execute("prepare", {"dose_mg": 1.46, "route": "syringe"})
+    text = text_of(response.content)
+    assert prepared["unconfirmed"], "the syringe route's volumes are not confirmed in the engine"
+    assert re.search(r"Unconfirmed\s*:", text)
+    assert ", ".join(prepared["unconfirmed"]) in text
+    assert "syringe" in text

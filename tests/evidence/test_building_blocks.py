@@ -67,3 +67,17 @@ def test_interval_text() -> None:
 def test_recomputed_values_show_one_more_decimal() -> None:
     assert fmt.recomputed(72.0702, Decimal("72.1")) == "72.07"
     assert fmt.recomputed(-0.5, None, extra=0) == "\u22120.5"
+
+
+def test_figures_keep_the_svg_default_namespace_after_another_library_rewrites_the_prefix_map() -> None:
+    """WeasyPrint registers its own prefixes on every PDF; a figure rendered afterwards must still be <svg>."""
+    import xml.etree.ElementTree as ET
+
+    from besponsa.evidence import figures
+
+    figures.render.cache_clear()
+    ET.register_namespace("", "")  # what WeasyPrint's metadata writer leaves behind
+    try:
+        assert figures.render("cr-cri-adult").svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    finally:
+        figures.render.cache_clear()

@@ -94,4 +94,8 @@ def accessible_svg(svg: str, *, prefix: str, title: str, description: str) -> st
     desc_el.text = description
     root.insert(0, desc_el)
     root.insert(0, title_el)
+    # ElementTree's prefix map is process-wide and other libraries rewrite it (WeasyPrint does on every
+    # PDF), so the prefixes are named here rather than trusted from import time.
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
     return ET.tostring(root, encoding="unicode")

@@ -70,7 +70,7 @@ def test_recomputed_values_show_one_more_decimal() -> None:
 
 
 def test_figures_keep_the_svg_default_namespace_after_another_library_rewrites_the_prefix_map() -> None:
-    """WeasyPrint registers its own prefixes on every PDF; a figure rendered afterwards must still be <svg>."""
+    """WeasyPrint registers its own prefixes on every PDF; a later figure must still be <svg>."""
     import xml.etree.ElementTree as ET
 
     from besponsa.evidence import figures

@@ -5,17 +5,16 @@ Kept apart from the endpoints so the limits are written once and documented in d
 
 from __future__ import annotations
 
-import json
 import math
 import time
-from decimal import Decimal
-from typing import Any, Final
+from typing import Final
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
 
 from besponsa.clinical.errors import FieldError
+from besponsa.clinical.jsonbody import parse_request
 
 MAX_BODY_BYTES: Final = 32 * 1024
 RATE_WINDOW_SECONDS: Final = 60
@@ -69,25 +68,6 @@ def check_rate(request: HttpRequest) -> JsonResponse | None:
     )
 
 
-class _DuplicateField(ValueError):
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-
-def _unique_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise _DuplicateField(name)
-        result[name] = value
-    return result
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
 def read_body(request: HttpRequest) -> tuple[object, JsonResponse | None]:
     """The JSON value of the body, or the 413/422 answer that explains why it cannot be used."""
     declared = request.META.get("CONTENT_LENGTH") or ""
@@ -103,23 +83,9 @@ def read_body(request: HttpRequest) -> tuple[object, JsonResponse | None]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None, _body_problem("the body is not UTF-8 text")
-    if not text.strip():
-        return None, _body_problem("expected one JSON object in the body, got nothing")
-    try:
-        # Decimal keeps 0.1 as typed and turns 1e400 into a finite, range-checked number, not infinity.
-        value = json.loads(
-            text, parse_float=Decimal, parse_constant=_refuse_constant, object_pairs_hook=_unique_fields
-        )
-    except _DuplicateField as duplicate:
-        return None, _body_problem(f'the field "{duplicate.name}" appears more than once')
-    except json.JSONDecodeError as error:
-        return None, _body_problem(
-            f"the body is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        )
-    except ValueError as error:
-        return None, _body_problem(f"the body is not valid JSON: {error}")
-    except RecursionError:
-        return None, _body_problem("the body is nested too deeply to be one of these requests")
+    value, errors = parse_request(text, noun="body", where="in the body")
+    if errors:
+        return None, error_response(422, errors)
     return value, None
 
 

@@ -11,10 +11,10 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any, TextIO
 
 from besponsa.clinical.errors import FieldError, InvalidInput
+from besponsa.clinical.jsonbody import parse_request
 from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, execute
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "handle", "register", "run"]
@@ -34,49 +34,13 @@ _HELP = {
 }
 
 
-class _DuplicateField(ValueError):
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-
-def _unique_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise _DuplicateField(name)
-        result[name] = value
-    return result
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
 def _body_error(message: str) -> list[FieldError]:
     return [{"field": "body", "message": message}]
 
 
 def _parse(text: str) -> tuple[object, list[FieldError]]:
     """The JSON value on standard input, or the reason it cannot be read."""
-    if not text.strip():
-        return None, _body_error("expected one JSON object on standard input, got nothing")
-    try:
-        # Decimal keeps 0.1 as typed and turns 1e400 into a finite, range-checked number, not infinity.
-        value = json.loads(
-            text, parse_float=Decimal, parse_constant=_refuse_constant, object_pairs_hook=_unique_fields
-        )
-    except _DuplicateField as duplicate:
-        return None, _body_error(f'the field "{duplicate.name}" appears more than once')
-    except json.JSONDecodeError as error:
-        return None, _body_error(
-            f"the input is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        )
-    except ValueError as error:
-        return None, _body_error(f"the input is not valid JSON: {error}")
-    except RecursionError:
-        return None, _body_error("the input is nested too deeply to be one of these requests")
-    return value, []
+    return parse_request(text, noun="input", where="on standard input")
 
 
 def _write(stdout: TextIO, text: str, fallback: str) -> None:

@@ -23,6 +23,12 @@ fi
 export BESPONSA_ENV=test
 rm -f .coverage .coverage.*
 
+echo "== lint: ruff, mypy, templates"
+$BIN/ruff check src tests bench
+$BIN/ruff format --check --quiet src tests bench
+$BIN/mypy
+$BIN/python manage.py validate_templates
+
 echo "== unit, integration and browser tests (SQLite)"
 $BIN/python -m pytest -q -p no:cacheprovider --cov --cov-report= "$@"
 

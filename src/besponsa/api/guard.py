@@ -19,6 +19,7 @@ from besponsa.clinical.jsonbody import parse_request
 MAX_BODY_BYTES: Final = 32 * 1024
 RATE_WINDOW_SECONDS: Final = 60
 DEFAULT_RATE_LIMIT_PER_MINUTE: Final = 120
+DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE: Final = 600
 
 
 def error_response(status: int, errors: list[FieldError], **headers: str) -> JsonResponse:
@@ -39,12 +40,37 @@ def client_key(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
+def token_rate_limit_per_minute() -> int:
+    return int(getattr(settings, "API_TOKEN_RATE_LIMIT_PER_MINUTE", DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE))
+
+
+def _bucket(request: HttpRequest) -> tuple[str, int, str] | JsonResponse:
+    """Whose window a call counts in: a verified HCP's token (higher limit) or the client address."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return f"ip:{client_key(request)}", rate_limit_per_minute(), "from one client"
+    scheme, _, raw = header.partition(" ")
+    from besponsa.accounts.access import authenticate_api_token  # the accounts app owns tokens
+
+    user = authenticate_api_token(raw.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        message = "the API token is unknown, revoked, or belongs to an account that is not verified"
+        return error_response(
+            401, [{"field": "Authorization", "message": message}], WWW_Authenticate='Bearer realm="besponsa"'
+        )
+    return f"user:{user.pk}", token_rate_limit_per_minute(), "with one API token"
+
+
 def check_rate(request: HttpRequest) -> JsonResponse | None:
-    """A fixed one-minute window per client address in Django's cache; 429 with Retry-After when full."""
-    limit = rate_limit_per_minute()
+    """A fixed one-minute window per client address (or per HCP API token, at a higher limit) in
+    Django's cache; 429 with Retry-After when full, 401 for a token that cannot be used."""
+    bucket = _bucket(request)
+    if isinstance(bucket, JsonResponse):
+        return bucket
+    who, limit, per = bucket
     now = time.time()
     window = int(now // RATE_WINDOW_SECONDS)
-    key = f"api-rate:{client_key(request)}:{window}"
+    key = f"api-rate:{who}:{window}"
     # add() creates the counter atomically; incr() is atomic in Redis and under locmem's lock.
     cache.add(key, 0, timeout=RATE_WINDOW_SECONDS + 5)
     try:
@@ -60,7 +86,7 @@ def check_rate(request: HttpRequest) -> JsonResponse | None:
         [
             {
                 "field": "body",
-                "message": f"too many requests: at most {limit} calls a minute from one client; "
+                "message": f"too many requests: at most {limit} calls a minute {per}; "
                 f"try again in {retry_after} s",
             }
         ],

@@ -89,6 +89,10 @@ def operation_spec(operation: str) -> dict[str, Any]:
                     }
                 },
             },
+            "401": _error_response(
+                "An Authorization header was sent but its API token cannot be used",
+                "the API token is unknown, revoked, or belongs to an account that is not verified",
+            ),
             "413": _error_response(
                 "The body is larger than 32 KB", f"the body is larger than {MAX_BODY_BYTES // 1024} KB"
             ),

@@ -8,10 +8,11 @@ core functions check, so a documented range and an enforced range cannot drift a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
-from besponsa.clinical import limits
+from besponsa.clinical import limits, product, reproductive, response, rounding
 from besponsa.clinical.bsa import BsaFormula
 from besponsa.clinical.grading import Term
 from besponsa.clinical.limits import Limit
@@ -19,7 +20,23 @@ from besponsa.clinical.modifications import Action, InfusionReaction, Timing
 from besponsa.clinical.monitoring import VOD_RISK_FACTORS
 from besponsa.clinical.planner import PLAN_REASONS, PlanStatus
 from besponsa.clinical.preparation import Route
+from besponsa.clinical.product import LabelFact
 from besponsa.clinical.regimen import DoseLevel, Response
+
+
+def _fact(fact: LabelFact) -> str:
+    """A product fact as it reads in a description, e.g. "0.9 mg": the number comes from product.py."""
+    return f"{fact.value} {fact.unit}"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _scientific(value: Decimal) -> str:
+    """1E-4 written as 1×10⁻⁴."""
+    mantissa, exponent = f"{value:.0E}".split("E")
+    return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
 
 __all__ = [
     "ERROR_JSON_SCHEMA",
@@ -314,7 +331,11 @@ _ITEM = (
 
 OUTPUT_SCHEMAS: Final[dict[str, tuple[OutputField, ...]]] = {
     "bsa": (
-        _O_("bsa_m2", "number", "BSA rounded half-up to 0.01 m²: every dose uses this value"),
+        _O_(
+            "bsa_m2",
+            "number",
+            f"BSA rounded half-up to {rounding.BSA_QUANTUM} m²: every dose uses this value",
+        ),
         _O_("bsa_unrounded_m2", "number", "BSA before rounding, to 4 decimals"),
         _O_("formula", "string", "Formula used", choices=_choices(BsaFormula)),
         _O_("formula_text", "string", "The formula written out"),
@@ -370,9 +391,13 @@ OUTPUT_SCHEMAS: Final[dict[str, tuple[OutputField, ...]]] = {
                 _O_("window_earliest", "date", "Earliest allowed date (Day 8/15)", nullable=True),
                 _O_("window_latest", "date", "Latest allowed date (Day 8/15)", nullable=True),
                 _O_("mg_per_m2", "number", "Dose level"),
-                _O_("dose_mg", "number", "Dose, rounded half-up to 0.01 mg"),
-                _O_("volume_ml", "number", "Volume to withdraw at 0.25 mg/mL"),
-                _O_("vials", "integer", "0.9 mg vials for this dose"),
+                _O_("dose_mg", "number", f"Dose, rounded half-up to {rounding.DOSE_QUANTUM} mg"),
+                _O_(
+                    "volume_ml",
+                    "number",
+                    f"Volume to withdraw at {_fact(product.RECONSTITUTED_CONCENTRATION)}",
+                ),
+                _O_("vials", "integer", f"{_fact(product.VIAL_STRENGTH)} vials for this dose"),
             ),
         ),
         _O_("pre_dose_checks", "array", "Checks before every dose", fields=_ITEM),
@@ -382,7 +407,7 @@ OUTPUT_SCHEMAS: Final[dict[str, tuple[OutputField, ...]]] = {
             "Cycle 1 check of peripheral blasts, when given",
             nullable=True,
             fields=(
-                _O_("passed", "boolean", "Blasts at most 10 ×10⁹/L"),
+                _O_("passed", "boolean", f"Blasts at most {_fact(product.CYTOREDUCTION_LIMIT)}"),
                 _O_("message", "string", ""),
                 _O_("citation", "string", ""),
             ),
@@ -421,7 +446,12 @@ OUTPUT_SCHEMAS: Final[dict[str, tuple[OutputField, ...]]] = {
     ),
     "assess": (
         _O_("response", "string", "CR, CRi or none", choices=_choices(Response)),
-        _O_("mrd_negative", "boolean", "MRD below 1×10⁻⁴; null when not given", nullable=True),
+        _O_(
+            "mrd_negative",
+            "boolean",
+            f"MRD below {_scientific(response.MRD_NEGATIVE_BELOW)}; null when not given",
+            nullable=True,
+        ),
         _O_(
             "criteria",
             "object",
@@ -430,7 +460,12 @@ OUTPUT_SCHEMAS: Final[dict[str, tuple[OutputField, ...]]] = {
                 _O_("marrow_blasts_below_5_pct", "boolean", ""),
                 _O_("no_peripheral_blasts", "boolean", ""),
                 _O_("no_extramedullary_disease", "boolean", ""),
-                _O_("full_count_recovery", "boolean", "Platelets ≥100 and ANC ≥1 ×10⁹/L"),
+                _O_(
+                    "full_count_recovery",
+                    "boolean",
+                    f"Platelets ≥{response.FULL_RECOVERY_PLATELETS} and "
+                    f"ANC ≥{response.FULL_RECOVERY_ANC} ×10⁹/L",
+                ),
             ),
         ),
         _CITATIONS,
@@ -465,16 +500,28 @@ OUTPUT_SCHEMAS: Final[dict[str, tuple[OutputField, ...]]] = {
     ),
     "dates": (
         _O_("last_dose_date", "date", "Date of the last dose"),
-        _O_("contraception_female_until", "date", "8 calendar months after the last dose"),
-        _O_("contraception_male_until", "date", "5 calendar months after the last dose"),
-        _O_("breastfeeding_avoid_until", "date", "2 calendar months after the last dose"),
+        _O_(
+            "contraception_female_until",
+            "date",
+            f"{reproductive.CONTRACEPTION_FEMALE_MONTHS} calendar months after the last dose",
+        ),
+        _O_(
+            "contraception_male_until",
+            "date",
+            f"{reproductive.CONTRACEPTION_MALE_MONTHS} calendar months after the last dose",
+        ),
+        _O_(
+            "breastfeeding_avoid_until",
+            "date",
+            f"{reproductive.BREASTFEEDING_MONTHS} calendar months after the last dose",
+        ),
         _CITATIONS,
         _NOTES,
     ),
     "prepare": (
         _O_("dose_mg", "number", "Dose prepared"),
         _O_("route", "string", "", choices=_choices(Route)),
-        _O_("vials", "integer", "0.9 mg vials"),
+        _O_("vials", "integer", f"{_fact(product.VIAL_STRENGTH)} vials"),
         _O_("diluent_ml_per_vial", "number", "Sterile Water for Injection per vial"),
         _O_("concentration_mg_per_ml", "number", "After reconstitution"),
         _O_("deliverable_ml_per_vial", "number", "Withdrawable volume per vial"),

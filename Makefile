@@ -6,13 +6,14 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test venv migrate seed superuser lint bench serve-prod clean help
+.PHONY: run worker test venv migrate seed superuser lint bench serve-prod clean help
 
 help:
 	@echo "make run        set up everything and serve the site on http://$(HOST):$(PORT)/"
 	@echo "make test       set up what the tests need and run the whole suite"
 	@echo "make lint       ruff, mypy and the template check"
 	@echo "make bench      the benchmarks in bench/ (gunicorn + wrk)"
+	@echo "make worker     the background worker alone (make run starts it too)"
 	@echo "make superuser  create a CMS administrator interactively"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
@@ -34,12 +35,11 @@ seed: migrate
 	$(BIN)/python manage.py seed_content
 
 run: seed
-	@echo ""
-	@echo "  Site:      http://$(HOST):$(PORT)/"
-	@echo "  CMS admin: http://$(HOST):$(PORT)/cms/   (create an account first: make superuser)"
-	@echo "  API docs:  http://$(HOST):$(PORT)/api/v1/docs"
-	@echo ""
-	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
+
+# The background worker alone (make run starts one beside the server).
+worker: migrate
+	$(BIN)/python manage.py db_worker --backend outbox --interval 1
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +142,27 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "besponsa"}}
+# Background work (docs/operations.md "Background worker"). "default" stays in-process for Wagtail's own
+# housekeeping (search and reference index updates), as before. "outbox" is the durable queue for work
+# that must survive a crash (notifications, hand-offs): rows in the database, run by `manage.py
+# db_worker --backend outbox` (started by `make run`). Tests run it immediately unless they say otherwise.
+TASKS_OUTBOX_BACKEND = env_str(
+    "TASKS_OUTBOX_BACKEND",
+    "immediate" if ENVIRONMENT == "test" else "database",
+)
+if TASKS_OUTBOX_BACKEND not in {"immediate", "database"}:
+    raise ConfigurationError(f"TASKS_OUTBOX_BACKEND must be immediate or database, not {TASKS_OUTBOX_BACKEND!r}")
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "outbox": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if TASKS_OUTBOX_BACKEND == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default"],
+    },
+}
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # Calls a minute one client address may make to /api/v1/clinical/* (docs/api.md); raise it for benchmarks.
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)

@@ -151,7 +151,7 @@ TASKS_OUTBOX_BACKEND = env_str(
     "immediate" if ENVIRONMENT == "test" else "database",
 )
 if TASKS_OUTBOX_BACKEND not in {"immediate", "database"}:
-    raise ConfigurationError(f"TASKS_OUTBOX_BACKEND must be immediate or database, not {TASKS_OUTBOX_BACKEND!r}")
+    raise ConfigurationError(f"TASKS_OUTBOX_BACKEND: immediate or database, not {TASKS_OUTBOX_BACKEND!r}")
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "outbox": {

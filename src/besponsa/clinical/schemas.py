@@ -145,6 +145,11 @@ def _flag(name: str, description: str, *, required: bool = False) -> FieldSpec:
     return FieldSpec(name, _B, description, required=required, default=None if required else False)
 
 
+def _response(name: str, description: str) -> FieldSpec:
+    return FieldSpec(name, _C, description, default=Response.NONE.value, choices=_choices(Response))
+
+
+_HSCT = _flag("hsct_planned", "The patient is going on to HSCT")
 _COUNTS = (
     _count("anc", "Absolute neutrophil count, ×10⁹/L"),
     _count("platelets", "Platelet count not supported by transfusion, ×10⁹/L", limit=limits.PLATELETS),
@@ -178,13 +183,7 @@ _PAST_CYCLE = (
         default=DoseLevel.FULL.value,
         choices=_choices(DoseLevel),
     ),
-    FieldSpec(
-        "response",
-        _C,
-        "Best response assessed during or at the end of that cycle",
-        default=Response.NONE.value,
-        choices=_choices(Response),
-    ),
+    _response("response", "Best response assessed during or at the end of that cycle"),
     _flag("mrd_negative", "MRD negative (<1×10⁻⁴) at that assessment"),
     _flag("extended_to_28_days", "Cycle 1 only: the cycle was extended to 28 days"),
     FieldSpec("last_dose_date", _DT, "Actual date of that cycle's last dose, YYYY-MM-DD"),
@@ -205,15 +204,9 @@ INPUT_SCHEMAS: Final[dict[str, tuple[FieldSpec, ...]]] = {
         _FORMULA,
         FieldSpec("cycle", _I, "Cycle number to plan", required=True, limit=limits.CYCLE),
         FieldSpec("start_date", _DT, "Day 1 of this cycle, YYYY-MM-DD", required=True),
-        FieldSpec(
-            "best_response",
-            _C,
-            "Best response reached before this cycle",
-            default=Response.NONE.value,
-            choices=_choices(Response),
-        ),
+        _response("best_response", "Best response reached before this cycle"),
         _flag("mrd_negative", "MRD negativity (<1×10⁻⁴) reached before this cycle"),
-        _flag("hsct_planned", "The patient is going on to HSCT"),
+        _HSCT,
         _DOSE_LEVEL,
         _AGE,
         _BLASTS,
@@ -238,7 +231,7 @@ INPUT_SCHEMAS: Final[dict[str, tuple[FieldSpec, ...]]] = {
             "Day 1 of the cycle to plan, YYYY-MM-DD (default: the earliest the history allows; required "
             "for the first cycle)",
         ),
-        _flag("hsct_planned", "The patient is going on to HSCT"),
+        _HSCT,
         _BLASTS,
         _VOD_RISK,
     ),

@@ -194,3 +194,27 @@ def test_implausible_counts_get_a_unit_guess(client: Client) -> None:
         "did you mean 0.8 ×10⁹/L? counts are entered ×10⁹/L, not per µL (or per mm³)"
     )
     assert "did you mean 150 ×10⁹/L?" in errors["labs.platelets"]
+
+
+def test_the_document_describes_the_new_fields(client: Client) -> None:
+    """The OpenAPI schema documents the course history, the now/next answer and the plan status."""
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    cycles = schemas["CourseInput"]["properties"]["cycles"]
+    assert (cycles["type"], cycles["maxItems"]) == (["array", "null"], 6)
+    assert cycles["items"]["required"] == ["day1_date"]
+    assert cycles["items"]["properties"]["last_dose_date"]["type"] == ["string", "null"]
+    modify = schemas["ModifyOutput"]["properties"]
+    assert modify["action"]["enum"] == [
+        "give",
+        "hold",
+        "omit_next_dose",
+        "consider_discontinuation",
+        "discontinue",
+    ]
+    assert modify["next_dose_level"]["enum"] == ["full", "reduced_25", "two_doses_per_cycle", "none"]
+    assert {"headline", "rows_applied", "questions"} <= set(modify)
+    plan = schemas["PlanOutput"]["properties"]
+    assert plan["status"]["enum"] == ["proceed", "consider", "outside_label", "stop"]
+    assert "age_years" in schemas["PlanInput"]["required"]
+    page = client.get("/api/v1/docs").content.decode()
+    assert "cycles[].day1_date" in page and "list of objects (at most 6)" in page

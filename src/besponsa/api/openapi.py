@@ -124,6 +124,8 @@ def _null_means_absent(schema: dict[str, Any]) -> dict[str, Any]:
     for name, prop in result.get("properties", {}).items():
         if prop.get("type") == "object":
             prop.update(_null_means_absent(prop))
+        elif prop.get("type") == "array" and isinstance(prop.get("items"), dict):
+            prop["items"] = _null_means_absent(prop["items"])
         if name in required:
             continue
         prop["type"] = [prop["type"], "null"]
@@ -158,6 +160,8 @@ def _kind_text(spec: FieldSpec) -> str:
         return "one of: " + ", ".join(spec.choices)
     if spec.kind is Kind.DATE:
         return "date (YYYY-MM-DD)"
+    if spec.kind is Kind.LIST:
+        return f"list of objects (at most {spec.max_items})"
     return spec.kind.value
 
 
@@ -175,6 +179,8 @@ def _field_rows(specs: tuple[FieldSpec, ...], prefix: str = "") -> list[dict[str
         )
         if spec.kind is Kind.OBJECT:
             rows.extend(_field_rows(spec.fields, prefix=f"{prefix}{spec.name}."))
+        elif spec.kind is Kind.LIST:
+            rows.extend(_field_rows(spec.fields, prefix=f"{prefix}{spec.name}[]."))
     return rows
 
 

@@ -22,7 +22,9 @@ __all__ = [
     "HSCT_MAX_CYCLES",
     "HSCT_RECOMMENDED_CYCLES",
     "MAX_CYCLES",
+    "MIN_AGE_YEARS",
     "MIN_DAYS_BETWEEN_DOSES",
+    "PEDIATRIC_BELOW_YEARS",
     "REDUCTION_FACTOR",
     "REGIMEN_TABLE",
     "RESPONSE_DEADLINE_CYCLES",
@@ -35,6 +37,7 @@ __all__ = [
     "day_levels",
     "is_reescalation",
     "regimen_row",
+    "row_levels",
 ]
 
 
@@ -49,7 +52,7 @@ class Response(StrEnum):
 class DoseLevel(StrEnum):
     FULL = "full"
     REDUCED_25 = "reduced_25"
-    TWO_DOSES = "two_doses"
+    TWO_DOSES = "two_doses_per_cycle"
 
 
 # Left to right is the only allowed direction: a reduced level is never re-escalated (PI 2.3).
@@ -100,6 +103,10 @@ REGIMEN_TABLE: Final[tuple[RegimenRow, ...]] = (CYCLE_1, LATER_WITH_RESPONSE, LA
 CYCLE_1_EXTENDED_DAYS: Final = 28
 DOSE_WINDOW_DAYS: Final = 2
 MIN_DAYS_BETWEEN_DOSES: Final = 6
+
+# Indication: patients aged 1 year and older (PI 1); below that use is not established (PI 8.4).
+MIN_AGE_YEARS: Final = 1
+PEDIATRIC_BELOW_YEARS: Final = 18
 
 MAX_CYCLES: Final = 6
 RESPONSE_DEADLINE_CYCLES: Final = 3
@@ -170,7 +177,11 @@ def regimen_row(*, cycle: int, best_response: Response) -> RegimenRow:
 
 def day_levels(*, cycle: int, best_response: Response, dose_level: DoseLevel) -> tuple[DayLevel, ...]:
     """Per-day mg/m² for one cycle at the given dose level."""
-    row = regimen_row(cycle=cycle, best_response=best_response)
+    return row_levels(regimen_row(cycle=cycle, best_response=best_response), dose_level)
+
+
+def row_levels(row: RegimenRow, dose_level: DoseLevel) -> tuple[DayLevel, ...]:
+    """Per-day mg/m² of one Table 1 row at the given dose level."""
     if dose_level is DoseLevel.FULL:
         return tuple(DayLevel(day, level) for day, level in row.days)
     reduced = tuple(DayLevel(day, level * REDUCTION_FACTOR) for day, level in row.days)

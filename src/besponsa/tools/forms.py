@@ -1,9 +1,10 @@
-"""Plain GET forms built from the clinical input schemas, and the mapping of engine errors back to them.
+"""Plain POST forms built from the clinical input schemas, and the mapping of engine errors back to them.
 
 Nothing here decides anything clinical: a form field is a `FieldSpec` from `besponsa.clinical.schemas`
-with a label for people; the query string becomes the same JSON-like payload the API receives, and
+with a label for people; the posted form becomes the same JSON-like payload the API receives, and
 `execute` does all validation. Raw text the engine cannot read as a number is passed through unchanged
-so that the engine's message names the field and shows what was typed.
+so that the engine's message names the field and shows what was typed. Forms post (never GET) so that
+no patient value lands in an address, a browser history, a Referer header or an access log.
 """
 
 from __future__ import annotations
@@ -62,7 +63,20 @@ CHOICE_LABELS: Final[dict[str, str]] = {
     "reduce_to_two_doses": "Reduce to 2 doses per cycle",
     "consider_discontinuation": "Consider stopping treatment",
     "discontinue": "Stop treatment permanently",
+    # what `modify` could not evaluate for lack of input
+    "blood_counts": "Blood counts (ANC and platelets)",
+    "liver_tests": "Liver tests (total bilirubin, AST and ALT)",
+    "previous_cycle_baseline": "Counts at the start of the previous cycle",
 }
+
+# Where a schema description is written for integrators (it names choice codes or JSON fields), the web
+# form shows these words instead; keyed by the engine's field name or dotted path.
+FIELD_LABELS: Final[dict[str, str]] = {
+    "timing": "When these results were taken",
+    "labs": "Current results (ANC and platelets are needed before a new cycle)",
+}
+
+_CODE_WORD: Final = re.compile(r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+\b")
 
 _LEADING_NAME: Final = re.compile(r"^[a-z_][a-z0-9_.]*\b")
 
@@ -71,12 +85,32 @@ def choice_label(code: str) -> str:
     return CHOICE_LABELS.get(code, code.replace("_", " ").capitalize())
 
 
+def plain_words(text: str, names: Mapping[str, str] | None = None) -> str:
+    """Replace any engine code word left in a sentence (a field path or a choice code) with words.
+
+    `names` maps field paths to their labels; anything else that looks like a code becomes its choice
+    label. Messages from the engine are written for the API; this keeps `labs.anc` or `reduced_25` from
+    reaching a person on a page or a printout.
+    """
+
+    def words(match: re.Match[str]) -> str:
+        code = match.group(0)
+        if names and code in names:
+            return names[code]
+        if "_" not in code:
+            return code  # "e.g" and the like: dotted words that are no field of ours
+        return CHOICE_LABELS.get(code, code.replace("_", " "))
+
+    return _CODE_WORD.sub(words, text)
+
+
 @dataclass
 class FormField:
     name: str  # the engine's field name or dotted path: also the query parameter
     spec: FieldSpec
     prefix: str
     group: str = ""  # the description of the enclosing object, e.g. "Current results"
+    group_name: str = ""  # the engine's name of the enclosing object, e.g. "labs"
     value: str = ""
     checked: bool = False
     error: str = ""
@@ -87,7 +121,11 @@ class FormField:
 
     @property
     def label(self) -> str:
-        return self.spec.description
+        return FIELD_LABELS.get(self.name, self.spec.description)
+
+    @property
+    def legend(self) -> str:
+        return FIELD_LABELS.get(self.group_name, self.group)
 
     @property
     def hint(self) -> str:
@@ -126,6 +164,7 @@ class ToolForm:
     submitted: bool = False
     result: dict[str, Any] | None = None
     errors: list[dict[str, str]] = field(default_factory=list)  # {field, message, id}
+    hidden: list[tuple[str, str]] = field(default_factory=list)  # extra hidden inputs (no patient value)
 
     def by_name(self) -> dict[str, FormField]:
         return {f.name: f for f in self.fields}
@@ -134,10 +173,19 @@ class ToolForm:
         """Consecutive fields of one object share a fieldset whose legend names the object."""
         out: list[tuple[str, list[FormField]]] = []
         for item in self.fields:
-            if out and out[-1][0] == item.group:
+            if out and out[-1][0] == item.legend:
                 out[-1][1].append(item)
             else:
-                out.append((item.group, [item]))
+                out.append((item.legend, [item]))
+        return out
+
+    def names(self) -> dict[str, str]:
+        """Field path → the words a person reads for it, for rewriting engine messages."""
+        out: dict[str, str] = {}
+        for item in self.fields:
+            out[item.name] = f"{item.legend.split(' (')[0]}: {item.label}" if item.group else item.label
+            if item.group_name:
+                out.setdefault(item.group_name, item.legend.split(" (")[0])
         return out
 
     @property
@@ -145,21 +193,23 @@ class ToolForm:
         return bool(self.errors)
 
 
-def _flatten(specs: Sequence[FieldSpec], path: str = "", group: str = "") -> list[tuple[str, FieldSpec, str]]:
-    out: list[tuple[str, FieldSpec, str]] = []
+def _flatten(
+    specs: Sequence[FieldSpec], path: str = "", group: str = "", group_name: str = ""
+) -> list[tuple[str, FieldSpec, str, str]]:
+    out: list[tuple[str, FieldSpec, str, str]] = []
     for spec in specs:
         name = f"{path}{spec.name}"
         if spec.kind is Kind.OBJECT:
-            out.extend(_flatten(spec.fields, path=f"{name}.", group=spec.description))
+            out.extend(_flatten(spec.fields, path=f"{name}.", group=spec.description, group_name=name))
         else:
-            out.append((name, spec, group))
+            out.append((name, spec, group, group_name))
     return out
 
 
 def build_form(operation: str, *, prefix: str, only: Sequence[str] | None = None) -> ToolForm:
     fields = [
-        FormField(name, spec, prefix, group)
-        for name, spec, group in _flatten(INPUT_SCHEMAS[operation])
+        FormField(name, spec, prefix, group, group_name)
+        for name, spec, group, group_name in _flatten(INPUT_SCHEMAS[operation])
         if only is None or name in only
     ]
     return ToolForm(operation, prefix, fields)
@@ -200,14 +250,9 @@ def payload_from(form: ToolForm, query: QueryDict | Mapping[str, str]) -> dict[s
     return payload
 
 
-def _for_people(item: FormField | None, error: FieldError) -> str:
-    """The engine's message with the field's code name replaced by its label."""
-    message = error["message"]
-    if item is not None and message.startswith(error["field"]):
-        # The object's description up to its first clause names it ("Current results"), not its rules.
-        label = f"{item.group.split(';')[0]}: {item.label}" if item.group else item.label
-        return label + message[len(error["field"]) :]
-    return message
+def _for_people(form: ToolForm, error: FieldError) -> str:
+    """The engine's message with every code name in it (fields, choices) replaced by words."""
+    return plain_words(error["message"], form.names())
 
 
 def run(form: ToolForm, query: QueryDict | Mapping[str, str], extra: Mapping[str, Any] | None = None) -> None:
@@ -222,7 +267,7 @@ def run(form: ToolForm, query: QueryDict | Mapping[str, str], extra: Mapping[str
             item = fields.get(error["field"])
             if item is None:  # an object-level error such as "labs": pin it on the object's first field
                 item = next((f for f in form.fields if f.name.startswith(error["field"] + ".")), None)
-            message = _for_people(item, error)
+            message = _for_people(form, error)
             if item is not None and not item.error:
                 item.error = message
             form.errors.append({"field": error["field"], "message": message, "id": item.id if item else ""})

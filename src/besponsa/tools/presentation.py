@@ -32,3 +32,55 @@ def note(text: str) -> Note:
 
 def notes(texts: list[str]) -> list[Note]:
     return [note(text) for text in texts]
+
+
+# The decision in plain words. `modify` answers two questions — what to do now (`action`) and the dose
+# level from the next cycle on (`next_dose_level`) — and the headline reads both, so a reduction never
+# hides a hold: "Hold until recovered, then reduce the dose by 25% for the next cycle."
+_NEXT_LEVEL: Final = {
+    "full": "continue at the full dose",
+    "reduced_25": "reduce the dose by 25%",
+    "two_doses": "give 2 doses per cycle",
+}
+_NOW: Final = {
+    "give": "Give the dose",
+    "hold": "Hold until recovered",
+    "omit_next_dose": "Omit the next dose of this cycle",
+    "consider_discontinuation": "Consider stopping treatment; if treatment continues, hold until recovered",
+    # An engine that folds the next cycle's level into the action reads the same way.
+    "reduce_25": "Hold until recovered",
+    "reduce_to_two_doses": "Hold until recovered",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    headline: str
+    tone: str  # a CSS modifier: "go", "caution" or "stop"
+
+
+def decision(advice: dict[str, object]) -> Decision:
+    action = str(advice["action"])
+    level = advice.get("next_dose_level")
+    if action == "discontinue" or level is None:
+        return Decision("Stop treatment permanently.", "stop")
+    then = _NEXT_LEVEL.get(str(level), str(level).replace("_", " "))
+    now = _NOW.get(action, action.replace("_", " ").capitalize())
+    if action == "give":
+        at = "at the full dose" if level == "full" else f"at the current level; {then} for the next cycle"
+        return Decision(f"{now} {at}.", "go")
+    tone = "stop" if action == "consider_discontinuation" else "caution"
+    return Decision(f"{now}, then {then} for the next cycle.", tone)
+
+
+_PLAN_HEADLINES: Final = {
+    "proceed": ("Cycle {cycle} can go ahead as planned.", "go"),
+    "consider": ("Cycle {cycle} may be considered: check each reason below before giving it.", "caution"),
+    "stop": ("Stop: the label does not support giving cycle {cycle}.", "stop"),
+}
+
+
+def plan_decision(plan: dict[str, object]) -> Decision:
+    status = str(plan["status"])
+    text, tone = _PLAN_HEADLINES.get(status, ("Cycle {cycle}: check the plan below.", "caution"))
+    return Decision(text.format(cycle=plan["cycle"]), tone)

@@ -241,13 +241,14 @@ def test_a_blank_form_shows_no_errors(hcp: Client) -> None:
 
 
 def test_syringe_preparation_marks_what_the_label_text_did_not_confirm(hcp: Client) -> None:
-    response = hcp.post("/tools/dose/", ({**DOSE, "route": "syringe"}))
+    response = hcp.post("/tools/dose/", {**DOSE, "route": "syringe"})
     assert response.status_code == 200
     prepared = execute("prepare", {"dose_mg": 1.46, "route": "syringe"})
     text = text_of(response.content)
     assert prepared["unconfirmed"], "the syringe route's volumes are not confirmed in the engine"
     assert re.search(r"Unconfirmed\s*:", text)
-    assert ", ".join(prepared["unconfirmed"]) in text
+    assert "Unconfirmed: total volume after dilution, concentration after dilution, infusion rate" in text
+    assert len(prepared["unconfirmed"]) == 4, "every blank amount is named, in words"
     assert "syringe" in text
 
 

@@ -67,6 +67,11 @@ CHOICE_LABELS: Final[dict[str, str]] = {
     "blood_counts": "Blood counts (ANC and platelets)",
     "liver_tests": "Liver tests (total bilirubin, AST and ALT)",
     "previous_cycle_baseline": "Counts at the start of the previous cycle",
+    # preparation amounts the engine leaves blank when the label text was not read (used mid-sentence)
+    "final_volume_ml": "total volume after dilution",
+    "final_concentration_mg_per_ml": "concentration after dilution",
+    "infusion_rate_ml_per_h": "infusion rate",
+    "infusion_duration_h": "infusion duration",
 }
 
 # Where a schema description is written for integrators (it names choice codes or JSON fields), the web
@@ -76,6 +81,7 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "labs": "Current results (ANC and platelets are needed before a new cycle)",
 }
 
+_SHORT: Final = re.compile(r", | \(|;")
 _CODE_WORD: Final = re.compile(r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+\b")
 
 _LEADING_NAME: Final = re.compile(r"^[a-z_][a-z0-9_.]*\b")
@@ -96,10 +102,16 @@ def plain_words(text: str, names: Mapping[str, str] | None = None) -> str:
     def words(match: re.Match[str]) -> str:
         code = match.group(0)
         if names and code in names:
-            return names[code]
-        if "_" not in code:
+            label = names[code]
+        elif "_" not in code:
             return code  # "e.g" and the like: dotted words that are no field of ours
-        return CHOICE_LABELS.get(code, code.replace("_", " "))
+        else:
+            label = CHOICE_LABELS.get(code, code.replace("_", " "))
+        before = text[: match.start()].rstrip()
+        starts_sentence = not before or before[-1] in ".:;!?"
+        if not starts_sentence and label[1:2].islower():  # "at dose level 2 doses", keeping "CR" as is
+            label = label[0].lower() + label[1:]
+        return label
 
     return _CODE_WORD.sub(words, text)
 
@@ -179,11 +191,13 @@ class ToolForm:
                 out.append((item.legend, [item]))
         return out
 
-    def names(self) -> dict[str, str]:
-        """Field path → the words a person reads for it, for rewriting engine messages."""
+    def names(self, *, short: bool = False) -> dict[str, str]:
+        """Field path → the words a person reads for it, for rewriting engine messages. `short` cuts a
+        label at its first comma, semicolon or parenthesis, for a name inside a sentence of a result."""
         out: dict[str, str] = {}
         for item in self.fields:
-            out[item.name] = f"{item.legend.split(' (')[0]}: {item.label}" if item.group else item.label
+            label = _SHORT.split(item.label)[0] if short else item.label
+            out[item.name] = f"{item.legend.split(' (')[0]}: {label}" if item.group else label
             if item.group_name:
                 out.setdefault(item.group_name, item.legend.split(" (")[0])
         return out

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
+
+from besponsa.tools.forms import choice_label, plain_words
 
 _NOTE: Final = re.compile(r"^(Interpretation|Unconfirmed) \(([^;]+);[^)]*\):\s*(.*)$", re.DOTALL)
 
@@ -32,6 +35,25 @@ def note(text: str) -> Note:
 
 def notes(texts: list[str]) -> list[Note]:
     return [note(text) for text in texts]
+
+
+# Lists of codes a result names for people to read (not for logic): shown as their words.
+_CODE_LISTS: Final = frozenset({"unconfirmed", "not_evaluated"})
+
+
+def readable(value: Any, names: Mapping[str, str] | None = None, key: str = "") -> Any:
+    """A copy of an engine result whose sentences carry no code word: every string with a space in it
+    (a sentence, never a code) goes through `plain_words`, and lists of codes meant for reading become
+    words. Codes themselves (`status`, `action`) stay, for the templates' logic and labels."""
+    if isinstance(value, dict):
+        return {k: readable(v, names, k) for k, v in value.items()}
+    if isinstance(value, list):
+        if key in _CODE_LISTS:
+            return [choice_label(str(item)) for item in value]
+        return [readable(item, names, key) for item in value]
+    if isinstance(value, str) and " " in value:
+        return plain_words(value, names)
+    return value
 
 
 # The decision in plain words. `modify` answers two questions — what to do now (`action`) and the dose

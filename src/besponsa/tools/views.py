@@ -22,7 +22,7 @@ from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.monitoring import VOD_RISK_FACTORS
 from besponsa.clinical.operations import execute
 from besponsa.tools import forms, ics, pdf
-from besponsa.tools.presentation import decision, notes
+from besponsa.tools.presentation import decision, notes, readable
 
 JOB_CODES = {
     "index": "PP-INO-USA-0701",
@@ -45,10 +45,12 @@ def _respond(
     return response
 
 
-def _with_notes(result: dict[str, Any] | None) -> dict[str, Any] | None:
+def _with_notes(result: dict[str, Any] | None, form: forms.ToolForm | None = None) -> dict[str, Any] | None:
+    """The result for people: no code word in its sentences, its notes split into labelled notes."""
     if result is None:
         return None
-    return {**result, "labelled_notes": notes(list(result.get("notes", [])))}
+    shown = readable(result, form.names(short=True) if form is not None else None)
+    return {**shown, "labelled_notes": notes(list(shown.get("notes", [])))}
 
 
 def _posted(request: HttpRequest, prefix: str) -> QueryDict | None:
@@ -87,7 +89,9 @@ def dose(request: HttpRequest) -> HttpResponse:
                 item.error = error["message"]
                 form.errors.append({"field": "route", "message": error["message"], "id": item.id})
             form.result = plan
-            context.update(plan=_with_notes(plan), bsa=_with_notes(bsa), preparations=preparations)
+            context.update(
+                plan=_with_notes(plan, form), bsa=_with_notes(bsa, form), preparations=preparations
+            )
     return _respond(request, "tools/dose.html", context, form)
 
 
@@ -98,7 +102,7 @@ def planner(request: HttpRequest) -> HttpResponse:
     data = _posted(request, "plan")
     if data is not None:
         forms.run(form, data)
-        context["plan"] = _with_notes(form.result)
+        context["plan"] = _with_notes(form.result, form)
         if form.result is not None:
             context["paper_sizes"] = pdf.PAPER_SIZES
     _keep_series(form, data)
@@ -143,8 +147,8 @@ def planner_pdf(request: HttpRequest) -> HttpResponse:
         form.errors.extend(messages)
         return _planner_again(request, form, messages)
     content = pdf.render_plan(
-        _with_notes(plan) or {},
-        bsa=_with_notes(bsa) or {},
+        _with_notes(plan, form) or {},
+        bsa=_with_notes(bsa, form) or {},
         body={"height_cm": plan_input(form, "height_cm"), "weight_kg": plan_input(form, "weight_kg")},
         preparations=preparations,
         paper=paper,
@@ -194,7 +198,7 @@ def modifications(request: HttpRequest) -> HttpResponse:
     data = _posted(request, "modify")
     if data is not None:
         forms.run(form, data)
-        context["advice"] = _with_notes(form.result)
+        context["advice"] = _with_notes(form.result, form)
         if form.result is not None:
             context["decision"] = decision(form.result)
     return _respond(request, "tools/modifications.html", context, form)
@@ -207,7 +211,7 @@ def response(request: HttpRequest) -> HttpResponse:
     data = _posted(request, "assess")
     if data is not None:
         forms.run(form, data)
-        context["assessment"] = _with_notes(form.result)
+        context["assessment"] = _with_notes(form.result, form)
     return _respond(request, "tools/response.html", context, form)
 
 
@@ -222,11 +226,11 @@ def safety(request: HttpRequest) -> HttpResponse:
             forms.run(form, data)
     context = {
         "qtc": qtc,
-        "qtc_result": _with_notes(qtc.result),
+        "qtc_result": _with_notes(qtc.result, qtc),
         "grade": grade,
-        "grade_result": _with_notes(grade.result),
+        "grade_result": _with_notes(grade.result, grade),
         "dates": dates,
-        "dates_result": _with_notes(dates.result),
+        "dates_result": _with_notes(dates.result, dates),
         "vod_risk_factors": VOD_RISK_FACTORS,
         "job_code": JOB_CODES["safety"],
     }

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 FORMS: list[tuple[str, dict[str, str], str]] = [
     (
         "/tools/dose/",
-        {"dose-height-cm": "170", "dose-weight-kg": "70", "dose-cycle": "1"},
+        {"dose-height-cm": "170", "dose-weight-kg": "70", "dose-age-years": "34", "dose-cycle": "1"},
         "Preparing a 1.46 mg dose",
     ),
     (
@@ -23,6 +23,7 @@ FORMS: list[tuple[str, dict[str, str], str]] = [
         {
             "plan-height-cm": "165",
             "plan-weight-kg": "62.5",
+            "plan-age-years": "34",
             "plan-cycle": "2",
             "plan-start-date": "2025-03-03",
             "plan-best-response": "cr",
@@ -120,7 +121,7 @@ def test_field_errors_are_shown_and_announced_with_javascript_off(
 ) -> None:
     page = nojs_hcp_page
     page.goto(site_server.url("/tools/dose/"))
-    fill(page, {"dose-height-cm": "1700", "dose-weight-kg": "70", "dose-cycle": "1"})
+    fill(page, {"dose-height-cm": "1700", "dose-weight-kg": "70", "dose-age-years": "34", "dose-cycle": "1"})
     page.locator("form[data-tool-form] button[type=submit]").click()
     page.wait_for_load_state()
     height = page.locator("#dose-height-cm")
@@ -134,7 +135,7 @@ def test_field_errors_are_shown_and_announced_with_javascript_off(
 def test_field_errors_update_while_typing(hcp_page: Any, site_server: SiteServer) -> None:
     page = hcp_page
     page.goto(site_server.url("/tools/dose/"))
-    fill(page, {"dose-height-cm": "170", "dose-weight-kg": "70", "dose-cycle": "1"})
+    fill(page, {"dose-height-cm": "170", "dose-weight-kg": "70", "dose-age-years": "34", "dose-cycle": "1"})
     page.wait_for_function("() => document.getElementById('dose-result').innerText.includes('1.46 mg')")
     page.locator("#dose-height-cm").fill("1700")
     page.wait_for_function("() => !document.getElementById('dose-height-cm-error').hidden")
@@ -185,7 +186,11 @@ AXE_STATES: list[tuple[str, dict[str, str] | None, str]] = [
     ("/tools/", None, ""),
     ("/tools/dose/", None, ""),
     FORMS[0],
-    ("/tools/dose/", {"dose-height-cm": "1700", "dose-weight-kg": "x", "dose-cycle": "1"}, "must be between"),
+    (
+        "/tools/dose/",
+        {"dose-height-cm": "1700", "dose-weight-kg": "x", "dose-age-years": "34", "dose-cycle": "1"},
+        "must be between",
+    ),
     ("/tools/planner/", None, ""),
     FORMS[1],
     ("/tools/modifications/", None, ""),

@@ -24,6 +24,7 @@ PLAN = {
     "form": "plan",
     "height_cm": "165",
     "weight_kg": "62.5",
+    "age_years": "34",
     "cycle": "2",
     "start_date": "2025-03-03",
     "best_response": "cr",
@@ -34,6 +35,7 @@ ENGINE_PLAN = execute(
     {
         "height_cm": 165,
         "weight_kg": 62.5,
+        "age_years": 34,
         "cycle": 2,
         "start_date": "2025-03-03",
         "best_response": "cr",
@@ -132,7 +134,9 @@ def test_pdf_plan_is_ready_for_the_chart(hcp: Client, isi: SafetyInformation, tm
         assert f"at most {prepared['max_hours_reconstitution_to_dilution']:g} h from reconstitution" in flat
         assert f"{prepared['max_hours_reconstitution_to_end_of_infusion']:g} h after reconstitution" in flat
     assert "Vial lot" in flat and "Vial expiry" in flat
-    assert "Before each dose (tick when done)" in flat
+    assert "Checks for each dose (tick when done)" in flat
+    for check in ENGINE_PLAN["pre_dose_checks"]:
+        assert re.sub(r"\s+", " ", check["text"]) in flat
     assert "Status: Proceed" in flat
     notes = ENGINE_PLAN["notes"] + bsa["notes"]
     for note in notes:
@@ -237,7 +241,9 @@ def test_a_changed_plan_replaces_the_earlier_events(hcp: Client) -> None:
 def test_a_slot_the_new_plan_no_longer_has_is_cancelled() -> None:
     from besponsa.tools.ics import calendar
 
-    stop = execute("plan", {"height_cm": 165, "weight_kg": 62.5, "cycle": 4, "start_date": "2025-03-03"})
+    stop = execute(
+        "plan", {"height_cm": 165, "weight_kg": 62.5, "age_years": 34, "cycle": 4, "start_date": "2025-03-03"}
+    )
     assert stop["status"] == "stop" and not stop["doses"]
     lines = unfolded(calendar(stop, series=str(uuid.uuid4())).encode())
     assert lines.count("STATUS:CANCELLED") == lines.count("BEGIN:VEVENT") == 4
@@ -251,6 +257,7 @@ def test_a_status_other_than_proceed_is_in_every_event(hcp: Client) -> None:
         {
             "height_cm": 165,
             "weight_kg": 62.5,
+            "age_years": 34,
             "cycle": 1,
             "start_date": "2025-03-03",
             "peripheral_blasts": 12,

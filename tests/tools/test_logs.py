@@ -24,6 +24,7 @@ PLAN = {
     "form": "plan",
     "height_cm": "171.3",
     "weight_kg": "64.7",
+    "age_years": "34",
     "cycle": "2",
     "start_date": "2025-04-07",
     "best_response": "cr",
@@ -44,7 +45,10 @@ REQUESTS = [
     ("/tools/planner/plan.ics", PLAN),
     ("/tools/modifications/", MODIFY),
     ("/tools/safety/", {"form": "dates", "last_dose_date": "2025-05-31"}),
-    ("/tools/dose/", {"form": "dose", "height_cm": "171.3", "weight_kg": "64.7", "cycle": "1"}),
+    (
+        "/tools/dose/",
+        {"form": "dose", "height_cm": "171.3", "weight_kg": "64.7", "age_years": "34", "cycle": "1"},
+    ),
 ]
 
 

@@ -17,13 +17,21 @@ PLAN = {
     "form": "plan",
     "height_cm": "165",
     "weight_kg": "62.5",
+    "age_years": "34",
     "cycle": "2",
     "start_date": "2025-03-03",
     "best_response": "cr",
     "hsct_planned": "true",
     "dose_level": "full",
 }
-DOSE = {"form": "dose", "height_cm": "170", "weight_kg": "70", "cycle": "1", "route": "bag"}
+DOSE = {
+    "form": "dose",
+    "height_cm": "170",
+    "weight_kg": "70",
+    "age_years": "34",
+    "cycle": "1",
+    "route": "bag",
+}
 MODIFY = {
     "form": "modify",
     "timing": "before_cycle",
@@ -51,6 +59,14 @@ PAGES = [
     "/tools/response/",
     "/tools/safety/",
 ]
+
+
+def engine_payload(posted: dict[str, str]) -> dict[str, object]:
+    """The posted form as the engine's JSON payload (what the API would receive)."""
+    from besponsa.tools import forms
+
+    form = forms.build_form({"plan": "plan", "modify": "modify"}[posted["form"]], prefix=posted["form"])
+    return forms.payload_from(form, posted)
 
 
 def text_of(html: bytes) -> str:
@@ -141,6 +157,7 @@ def test_planner_shows_the_calendar_rule_and_downloads(hcp: Client) -> None:
         {
             "height_cm": 165,
             "weight_kg": 62.5,
+            "age_years": 34,
             "cycle": 2,
             "start_date": "2025-03-03",
             "best_response": "cr",
@@ -169,7 +186,10 @@ def test_planner_stops_after_three_cycles_without_response(hcp: Client) -> None:
     response = hcp.post("/tools/planner/", (query))
     assert response.status_code == 200
     text = text_of(response.content)
-    assert text.index("Stop: the label does not support giving cycle 4") < text.index("Status of cycle 4")
+    plan = execute("plan", {**engine_payload(query), "hsct_planned": False})
+    assert plan["status"] == "stop"
+    assert text.split("Plan the cycle Plan", 1)[1].lstrip().startswith(plan["headline"]), "decision first"
+    assert "Status of cycle 4: Stop" in text
     assert "Download the PDF plan" not in text
 
 
@@ -183,8 +203,10 @@ def test_modifications_lists_each_finding_with_its_table(hcp: Client) -> None:
     response = hcp.post("/tools/modifications/", (MODIFY))
     assert response.status_code == 200
     text = text_of(response.content)
+    advice = execute("modify", engine_payload(MODIFY))
+    assert advice["action"] == "give"
     headline = text.split("Advice", 1)[1]
-    assert headline.lstrip().startswith("Give the dose at the full dose."), "the decision comes first"
+    assert headline.lstrip().startswith(advice["headline"]), "the decision comes first"
     assert "PI 2.3 Table 2" in text
 
 
@@ -286,15 +308,26 @@ def test_downloads_never_answer_a_get(hcp: Client, path: str) -> None:
 
 
 def test_a_hold_is_never_hidden_by_the_next_cycles_reduction(hcp: Client) -> None:
+    """Issue 10 item 2: liver tests 3×ULN after a 14-day interruption, before Day 1 — hold now, reduced
+    dose next. The page leads with the engine's headline, which says both."""
     query = {
         "form": "modify",
-        "timing": "before_dose",
+        "timing": "before_cycle",
+        "dose_level": "full",
         "baseline.anc": "2",
         "baseline.platelets": "150",
+        "labs.anc": "2",
+        "labs.platelets": "150",
         "labs.total_bilirubin_x_uln": "3",
         "labs.alt_x_uln": "3",
         "interruption_days": "15",
     }
+    advice = execute("modify", engine_payload(query))
+    assert (advice["action"], advice["next_dose_level"]) == ("hold", "reduced_25")
     text = text_of(hcp.post("/tools/modifications/", query).content)
     headline = text.split("Advice", 1)[1].lstrip()
-    assert headline.startswith("Hold until recovered, then reduce the dose by 25% for the next cycle.")
+    assert headline.startswith(advice["headline"])
+    assert re.match(r"Hold [^.;]*until recovered; then [^.]*reduced by 25%", headline)
+    assert (
+        "Now Hold the dose" in text and "Dose level for this cycle, once it can start Reduced by 25%" in text
+    )

@@ -23,6 +23,7 @@ PLAN = {
     "form": "plan",
     "height_cm": "165",
     "weight_kg": "62.5",
+    "age_years": "34",
     "cycle": "1",
     "start_date": "2025-03-03",
     "peripheral_blasts": "12",
@@ -36,7 +37,17 @@ MODIFY = {
 }
 # (path, posted fields): results of every kind, then refusals of every kind.
 CASES: list[tuple[str, dict[str, str]]] = [
-    ("/tools/dose/", {"form": "dose", "height_cm": "170", "weight_kg": "70", "cycle": "1", "route": "bag"}),
+    (
+        "/tools/dose/",
+        {
+            "form": "dose",
+            "height_cm": "170",
+            "weight_kg": "70",
+            "age_years": "34",
+            "cycle": "1",
+            "route": "bag",
+        },
+    ),
     (
         "/tools/dose/",
         {
@@ -58,7 +69,7 @@ CASES: list[tuple[str, dict[str, str]]] = [
             "best_response": "cri",
             "mrd_negative": "true",
             "hsct_planned": "true",
-            "dose_level": "two_doses",
+            "dose_level": "two_doses_per_cycle",
         },
     ),
     ("/tools/planner/", {**PLAN, "cycle": "4", "peripheral_blasts": ""}),
@@ -81,7 +92,7 @@ CASES: list[tuple[str, dict[str, str]]] = [
             "vod": "true",
             "other_nonhematologic_grade": "3",
             "interruption_days": "30",
-            "dose_level": "two_doses",
+            "dose_level": "two_doses_per_cycle",
         },
     ),
     (
@@ -100,7 +111,10 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("/tools/safety/", {"form": "grade", "term": "platelet_count_decreased", "value": "40"}),
     ("/tools/safety/", {"form": "dates", "last_dose_date": "2025-05-31"}),
     # refusals
-    ("/tools/dose/", {"form": "dose", "height_cm": "1700", "weight_kg": "heavy", "cycle": "0"}),
+    (
+        "/tools/dose/",
+        {"form": "dose", "height_cm": "1700", "weight_kg": "heavy", "age_years": "34", "cycle": "0"},
+    ),
     ("/tools/planner/", {**PLAN, "dose_level": "reduced_25"}),
     ("/tools/planner/", {"form": "plan", "start_date": "2025-02-30", "cycle": "x"}),
     ("/tools/modifications/", {"form": "modify", "timing": "before_cycle", "labs.anc": "800"}),

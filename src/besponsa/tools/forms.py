@@ -35,6 +35,7 @@ CHOICE_LABELS: Final[dict[str, str]] = {
     "full": "Full dose",
     "reduced_25": "Reduced by 25%",
     "two_doses": "2 doses per cycle",
+    "two_doses_per_cycle": "2 doses per cycle",
     "bag": "Infusion bag",
     "syringe": "Syringe",
     "before_dose": "Before a Day 8 or Day 15 dose",
@@ -52,6 +53,7 @@ CHOICE_LABELS: Final[dict[str, str]] = {
     # plan status, regimen rows (PI 2.2 Table 1) and modification actions (PI 2.3)
     "proceed": "Proceed",
     "consider": "May be considered",
+    "outside_label": "Outside the label",
     "stop": "Stop",
     "cycle_1": "Cycle 1",
     "later_cr_cri": "Later cycles after CR or CRi",
@@ -63,6 +65,23 @@ CHOICE_LABELS: Final[dict[str, str]] = {
     "reduce_to_two_doses": "Reduce to 2 doses per cycle",
     "consider_discontinuation": "Consider stopping treatment",
     "discontinue": "Stop treatment permanently",
+    # what the low counts are judged to come from (modify)
+    "not_assessed": "Not assessed yet",
+    "suspected_drug_related": "Suspected to be due to BESPONSA",
+    "disease_related": "Due to the leukemia",
+    # when a check applies, and how sure its source is
+    "before_first_dose": "Before the first dose",
+    "before_each_dose": "Before each dose",
+    "during_and_after_infusion": "During and after each infusion",
+    "after_each_dose": "After each dose",
+    "after_starting_a_qt_prolonging_drug": "After starting a drug that prolongs QT",
+    "throughout_treatment": "Throughout treatment",
+    "first_month_after_hsct": "In the first month after HSCT",
+    "confirmed": "As written in the label",
+    "secondary_source": "From a secondary source, not read in the label text",
+    "unconfirmed": "Unconfirmed",
+    "given": "Given",
+    "default": "Default",
     # what `modify` could not evaluate for lack of input
     "blood_counts": "Blood counts (ANC and platelets)",
     "liver_tests": "Liver tests (total bilirubin, AST and ALT)",
@@ -78,6 +97,7 @@ CHOICE_LABELS: Final[dict[str, str]] = {
 # form shows these words instead; keyed by the engine's field name or dotted path.
 FIELD_LABELS: Final[dict[str, str]] = {
     "timing": "When these results were taken",
+    "cytopenia_cause": "What the low counts are judged to come from",
     "labs": "Current results (ANC and platelets are needed before a new cycle)",
 }
 

@@ -76,6 +76,8 @@ def render_plan(
     _restore_svg_prefix()
 
     parts = [plan, bsa, *preparations]
+    checks = [*plan.get("pre_dose_checks", []), *plan.get("monitoring", [])]
+    per_dose = {"before_first_dose", "before_each_dose", "during_and_after_infusion", "after_each_dose"}
     isi = SafetyInformation.current()
     html = render_to_string(
         "tools/plan_pdf.html",
@@ -85,6 +87,8 @@ def render_plan(
             "bsa": bsa,
             "body": body,
             "preparations": preparations,
+            "tick_checks": [c for c in checks if c.get("when", "before_each_dose") in per_dose],
+            "other_checks": [c for c in checks if c.get("when", "before_each_dose") not in per_dose],
             "citations": _unique(c for part in parts for c in part.get("citations", [])),
             "all_notes": _unique(n for part in parts for n in part.get("labelled_notes", [])),
             "job_code": job_code,

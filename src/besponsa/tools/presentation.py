@@ -57,21 +57,30 @@ def readable(value: Any, names: Mapping[str, str] | None = None, key: str = "") 
 
 
 # The decision in plain words. `modify` answers two questions — what to do now (`action`) and the dose
-# level from the next cycle on (`next_dose_level`) — and the headline reads both, so a reduction never
-# hides a hold: "Hold until recovered, then reduce the dose by 25% for the next cycle."
+# level that follows (`next_dose_level`) — and the engine writes both into one `headline`, so a
+# reduction never hides a hold. The page and the PDF show that headline first; the words below are only
+# for an answer without one, and the tone (a colour and border) follows the most severe part.
 _NEXT_LEVEL: Final = {
     "full": "continue at the full dose",
     "reduced_25": "reduce the dose by 25%",
-    "two_doses": "give 2 doses per cycle",
+    "two_doses_per_cycle": "give 2 doses per cycle",
 }
 _NOW: Final = {
     "give": "Give the dose",
     "hold": "Hold until recovered",
     "omit_next_dose": "Omit the next dose of this cycle",
     "consider_discontinuation": "Consider stopping treatment; if treatment continues, hold until recovered",
-    # An engine that folds the next cycle's level into the action reads the same way.
-    "reduce_25": "Hold until recovered",
-    "reduce_to_two_doses": "Hold until recovered",
+}
+_TONES: Final = {
+    "give": "go",
+    "proceed": "go",
+    "hold": "caution",
+    "omit_next_dose": "caution",
+    "consider": "caution",
+    "outside_label": "stop",
+    "consider_discontinuation": "stop",
+    "discontinue": "stop",
+    "stop": "stop",
 }
 
 
@@ -81,28 +90,34 @@ class Decision:
     tone: str  # a CSS modifier: "go", "caution" or "stop"
 
 
-def decision(advice: dict[str, object]) -> Decision:
+def decision(advice: Mapping[str, Any]) -> Decision:
     action = str(advice["action"])
     level = advice.get("next_dose_level")
-    if action == "discontinue" or level is None:
+    tone = _TONES.get(action, "caution")
+    if advice.get("headline"):
+        return Decision(str(advice["headline"]), tone)
+    if action == "discontinue" or level in (None, "none"):
         return Decision("Stop treatment permanently.", "stop")
-    then = _NEXT_LEVEL.get(str(level), str(level).replace("_", " "))
-    now = _NOW.get(action, action.replace("_", " ").capitalize())
+    then = _NEXT_LEVEL.get(str(level), choice_label(str(level)).lower())
+    now = _NOW.get(action, choice_label(action))
     if action == "give":
         at = "at the full dose" if level == "full" else f"at the current level; {then} for the next cycle"
-        return Decision(f"{now} {at}.", "go")
-    tone = "stop" if action == "consider_discontinuation" else "caution"
+        return Decision(f"{now} {at}.", tone)
     return Decision(f"{now}, then {then} for the next cycle.", tone)
 
 
 _PLAN_HEADLINES: Final = {
-    "proceed": ("Cycle {cycle} can go ahead as planned.", "go"),
-    "consider": ("Cycle {cycle} may be considered: check each reason below before giving it.", "caution"),
-    "stop": ("Stop: the label does not support giving cycle {cycle}.", "stop"),
+    "proceed": "Cycle {cycle} can go ahead as planned.",
+    "consider": "Cycle {cycle} may be considered: check each reason below before giving it.",
+    "outside_label": "Cycle {cycle} is outside the label: check each reason below.",
+    "stop": "Stop: the label does not support giving cycle {cycle}.",
 }
 
 
-def plan_decision(plan: dict[str, object]) -> Decision:
+def plan_decision(plan: Mapping[str, Any]) -> Decision:
     status = str(plan["status"])
-    text, tone = _PLAN_HEADLINES.get(status, ("Cycle {cycle}: check the plan below.", "caution"))
+    tone = _TONES.get(status, "caution")
+    if plan.get("headline"):
+        return Decision(str(plan["headline"]), tone)
+    text = _PLAN_HEADLINES.get(status, "Cycle {cycle}: check the plan below.")
     return Decision(text.format(cycle=plan["cycle"]), tone)

@@ -33,7 +33,15 @@ JOB_CODES = {
     "safety": "PP-INO-USA-0706",
 }
 
-PLAN_FIELDS_FOR_DOSE = ("height_cm", "weight_kg", "formula", "cycle", "best_response", "dose_level")
+PLAN_FIELDS_FOR_DOSE = (
+    "height_cm",
+    "weight_kg",
+    "formula",
+    "age_years",
+    "cycle",
+    "best_response",
+    "dose_level",
+)
 
 
 def _respond(
@@ -198,9 +206,15 @@ def modifications(request: HttpRequest) -> HttpResponse:
     data = _posted(request, "modify")
     if data is not None:
         forms.run(form, data)
-        context["advice"] = _with_notes(form.result, form)
-        if form.result is not None:
-            context["decision"] = decision(form.result)
+        advice = _with_notes(form.result, form)
+        if advice is not None:
+            fields = form.by_name()
+            advice["questions"] = [
+                {**q, "field_id": fields[q["field"]].id if q.get("field") in fields else ""}
+                for q in advice.get("questions", [])
+            ]
+            context["decision"] = decision(advice)
+        context["advice"] = advice
     return _respond(request, "tools/modifications.html", context, form)
 
 

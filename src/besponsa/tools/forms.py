@@ -93,6 +93,9 @@ CHOICE_LABELS: Final[dict[str, str]] = {
     "infusion_duration_h": "infusion duration",
 }
 
+# The legend of each row of a repeated input, numbered from 1.
+ROW_LEGENDS: Final[dict[str, str]] = {"cycles": "Earlier cycle"}
+
 # Where a schema description is written for integrators (it names choice codes or JSON fields), the web
 # form shows these words instead; keyed by the engine's field name or dotted path.
 FIELD_LABELS: Final[dict[str, str]] = {
@@ -101,8 +104,10 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "labs": "Current results (ANC and platelets are needed before a new cycle)",
 }
 
+_ID_UNSAFE: Final = re.compile(r"[^a-z0-9]+")
+_ROW: Final = re.compile(r"^([a-z_]+)\[(\d+)\]\.(.+)$")
 _SHORT: Final = re.compile(r", | \(|;")
-_CODE_WORD: Final = re.compile(r"\b[a-z][a-z0-9]*(?:[_.][a-z0-9]+)+\b")
+_CODE_WORD: Final = re.compile(r"\b[a-z][a-z0-9]*(?:\[\d+\])?(?:[_.][a-z0-9]+(?:\[\d+\])?)+\b")
 
 _LEADING_NAME: Final = re.compile(r"^[a-z_][a-z0-9_.]*\b")
 
@@ -149,7 +154,7 @@ class FormField:
 
     @property
     def id(self) -> str:
-        return f"{self.prefix}-{self.name.replace('.', '-').replace('_', '-')}"
+        return f"{self.prefix}-{_ID_UNSAFE.sub('-', self.name).strip('-')}"
 
     @property
     def label(self) -> str:
@@ -171,8 +176,15 @@ class FormField:
         return self.spec.kind.value
 
     @property
+    def row(self) -> int | None:
+        """The row of a repeated group (`cycles[1].day1_date` → 1), None for a field of its own."""
+        match = _ROW.match(self.name)
+        return int(match.group(2)) if match else None
+
+    @property
     def required(self) -> bool:
-        return self.spec.required
+        # A field of a repeated row is needed only once the row is used: the engine says so then.
+        return self.spec.required and self.row is None
 
     @property
     def choices(self) -> list[tuple[str, str]]:
@@ -185,7 +197,13 @@ class FormField:
 
     @property
     def selected(self) -> str:
+        if self.row is not None:
+            return self.value  # a row left blank stays blank; the engine's default applies once used
         return self.value or (str(self.spec.default) if isinstance(self.spec.default, str) else "")
+
+    @property
+    def blank_choice(self) -> bool:
+        return not self.spec.default or self.row is not None
 
 
 @dataclass
@@ -197,6 +215,7 @@ class ToolForm:
     result: dict[str, Any] | None = None
     errors: list[dict[str, str]] = field(default_factory=list)  # {field, message, id}
     hidden: list[tuple[str, str]] = field(default_factory=list)  # extra hidden inputs (no patient value)
+    can_add_row: bool = False  # a repeated group has room for one more row
 
     def by_name(self) -> dict[str, FormField]:
         return {f.name: f for f in self.fields}
@@ -228,25 +247,53 @@ class ToolForm:
 
 
 def _flatten(
-    specs: Sequence[FieldSpec], path: str = "", group: str = "", group_name: str = ""
+    specs: Sequence[FieldSpec], path: str = "", group: str = "", group_name: str = "", rows: int = 0
 ) -> list[tuple[str, FieldSpec, str, str]]:
     out: list[tuple[str, FieldSpec, str, str]] = []
     for spec in specs:
         name = f"{path}{spec.name}"
         if spec.kind is Kind.OBJECT:
             out.extend(_flatten(spec.fields, path=f"{name}.", group=spec.description, group_name=name))
+        elif spec.kind is Kind.LIST:
+            # A list of objects is a fixed number of row slots, each a fieldset: no JavaScript needed.
+            for row in range(min(rows, spec.max_items or rows)):
+                legend = f"{ROW_LEGENDS.get(spec.name, 'Row')} {row + 1}"
+                out.extend(_flatten(spec.fields, f"{name}[{row}].", legend, f"{name}[{row}]"))
         else:
             out.append((name, spec, group, group_name))
     return out
 
 
-def build_form(operation: str, *, prefix: str, only: Sequence[str] | None = None) -> ToolForm:
+def build_form(operation: str, *, prefix: str, only: Sequence[str] | None = None, rows: int = 0) -> ToolForm:
     fields = [
         FormField(name, spec, prefix, group, group_name)
-        for name, spec, group, group_name in _flatten(INPUT_SCHEMAS[operation])
+        for name, spec, group, group_name in _flatten(INPUT_SCHEMAS[operation], rows=rows)
         if only is None or name in only
     ]
     return ToolForm(operation, prefix, fields)
+
+
+def list_limit(operation: str, name: str) -> int:
+    """The most rows a list input takes (the engine's `max_items`)."""
+    spec = next(s for s in INPUT_SCHEMAS[operation] if s.name == name)
+    return spec.max_items
+
+
+def with_defaults(operation: str, name: str, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of a list input as the engine read them: each blank field holds the engine's default."""
+    spec = next(s for s in INPUT_SCHEMAS[operation] if s.name == name)
+    defaults = {f.name: f.default for f in spec.fields if f.default is not None}
+    return [{**defaults, **row} for row in rows]
+
+
+def rows_used(form_fields: Sequence[FormField], query: QueryDict | Mapping[str, str]) -> int:
+    """How many row slots hold something: the last used row counts, blank rows before it too."""
+    used = 0
+    for item in form_fields:
+        row = item.row
+        if row is not None and str(query.get(item.name, "")).strip():
+            used = max(used, row + 1)
+    return used
 
 
 def _number(text: str) -> object:
@@ -265,22 +312,39 @@ def _set(payload: dict[str, Any], dotted: str, value: object) -> None:
     target[leaf] = value
 
 
+def _value(item: FormField, raw: str) -> object:
+    if item.spec.kind is Kind.BOOLEAN:
+        return item.checked
+    return _number(raw) if item.spec.kind in (Kind.NUMBER, Kind.INTEGER) else raw
+
+
 def payload_from(form: ToolForm, query: QueryDict | Mapping[str, str]) -> dict[str, Any]:
-    """Fill the form from the query and return the engine payload (blank fields are left out)."""
+    """Fill the form from the query and return the engine payload (blank fields are left out).
+
+    Rows of a list go up to the last row that holds something, so the engine's `cycles[1]` is the
+    form's second row and its messages land next to the right fields; a blank row before a used one is
+    sent empty and the engine names what it lacks."""
     payload: dict[str, Any] = {}
+    rows: dict[str, dict[int, dict[str, Any]]] = {}
+    used = rows_used(form.fields, query)
     for item in form.fields:
         raw = str(query.get(item.name, "")).strip()[:100]
         if item.spec.kind is Kind.BOOLEAN:
             item.checked = raw in {"true", "on", "yes", "1"}
-            _set(payload, item.name, item.checked)
-            continue
-        item.value = raw
-        if raw == "":
-            continue
-        if item.spec.kind in (Kind.NUMBER, Kind.INTEGER):
-            _set(payload, item.name, _number(raw))
         else:
-            _set(payload, item.name, raw)
+            item.value = raw
+        match = _ROW.match(item.name)
+        if match is not None:
+            list_name, row, field_path = match.group(1), int(match.group(2)), match.group(3)
+            slot = rows.setdefault(list_name, {}).setdefault(row, {})
+            if row < used and (raw != "" and (item.spec.kind is not Kind.BOOLEAN or item.checked)):
+                _set(slot, field_path, _value(item, raw))
+            continue
+        if item.spec.kind is Kind.BOOLEAN or raw != "":
+            _set(payload, item.name, _value(item, raw))
+    for list_name, slots in rows.items():
+        if used:
+            payload[list_name] = [slots.get(row, {}) for row in range(used)]
     return payload
 
 

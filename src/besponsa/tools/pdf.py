@@ -66,6 +66,7 @@ def render_plan(
     bsa: dict[str, Any],
     body: dict[str, str],
     preparations: list[dict[str, Any]],
+    history: list[dict[str, Any]] | None = None,
     paper: str,
     job_code: str,
 ) -> bytes:
@@ -87,6 +88,7 @@ def render_plan(
             "bsa": bsa,
             "body": body,
             "preparations": preparations,
+            "history": history,
             "tick_checks": [c for c in checks if c.get("when", "before_each_dose") in per_dose],
             "other_checks": [c for c in checks if c.get("when", "before_each_dose") not in per_dose],
             "citations": _unique(c for part in parts for c in part.get("citations", [])),

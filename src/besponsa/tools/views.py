@@ -11,10 +11,12 @@ the messages next to their fields and a summary, so the page works with JavaScri
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,6 +33,7 @@ JOB_CODES = {
     "modifications": "PP-INO-USA-0704",
     "response": "PP-INO-USA-0705",
     "safety": "PP-INO-USA-0706",
+    "course": "PP-INO-USA-0707",
 }
 
 PLAN_FIELDS_FOR_DOSE = (
@@ -103,18 +106,83 @@ def dose(request: HttpRequest) -> HttpResponse:
     return _respond(request, "tools/dose.html", context, form)
 
 
-@require_http_methods(["GET", "POST"])
-def planner(request: HttpRequest) -> HttpResponse:
-    form = forms.build_form("plan", prefix="plan")
-    context: dict[str, Any] = {"form": form, "job_code": JOB_CODES["planner"]}
-    data = _posted(request, "plan")
+@dataclass(frozen=True)
+class PlanTool:
+    """A tool whose answer is a cycle plan (the one-cycle planner, the whole-course planner): the same
+    result, PDF and calendar, from a different engine operation."""
+
+    operation: str  # also the form's prefix
+    template: str
+    job: str
+    pdf: str  # URL names of the downloads
+    ics: str
+
+
+PLANNER = PlanTool("plan", "tools/planner.html", "planner", "tools:planner-pdf", "tools:planner-ics")
+COURSE = PlanTool("course", "tools/course.html", "course", "tools:course-pdf", "tools:course-ics")
+ROWS_FIELD = "cycle_rows"
+ADD_ROW = "add_cycle"
+DEFAULT_ROWS = 2
+
+
+def _history_rows(data: QueryDict | None) -> int:
+    """Row slots for earlier cycles: as many as asked for (the hidden `cycle_rows`) or used, one more
+    when "Add a cycle" was pressed, never more than the engine takes."""
+    limit = forms.list_limit("course", "cycles")
+    asked = data.get(ROWS_FIELD, "") if data is not None else ""
+    rows = int(asked) if asked.isdigit() else DEFAULT_ROWS
     if data is not None:
+        rows = max(
+            rows, forms.rows_used(forms.build_form("course", prefix="course", rows=limit).fields, data)
+        )
+        if data.get(ADD_ROW):
+            rows += 1
+    return max(1, min(rows, limit))
+
+
+def _plan_form(tool: PlanTool, data: QueryDict | None) -> forms.ToolForm:
+    if tool is COURSE:
+        rows = _history_rows(data)
+        form = forms.build_form("course", prefix="course", rows=rows)
+        form.hidden.append((ROWS_FIELD, str(rows)))
+        form.can_add_row = rows < forms.list_limit("course", "cycles")
+    else:
+        form = forms.build_form(tool.operation, prefix=tool.operation)
+    _keep_series(form, data)
+    return form
+
+
+def _plan_context(tool: PlanTool, form: forms.ToolForm, **extra: Any) -> dict[str, Any]:
+    return {
+        "form": form,
+        "job_code": JOB_CODES[tool.job],
+        "pdf_action": reverse(tool.pdf),
+        "ics_action": reverse(tool.ics),
+        "paper_sizes": pdf.PAPER_SIZES,
+        **extra,
+    }
+
+
+def _plan_page(request: HttpRequest, tool: PlanTool) -> HttpResponse:
+    data = _posted(request, tool.operation)
+    form = _plan_form(tool, data)
+    context = _plan_context(tool, form)
+    if data is not None and data.get(ADD_ROW):
+        forms.payload_from(form, data)  # another row slot: keep what was typed, calculate nothing yet
+    elif data is not None:
         forms.run(form, data)
         context["plan"] = _with_notes(form.result, form)
-        if form.result is not None:
-            context["paper_sizes"] = pdf.PAPER_SIZES
-    _keep_series(form, data)
-    return _respond(request, "tools/planner.html", context, form)
+    return _respond(request, tool.template, context, form)
+
+
+@require_http_methods(["GET", "POST"])
+def planner(request: HttpRequest) -> HttpResponse:
+    return _plan_page(request, PLANNER)
+
+
+@require_http_methods(["GET", "POST"])
+def course(request: HttpRequest) -> HttpResponse:
+    return _plan_page(request, COURSE)
 
 
 def _keep_series(form: forms.ToolForm, data: QueryDict | None) -> str:
@@ -125,47 +193,75 @@ def _keep_series(form: forms.ToolForm, data: QueryDict | None) -> str:
     return series
 
 
-def _planned(request: HttpRequest) -> tuple[forms.ToolForm, dict[str, Any] | None]:
-    form = forms.build_form("plan", prefix="plan")
-    forms.run(form, request.POST)
-    return form, form.result
-
-
-def _planner_again(
-    request: HttpRequest, form: forms.ToolForm, problems: list[dict[str, str]]
+def _plan_again(
+    request: HttpRequest, tool: PlanTool, form: forms.ToolForm, problems: list[dict[str, str]]
 ) -> HttpResponse:
-    _keep_series(form, request.POST)
-    context = {"form": form, "job_code": JOB_CODES["planner"], "download_errors": problems}
-    return _respond(request, "tools/planner.html", context, form)
+    context = _plan_context(tool, form, download_errors=problems)
+    return _respond(request, tool.template, context, form)
 
 
-@require_POST
-def planner_pdf(request: HttpRequest) -> HttpResponse:
-    form, plan = _planned(request)
+def _plan_pdf(request: HttpRequest, tool: PlanTool) -> HttpResponse:
+    form = _plan_form(tool, request.POST)
+    forms.run(form, request.POST)
+    plan = form.result
     paper = request.POST.get("paper", "letter")
     problems = pdf.option_problems(paper=paper)
     form.errors.extend(problems)
     if plan is None or problems:
-        return _planner_again(request, form, problems)
+        return _plan_again(request, tool, form, problems)
     given = forms.payload_from(form, request.POST)
     bsa = execute("bsa", {k: given[k] for k in ("height_cm", "weight_kg", "formula") if k in given})
     preparations, route_errors = preparations_for(plan, {})
     if route_errors:  # a dose the engine will not prepare: say so on the planner, never print without it
         messages = [{"field": "dose_mg", "message": e["message"], "id": ""} for e in route_errors]
         form.errors.extend(messages)
-        return _planner_again(request, form, messages)
+        return _plan_again(request, tool, form, messages)
     content = pdf.render_plan(
         _with_notes(plan, form) or {},
         bsa=_with_notes(bsa, form) or {},
         body={"height_cm": plan_input(form, "height_cm"), "weight_kg": plan_input(form, "weight_kg")},
         preparations=preparations,
+        history=forms.with_defaults("course", "cycles", given.get("cycles", [])) if tool is COURSE else None,
         paper=paper,
-        job_code=JOB_CODES["planner"],
+        job_code=JOB_CODES[tool.job],
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="besponsa-cycle-{plan["cycle"]}-plan.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _plan_ics(request: HttpRequest, tool: PlanTool) -> HttpResponse:
+    form = _plan_form(tool, request.POST)
+    forms.run(form, request.POST)
+    if form.result is None:
+        return _plan_again(request, tool, form, [])
+    plan = form.result
+    series = ics.series_id(request.POST.get(ics.SERIES_FIELD, ""))
+    response = HttpResponse(ics.calendar(plan, series=series), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="besponsa-cycle-{plan["cycle"]}.ics"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def planner_pdf(request: HttpRequest) -> HttpResponse:
+    return _plan_pdf(request, PLANNER)
+
+
+@require_POST
+def planner_ics(request: HttpRequest) -> HttpResponse:
+    return _plan_ics(request, PLANNER)
+
+
+@require_POST
+def course_pdf(request: HttpRequest) -> HttpResponse:
+    return _plan_pdf(request, COURSE)
+
+
+@require_POST
+def course_ics(request: HttpRequest) -> HttpResponse:
+    return _plan_ics(request, COURSE)
 
 
 def plan_input(form: forms.ToolForm, name: str) -> str:
@@ -185,18 +281,6 @@ def preparations_for(
         days = [f"Day {d['day']}" for d in plan["doses"] if d["dose_mg"] == mg]
         preparations.append({**(_with_notes(prepared) or {}), "days": days})
     return preparations, []
-
-
-@require_POST
-def planner_ics(request: HttpRequest) -> HttpResponse:
-    form, plan = _planned(request)
-    if plan is None:
-        return _planner_again(request, form, [])
-    series = ics.series_id(request.POST.get(ics.SERIES_FIELD, ""))
-    response = HttpResponse(ics.calendar(plan, series=series), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="besponsa-cycle-{plan["cycle"]}.ics"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_http_methods(["GET", "POST"])

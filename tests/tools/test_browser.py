@@ -181,6 +181,37 @@ def test_modifications_leads_with_the_decision_with_javascript_on_and_off(
         assert page.url == site_server.url(path)
 
 
+COURSE = {
+    "course-height-cm": "165",
+    "course-weight-kg": "62.5",
+    "course-age-years": "34",
+    "course-cycles-0-day1-date": "2025-03-03",
+    "course-cycles-0-response": "cri",
+    "course-cycles-0-last-dose-date": "2025-03-17",
+    "course-cycles-1-day1-date": "2025-03-31",
+    "course-cycles-1-response": "cr",
+    "course-cycles-1-last-dose-date": "2025-04-07",
+}
+
+
+def test_course_rows_are_added_and_planned_with_javascript_off(
+    nojs_hcp_page: Any, site_server: SiteServer
+) -> None:
+    page = nojs_hcp_page
+    page.goto(site_server.url("/tools/course/"))
+    fill(page, COURSE)
+    assert page.locator("#course-cycles-2-day1-date").count() == 0
+    page.get_by_role("button", name="Add a row for another earlier cycle").click()
+    page.wait_for_load_state()
+    assert page.locator("#course-cycles-1-day1-date").input_value() == "2025-03-31", "values are kept"
+    fill(page, {"course-cycles-2-day1-date": "2025-04-28", "course-cycles-2-last-dose-date": "2025-05-12"})
+    page.get_by_role("button", name="Plan the next cycle").click()
+    page.wait_for_load_state()
+    result = page.locator("#course-result").inner_text()
+    assert "cycle 4" in result and "Cycles completed\t3" in result.replace(": ", "\t"), result[:400]
+    assert page.url == site_server.url("/tools/course/")
+
+
 # (page, values to fill or None for the blank page, words to wait for)
 AXE_STATES: list[tuple[str, dict[str, str] | None, str]] = [
     ("/tools/", None, ""),
@@ -193,6 +224,9 @@ AXE_STATES: list[tuple[str, dict[str, str] | None, str]] = [
     ),
     ("/tools/planner/", None, ""),
     FORMS[1],
+    ("/tools/course/", None, ""),
+    ("/tools/course/", COURSE, "Calendar of cycle 3"),
+    ("/tools/course/", {**COURSE, "course-cycles-1-day1-date": "2025-02-30"}, "is not a real calendar date"),
     ("/tools/modifications/", None, ""),
     FORMS[2],
     ("/tools/modifications/", {**FORMS[2][1], "modify-baseline-anc": "x"}, "must be a number"),

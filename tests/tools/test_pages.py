@@ -55,6 +55,7 @@ PAGES = [
     "/tools/",
     "/tools/dose/",
     "/tools/planner/",
+    "/tools/course/",
     "/tools/modifications/",
     "/tools/response/",
     "/tools/safety/",

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tests.tools.test_pages import DOSE
+
 pytestmark = pytest.mark.django_db
 
 CODE_WORD = re.compile(
@@ -39,14 +41,7 @@ MODIFY = {
 CASES: list[tuple[str, dict[str, str]]] = [
     (
         "/tools/dose/",
-        {
-            "form": "dose",
-            "height_cm": "170",
-            "weight_kg": "70",
-            "age_years": "34",
-            "cycle": "1",
-            "route": "bag",
-        },
+        DOSE,
     ),
     (
         "/tools/dose/",
@@ -110,7 +105,38 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("/tools/safety/", {"form": "grade", "term": "blood_bilirubin_increased", "value": "3", "uln": "1"}),
     ("/tools/safety/", {"form": "grade", "term": "platelet_count_decreased", "value": "40"}),
     ("/tools/safety/", {"form": "dates", "last_dose_date": "2025-05-31"}),
+    (
+        "/tools/course/",
+        {
+            "form": "course",
+            "height_cm": "165",
+            "weight_kg": "62.5",
+            "age_years": "0.5",
+            "cycle_rows": "2",
+            "cycles[0].day1_date": "2025-03-03",
+            "cycles[0].response": "none",
+            "cycles[0].last_dose_date": "2025-03-17",
+            "cycles[1].day1_date": "2025-03-24",
+            "cycles[1].dose_level": "two_doses_per_cycle",
+            "cycles[1].interruption_days": "30",
+            "hsct_planned": "true",
+        },
+    ),
     # refusals
+    (
+        "/tools/course/",
+        {
+            "form": "course",
+            "height_cm": "165",
+            "weight_kg": "62.5",
+            "age_years": "34",
+            "cycle_rows": "2",
+            "cycles[0].dose_level": "reduced_25",
+            "cycles[0].extended_to_28_days": "true",
+            "cycles[1].day1_date": "2025-02-30",
+            "cycles[1].response": "maybe",
+        },
+    ),
     (
         "/tools/dose/",
         {"form": "dose", "height_cm": "1700", "weight_kg": "heavy", "age_years": "34", "cycle": "0"},

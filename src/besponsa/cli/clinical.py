@@ -151,7 +151,8 @@ def register(subparsers: Any) -> None:
     """Add `clinical` and its operations to the `besponsa` parser (`subparsers` from add_subparsers)."""
     parser = subparsers.add_parser(
         "clinical",
-        help="label rules: BSA, cycle plan, course plan, dose modifications, response, grading, QTc, dates, preparation",
+        help="label rules: BSA, cycle and course plans, dose modifications, response, grading, QTc, dates, "
+        "preparation",
         description="Decision support from the BESPONSA label (PI 3/2024): each operation reads one JSON "
         "object on standard input and writes one JSON object on standard output. The clinician decides.",
     )

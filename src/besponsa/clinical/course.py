@@ -184,18 +184,18 @@ def _level_and_reasons(history: tuple[PastCycle, ...]) -> tuple[DoseLevel, list[
     """The level of the next cycle: never above the lowest given, stepped down after a long interruption."""
     reasons: list[PlanReason] = []
     notes: list[str] = []
-    lowest = DoseLevel.FULL
-    required = DoseLevel.FULL
+    lowest = DoseLevel.FULL  # the lowest level given so far
+    required = DoseLevel.FULL  # the highest level the next cycle may have
     for cycle in history:
         if DOSE_LEVEL_ORDER.index(cycle.dose_level) < DOSE_LEVEL_ORDER.index(lowest):
             reasons.append(REESCALATED)
         elif DOSE_LEVEL_ORDER.index(cycle.dose_level) < DOSE_LEVEL_ORDER.index(required):
             reasons.append(REDUCTION_NOT_APPLIED)
         lowest = max(lowest, cycle.dose_level, key=DOSE_LEVEL_ORDER.index)
-        required = lowest
-        if cycle.interruption_days >= INTERRUPTION_REDUCE_DAYS:
-            lower = next_lower_level(cycle.dose_level)
-            required = lowest if lower is None else max(lowest, lower, key=DOSE_LEVEL_ORDER.index)
+        required = max(required, lowest, key=DOSE_LEVEL_ORDER.index)
+        lower = next_lower_level(cycle.dose_level)
+        if cycle.interruption_days >= INTERRUPTION_REDUCE_DAYS and lower is not None:
+            required = max(required, lower, key=DOSE_LEVEL_ORDER.index)
     last = history[-1]
     if last.interruption_days >= INTERRUPTION_REDUCE_DAYS:
         notes.extend((note("table_4_unconfirmed"), note("interruption_ladder")))

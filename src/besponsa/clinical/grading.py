@@ -174,9 +174,8 @@ def grade_problems(
             problems.append(
                 {
                     "field": "value",
-                    "message": f"value is {limits.format_number(multiple.quantize(_D('0.1')))}× the ULN, "
-                    "above "
-                    f"the plausible {limits.format_number(multiple_limit.maximum or 0)}× ULN; check that it "
+                    "message": f"value is {limits.format_number(multiple)}× the ULN, above "
+                    f"the plausible {limits.format_number(multiple_limit.maximum)}× ULN; check that it "
                     f"is entered {unit}",
                 }
             )

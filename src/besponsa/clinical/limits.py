@@ -45,6 +45,7 @@ __all__ = [
 
 
 _PLAIN_DIGITS: Final = 20
+_GUESS_DIGITS: Final = 9
 _SHOWN_CHARS: Final = 30
 
 
@@ -76,9 +77,14 @@ class UnitGuess:
     divisor: Decimal
     reason: str
     quantum: Decimal = Decimal("0.001")
+    floor: Decimal = Decimal(0)  # the guess is offered only for values at least this large
 
-    def intended(self, value: Decimal | int) -> Decimal:
-        return (Decimal(value) / self.divisor).quantize(self.quantum, rounding=ROUND_HALF_UP).normalize()
+    def intended(self, value: Decimal | int) -> Decimal | None:
+        number = Decimal(value)
+        # A magnitude no unit slip explains (1e999999) gets no guess, and never reaches quantize.
+        if number < self.floor or abs(number.adjusted()) > _GUESS_DIGITS:
+            return None
+        return (number / self.divisor).quantize(self.quantum, rounding=ROUND_HALF_UP).normalize()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +96,7 @@ class Limit:
     """
 
     minimum: Decimal
-    maximum: Decimal | None
+    maximum: Decimal  # every input has a plausible upper end: no 1e400 reaches the arithmetic
     unit: str
     exclusive_minimum: bool = False
     guesses: tuple[UnitGuess, ...] = ()
@@ -98,19 +104,17 @@ class Limit:
 
     def describe(self) -> str:
         unit = f" {self.unit}" if self.unit else ""
-        low = format_number(self.minimum)
-        if self.maximum is not None:
-            return f"between {low} and {format_number(self.maximum)}{unit}"
+        low, high = format_number(self.minimum), format_number(self.maximum)
         if self.exclusive_minimum:
-            return f"more than {low}{unit}"
-        return f"{low}{unit} or more"
+            return f"more than {low} and at most {high}{unit}"
+        return f"between {low} and {high}{unit}"
 
     def problem(self, name: str, value: Decimal | int) -> str | None:
         """The message for an out-of-range value, or None when the value is acceptable."""
         if isinstance(value, Decimal) and not value.is_finite():
             return f"{name} must be a finite number (got {value})"
         too_low = value <= self.minimum if self.exclusive_minimum else value < self.minimum
-        too_high = self.maximum is not None and value > self.maximum
+        too_high = value > self.maximum
         if too_low or too_high:
             return (
                 f"{name} must be {self.describe()} (got {format_number(value)}){self._hint(value, too_high)}"
@@ -119,12 +123,12 @@ class Limit:
 
     def contains(self, value: Decimal) -> bool:
         too_low = value <= self.minimum if self.exclusive_minimum else value < self.minimum
-        return not too_low and (self.maximum is None or value <= self.maximum)
+        return not too_low and value <= self.maximum
 
     def _hint(self, value: Decimal | int, too_high: bool) -> str:
         for guess in self.guesses:
             intended = guess.intended(value)
-            if intended != 0 and self.contains(intended):
+            if intended is not None and intended != 0 and self.contains(intended):
                 unit = f" {self.unit}" if self.unit else ""
                 return f"; did you mean {format_number(intended)}{unit}? {guess.reason}"
         return f"; {self.advice}" if too_high and self.advice else ""

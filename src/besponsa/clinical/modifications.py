@@ -708,9 +708,8 @@ def _interruption(report: ToxicityReport, work: _Work) -> None:
         return
     found: list[Finding] = []
     if report.timing is Timing.BEFORE_CYCLE:
-        if days < INTERRUPTION_REDUCE_DAYS:
-            # Table 4's shorter bands act on the next dose inside a cycle; at Day 1 Tables 2-3 decide.
-            work.add_note(note("interruption_within_cycle"))
+        # Table 4's shorter bands act on the next dose inside a cycle; at Day 1 Tables 2-3 decide.
+        work.add_note(note("interruption_within_cycle"))
     elif days < INTERRUPTION_OMIT_DAYS:
         found.append(
             Finding(

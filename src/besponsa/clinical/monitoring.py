@@ -207,10 +207,8 @@ def checklist(*, cycle: int, hsct_planned: bool) -> tuple[Check, ...]:
     )
 
 
-# The items due before every dose, for callers that show only those (the Dosing page).
-PRE_DOSE_CHECKS: Final[tuple[Check, ...]] = tuple(
-    check for check in MONITORING_CHECKLIST if check.when is When.BEFORE_EACH_DOSE
-)
+# The Dosing page's "before and around each dose" table shows the whole checklist (each text says when).
+PRE_DOSE_CHECKS: Final[tuple[Check, ...]] = MONITORING_CHECKLIST
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,6 @@ _CONCENTRATION_QUANTUM: Final = Decimal("0.0001")
 
 def _largest_dose() -> Decimal:
     """The largest single dose the regimen gives at the largest accepted body (any BSA formula)."""
-    assert limits.HEIGHT_CM.maximum is not None and limits.WEIGHT_KG.maximum is not None
     bsa = max(
         body_surface_area(
             height_cm=limits.HEIGHT_CM.maximum, weight_kg=limits.WEIGHT_KG.maximum, formula=formula
@@ -77,7 +76,11 @@ DOSE_MG: Final = limits.Limit(
     Decimal("0.01"),
     MAX_DOSE_MG,
     "mg",
-    guesses=(limits.UnitGuess(Decimal("1000"), "doses are entered in mg, not micrograms", Decimal("0.01")),),
+    guesses=(
+        limits.UnitGuess(
+            Decimal("1000"), "doses are entered in mg, not micrograms", Decimal("0.01"), floor=Decimal("50")
+        ),
+    ),
     advice="no single dose of the regimen is larger, even at the largest accepted body size",
 )
 
@@ -107,14 +110,15 @@ def _concentration_check(dose_mg: Decimal, route: Route, concentration: Decimal 
     if route is Route.BAG:
         assert concentration is not None
         within = bag_low <= concentration <= bag_high
+        shown = limits.format_number(concentration)
         if within:
             message = (
-                f"Final concentration {concentration} mg/mL is within the commonly cited "
+                f"Final concentration {shown} mg/mL is within the commonly cited "
                 f"{_range_text(BAG_CONCENTRATION_MIN, BAG_CONCENTRATION_MAX)} for a bag ({unconfirmed})."
             )
         else:
             message = (
-                f"Final concentration {concentration} mg/mL is outside the commonly cited "
+                f"Final concentration {shown} mg/mL is outside the commonly cited "
                 f"{_range_text(BAG_CONCENTRATION_MIN, BAG_CONCENTRATION_MAX)} for a bag ({unconfirmed}): "
                 "check it with pharmacy; for a dose this small consider the syringe route."
             )

@@ -97,8 +97,7 @@ class FieldSpec:
         if self.limit is not None:
             bound = "exclusiveMinimum" if self.limit.exclusive_minimum else "minimum"
             schema[bound] = _json_number(self.limit.minimum)
-            if self.limit.maximum is not None:
-                schema["maximum"] = _json_number(self.limit.maximum)
+            schema["maximum"] = _json_number(self.limit.maximum)
         if self.default is not None:
             schema["default"] = self.default
         return schema

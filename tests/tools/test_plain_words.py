@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
+from besponsa.clinical.schemas import INPUT_SCHEMAS, OUTPUT_SCHEMAS, FieldSpec, OutputField
+from besponsa.tools.forms import CHOICE_LABELS
 from tests.tools.test_pages import DOSE
 
 pytestmark = pytest.mark.django_db
@@ -209,6 +212,7 @@ def test_no_tool_page_shows_a_code_word(hcp: Client, path: str, data: dict[str, 
         "/tools/",
         "/tools/dose/",
         "/tools/planner/",
+        "/tools/course/",
         "/tools/modifications/",
         "/tools/response/",
         "/tools/safety/",
@@ -227,3 +231,27 @@ def test_the_printed_plan_shows_no_code_word(hcp: Client, tmp_path: Path, data: 
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Patient name" in text
     assert code_words(text) == []
+
+
+def _choices(fields: Sequence[FieldSpec | OutputField], path: str = "") -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for spec in fields:
+        name = f"{path}{spec.name}"
+        out += [(name, code) for code in spec.choices]
+        out += _choices(spec.fields, f"{name}.")
+    return out
+
+
+def test_every_choice_a_person_sees_has_words() -> None:
+    """Every choice of every form, and every coded answer the pages show (status, action, level, when a
+    check applies), has words in CHOICE_LABELS: a new engine code cannot reach a page as a code. Codes
+    the pages never show (reason and finding codes) are left out."""
+    shown = [pair for fields in INPUT_SCHEMAS.values() for pair in _choices(fields)]
+    shown += [
+        pair
+        for fields in OUTPUT_SCHEMAS.values()
+        for pair in _choices(fields)
+        if not pair[0].endswith("code")
+    ]
+    missing = sorted({f"{name}={code}" for name, code in shown if code not in CHOICE_LABELS})
+    assert missing == []

@@ -226,7 +226,7 @@ AXE_STATES: list[tuple[str, dict[str, str] | None, str]] = [
     FORMS[1],
     ("/tools/course/", None, ""),
     ("/tools/course/", COURSE, "Calendar of cycle 3"),
-    ("/tools/course/", {**COURSE, "course-cycles-1-day1-date": "2025-02-30"}, "is not a real calendar date"),
+    ("/tools/course/", {**COURSE, "course-cycles-1-interruption-days": "-1"}, "must be between 0 and"),
     ("/tools/modifications/", None, ""),
     FORMS[2],
     ("/tools/modifications/", {**FORMS[2][1], "modify-baseline-anc": "x"}, "must be a number"),

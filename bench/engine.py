@@ -60,6 +60,8 @@ def plan_inputs() -> list[dict[str, object]]:
                 "mrd_negative": i % 2 == 0,
                 "hsct_planned": i % 5 == 0,
                 "dose_level": DoseLevel.FULL if cycle == 1 else (DoseLevel.FULL, DoseLevel.REDUCED_25)[i % 2],
+                "age_years": D((0.5, 8, 34, 71)[i % 4]),
+                "peripheral_blasts": D(i % 20) if cycle == 1 else None,
             }
         )
     return cases
@@ -75,6 +77,8 @@ def json_plan(case: dict[str, object]) -> dict[str, object]:
         "mrd_negative": case["mrd_negative"],
         "hsct_planned": case["hsct_planned"],
         "dose_level": str(case["dose_level"]),
+        "age_years": float(case["age_years"]),  # type: ignore[arg-type]  # bench data
+        "peripheral_blasts": None if case["peripheral_blasts"] is None else float(case["peripheral_blasts"]),  # type: ignore[arg-type]  # bench data
     }
 
 
@@ -139,8 +143,37 @@ def grade_inputs() -> list[dict[str, object]]:
     cases = []
     for i in range(64):
         term, extra = terms[i % len(terms)]
-        value = D(400 + i) if term is Term.QTC_PROLONGED else D(i) * D("2.5")
+        # Values inside each term's plausible range (ANC ≤ 100 ×10⁹/L, bilirubin ≤ 100× ULN).
+        scale = {Term.NEUTROPHIL_COUNT_DECREASED: D("0.05"), Term.BLOOD_BILIRUBIN_INCREASED: D("0.1")}
+        value = D(400 + i) if term is Term.QTC_PROLONGED else D(i) * scale.get(term, D("2.5"))
         cases.append({"term": term, "value": value, **extra})
+    return cases
+
+
+def course_inputs() -> list[dict[str, object]]:
+    """Course payloads with 0-5 earlier cycles (consecutive 28-day cycles after a 21-day first one)."""
+    cases = []
+    for i in range(64):
+        start = dt.date(2025, 1, 1) + dt.timedelta(days=i)
+        cycles = [
+            {
+                "day1_date": (start + dt.timedelta(days=0 if n == 0 else 21 + 28 * (n - 1))).isoformat(),
+                "dose_level": "full" if n < 2 else "reduced_25",
+                "response": ("none", "cri", "cr")[(i + n) % 3],
+                "interruption_days": 14 if n == 1 and i % 2 else 0,
+            }
+            for n in range(i % 6)
+        ]
+        cases.append(
+            {
+                "height_cm": 150 + i % 40,
+                "weight_kg": 50 + (i * 7) % 60,
+                "age_years": 34,
+                "hsct_planned": i % 5 == 0,
+                "cycles": cycles,
+                **({} if cycles else {"start_date": start.isoformat()}),
+            }
+        )
     return cases
 
 
@@ -150,12 +183,20 @@ def json_grade(case: dict[str, object]) -> dict[str, object]:
 
 def measure(func: Callable[[int], object], n: int, repeats: int) -> dict[str, float]:
     func(min(n, 500))  # warm caches and imports outside the timed runs
-    rates = []
+    rates, cpu_rates = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         func(n)
         rates.append(n / (time.perf_counter() - start))
-    return {"best": max(rates), "median": statistics.median(rates), "worst": min(rates)}
+        cpu_rates.append(n / (time.process_time() - cpu_start))
+    # CPU time is what one core would give this process alone: on a shared machine the wall-clock rate
+    # also counts the time other processes held the core.
+    return {
+        "best": max(rates),
+        "median": statistics.median(rates),
+        "worst": min(rates),
+        "cpu_median": statistics.median(cpu_rates),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     pinning = pin_to_one_core()
 
     plans, reports, grades = plan_inputs(), report_inputs(), grade_inputs()
+    course_json = course_inputs()
     plan_json, report_json, grade_json = (
         [json_plan(p) for p in plans],
         [json_report(r) for r in reports],
@@ -184,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
                 mrd_negative=case["mrd_negative"],  # type: ignore[arg-type]  # bench data
                 hsct_planned=case["hsct_planned"],  # type: ignore[arg-type]  # bench data
                 dose_level=case["dose_level"],  # type: ignore[arg-type]  # bench data
+                age_years=case["age_years"],  # type: ignore[arg-type]  # bench data
+                peripheral_blasts=case["peripheral_blasts"],  # type: ignore[arg-type]  # bench data
             )
 
     def run_modifications(n: int) -> None:
@@ -210,17 +254,22 @@ def main(argv: list[str] | None = None) -> int:
             contract("modify", report_json), args.n, args.repeats
         ),
         "gradings (execute JSON contract)": measure(contract("grade", grade_json), args.n, args.repeats),
+        "courses (execute JSON contract)": measure(contract("course", course_json), args.n, args.repeats),
     }
     width = max(len(name) for name in rows)
     print(f"Clinical engine, one core ({pinning}), {args.n} operations x {args.repeats} repeats")
-    print(f"{'operation'.ljust(width)}  {'best/s':>10}  {'median/s':>10}  {'worst/s':>10}")
+    print(f"{'operation'.ljust(width)}  {'best/s':>10}  {'median/s':>10}  {'worst/s':>10}  {'cpu med/s':>10}")
     for name, rate in rows.items():
         print(
             f"{name.ljust(width)}  {rate['best']:>10,.0f}  {rate['median']:>10,.0f}  {rate['worst']:>10,.0f}"
+            f"  {rate['cpu_median']:>10,.0f}"
         )
     core_plans = rows["plans (core: BSA + plan_cycle)"]["median"]
     verdict = "meets" if core_plans >= TARGET_PLANS_PER_SECOND else "MISSES"
     print(f"Target: >= {TARGET_PLANS_PER_SECOND:,} plans/s on one core (median core plans: {verdict})")
+    cpu_plans = rows["plans (core: BSA + plan_cycle)"]["cpu_median"]
+    load = os.getloadavg()[0]
+    print(f"CPU-time median core plans: {cpu_plans:,.0f}/s (the core to itself; load average {load:.1f})")
 
     results = ROOT / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)

@@ -144,3 +144,53 @@ def test_inputs_and_results_are_not_logged(client: Client, caplog: pytest.LogCap
     text = caplog.text
     assert "171.37" not in text and "66.61" not in text and "99999" not in text
     assert "bsa_m2" not in text
+
+
+def test_modify_separates_now_from_the_next_cycle(client: Client) -> None:
+    """Issue #10 item 2: bilirubin 3x and ALT 3x ULN after a 14-day interruption → hold now, 25% less
+    from the next cycle (PI 2.3 Tables 3 and 4), with the rows and a plain-words headline."""
+    body = {
+        "timing": "before_cycle",
+        "baseline": {"anc": 2, "platelets": 150},
+        "labs": {"anc": 2, "platelets": 150, "total_bilirubin_x_uln": 3, "alt_x_uln": 3},
+        "interruption_days": 14,
+    }
+    result = post(client, "modify", body).json()
+    assert (result["action"], result["next_dose_level"]) == ("hold", "reduced_25")
+    assert result["headline"].startswith("Hold this cycle until recovered")
+    assert [(row["table"], row["citation"]) for row in result["rows_applied"]] == [
+        ("Table 3", "PI 2.3 Table 3"),
+        ("Table 4", "PI 2.3 Table 4"),
+    ]
+    asked = post(client, "modify", {**body, "labs": {"anc": 0.5, "platelets": 150}, "cytopenia_days": 30})
+    assert asked.json()["action"] == "consider_discontinuation"
+    assert [q["field"] for q in asked.json()["questions"]] == ["cytopenia_cause"]
+
+
+def test_plan_status_gates_on_cytoreduction_and_age(client: Client) -> None:
+    base = {**EXAMPLES["plan"], "cycle": 1, "best_response": "none", "hsct_planned": False}
+    blasts = post(client, "plan", {**base, "peripheral_blasts": 12}).json()
+    assert (blasts["status"], blasts["reasons"]) == ("consider", ["cytoreduction_needed"])
+    infant = post(client, "plan", {**base, "age_years": 0.5}).json()
+    assert (infant["status"], infant["reasons"]) == ("outside_label", ["age_under_1_year"])
+    assert infant["reason_details"][0]["citation"] == "PI 8.4"
+    missing = post(client, "plan", {k: v for k, v in base.items() if k != "age_years"})
+    assert missing.status_code == 422
+    assert [e["field"] for e in missing.json()["errors"]] == ["age_years"]
+
+
+def test_course_is_an_endpoint_like_the_others(client: Client) -> None:
+    result = post(client, "course", EXAMPLES["course"]).json()
+    assert (result["cycle"], result["dose_level"], result["start_date"]) == (3, "reduced_25", "2025-04-28")
+    too_early = post(client, "course", {**EXAMPLES["course"], "start_date": "2025-04-20"})
+    assert too_early.status_code == 422
+    assert too_early.json()["errors"][0]["field"] == "start_date"
+
+
+def test_implausible_counts_get_a_unit_guess(client: Client) -> None:
+    body = {**EXAMPLES["modify"], "labs": {"anc": 800, "platelets": 150000}}
+    errors = {e["field"]: e["message"] for e in post(client, "modify", body).json()["errors"]}
+    assert errors["labs.anc"].endswith(
+        "did you mean 0.8 ×10⁹/L? counts are entered ×10⁹/L, not per µL (or per mm³)"
+    )
+    assert "did you mean 150 ×10⁹/L?" in errors["labs.platelets"]

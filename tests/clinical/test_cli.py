@@ -49,6 +49,66 @@ def test_human_plan_shows_a_dose_table() -> None:
     assert "next_cycle_start_if_extended  —" in out
 
 
+HOLD_THEN_REDUCE = {
+    "timing": "before_cycle",
+    "baseline": {"anc": 2, "platelets": 150},
+    "labs": {"anc": 2, "platelets": 150, "total_bilirubin_x_uln": 3, "alt_x_uln": 3},
+    "interruption_days": 14,
+}
+
+
+def test_modify_answers_now_and_the_level_that_follows() -> None:
+    """Issue #10 item 2 (PI 2.3 Tables 3-4): a reduction never hides a hold, on the command line too."""
+    code, out = call(["clinical", "modify"], json.dumps(HOLD_THEN_REDUCE))
+    assert code == cli.EXIT_OK
+    result = json.loads(out)
+    assert (result["action"], result["next_dose_level"]) == ("hold", "reduced_25")
+    assert result["headline"].startswith("Hold this cycle until recovered; then give it at the dose reduced")
+    assert [row["key"] for row in result["rows_applied"]] == ["liver_tests", "14_days_or_more"]
+    _, human = call(["clinical", "modify", "--human"], json.dumps(HOLD_THEN_REDUCE))
+    assert "action           hold" in human
+    assert "next_dose_level  reduced_25" in human
+    assert "rows_applied:" in human and "PI 2.3 Table 4" in human
+
+
+def test_discontinued_level_is_none() -> None:
+    _, out = call(["clinical", "modify"], json.dumps({**HOLD_THEN_REDUCE, "vod": True}))
+    assert (json.loads(out)["action"], json.loads(out)["next_dose_level"]) == ("discontinue", "none")
+
+
+def test_course_on_the_command_line() -> None:
+    code, out = call(["clinical", "course", "--human"], json.dumps(EXAMPLES["course"]))
+    assert code == cli.EXIT_OK
+    assert "cycle                         3" in out
+    assert "dose_level                    reduced_25" in out
+    assert "earliest_start_date           2025-04-28" in out
+    code, out = call(["clinical", "course"], json.dumps({**EXAMPLES["course"], "start_date": "2025-04-01"}))
+    assert code == cli.EXIT_INVALID
+    assert json.loads(out)["errors"][0]["field"] == "start_date"
+
+
+@pytest.mark.parametrize(
+    ("operation", "payload", "field", "hint"),
+    [
+        (
+            "modify",
+            {**HOLD_THEN_REDUCE, "labs": {"anc": 800, "platelets": 150}},
+            "labs.anc",
+            "did you mean 0.8",
+        ),
+        ("bsa", {"height_cm": 65, "weight_kg": 70}, "height_cm", "not inches"),
+        ("plan", {**EXAMPLES["plan"], "age_years": 300}, "age_years", "between 0 and 120 years"),
+    ],
+)
+def test_implausible_values_exit_2_naming_field_unit_and_guess(
+    operation: str, payload: dict[str, object], field: str, hint: str
+) -> None:
+    code, out = call(["clinical", operation], json.dumps(payload))
+    assert code == cli.EXIT_INVALID
+    error = json.loads(out)["errors"][0]
+    assert error["field"] == field and hint in error["message"]
+
+
 def test_invalid_input_exits_2_with_every_error() -> None:
     code, out = call(["clinical", "bsa"], '{"height_cm": 12, "weight_kgs": 70}')
     assert code == cli.EXIT_INVALID

@@ -103,6 +103,7 @@ class BsaResult:
 
 
 _INCH_CM: Final = _D("2.54")
+_CM3_PER_M3: Final = _D(1_000_000)
 _POUND_KG: Final = _D("2.20462")
 
 
@@ -114,9 +115,12 @@ def _ponderal(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
 def body_size_problems(*, height_cm: Decimal, weight_kg: Decimal) -> list[FieldError]:
     """A height and a weight each in range but together no human body (40 cm with 300 kg), or a height
     typed in inches / a weight in pounds that the pair gives away. Both values must already be in range."""
-    index = _ponderal(height_cm, weight_kg)
-    if limits.PONDERAL_INDEX.contains(index):
+    # Exact products, no division: the common (plausible) case stays cheap on the planner's hot path.
+    cube = height_cm * height_cm * height_cm
+    scaled = weight_kg * _CM3_PER_M3
+    if limits.PONDERAL_INDEX.minimum * cube <= scaled <= limits.PONDERAL_INDEX.maximum * cube:
         return []
+    index = _ponderal(height_cm, weight_kg)
     guesses = []
     inches_as_cm = (height_cm * _INCH_CM).quantize(_D("0.1"))
     if limits.HEIGHT_CM.contains(inches_as_cm) and limits.PONDERAL_INDEX.contains(

@@ -209,13 +209,15 @@ def require(
     dates: Iterable[tuple[str, dt.date]] = (),
 ) -> None:
     """Raise `InvalidInput` listing every value outside its limit; None means "not given" and passes."""
-    errors = ErrorCollector()
-    for name, value, limit in checks:
-        message = None if value is None else limit.problem(name, value)
-        if message is not None:
+    # Hot path of every plan: build messages only when something is wrong.
+    problems = [
+        (name, message)
+        for name, value, limit in checks
+        if value is not None and (message := limit.problem(name, value)) is not None
+    ]
+    problems += [(name, message) for name, day in dates if (message := date_problem(name, day)) is not None]
+    if problems:
+        errors = ErrorCollector()
+        for name, message in problems:
             errors.add(name, message)
-    for name, day in dates:
-        message = date_problem(name, day)
-        if message is not None:
-            errors.add(name, message)
-    errors.raise_if_any()
+        errors.raise_if_any()

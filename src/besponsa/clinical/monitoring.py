@@ -41,6 +41,7 @@ __all__ = [
     "QtcResult",
     "RiskFactor",
     "When",
+    "checked_cytoreduction",
     "checklist",
     "cytoreduction_check",
     "qtc",
@@ -222,6 +223,11 @@ class CytoreductionCheck:
 def cytoreduction_check(*, peripheral_blasts: Decimal) -> CytoreductionCheck:
     """Before the first dose, circulating blasts must be at most 10 ×10⁹/L (10,000/mm³)."""
     limits.require((("peripheral_blasts", peripheral_blasts, limits.BLASTS),))
+    return checked_cytoreduction(peripheral_blasts)
+
+
+def checked_cytoreduction(peripheral_blasts: Decimal) -> CytoreductionCheck:
+    """`cytoreduction_check` for a count its caller has already range-checked."""
     limit = CYTOREDUCTION_LIMIT.amount
     if peripheral_blasts <= limit:
         message = f"Peripheral blasts are at most {limit} ×10⁹/L (10,000/mm³): no cytoreduction needed."

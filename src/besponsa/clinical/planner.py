@@ -16,7 +16,7 @@ from besponsa.clinical import limits, regimen
 from besponsa.clinical.citations import PI_2_2, PI_2_2_TABLE_1, PI_2_3, PI_2_3_TABLE_4, PI_8_4
 from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.interpretations import note
-from besponsa.clinical.monitoring import CytoreductionCheck, cytoreduction_check
+from besponsa.clinical.monitoring import CytoreductionCheck, checked_cytoreduction
 from besponsa.clinical.product import CYTOREDUCTION_LIMIT
 from besponsa.clinical.regimen import DoseLevel, RegimenRow, Response
 from besponsa.clinical.rounding import dose_mg, round_bsa, vials_for_dose, withdraw_volume_ml
@@ -179,6 +179,16 @@ def cycle_status(
 ) -> tuple[PlanStatus, tuple[PlanReason, ...]]:
     """Every duration rule that applies to this cycle, and the most restrictive status among them."""
     limits.require((("cycle", cycle, limits.CYCLE),))
+    reasons = _duration_reasons(
+        cycle=cycle, best_response=best_response, mrd_negative=mrd_negative, hsct_planned=hsct_planned
+    )
+    return worst(reasons), tuple(reasons)
+
+
+def _duration_reasons(
+    *, cycle: int, best_response: Response, mrd_negative: bool, hsct_planned: bool
+) -> list[PlanReason]:
+    """The PI 2.2 duration rules for an already checked cycle number."""
     responded = best_response is not Response.NONE
     reasons: list[PlanReason] = []
     if cycle > regimen.MAX_CYCLES:
@@ -189,7 +199,7 @@ def cycle_status(
         reasons.append(HSCT_MAX)
     elif hsct_planned and cycle > regimen.HSCT_RECOMMENDED_CYCLES:
         reasons.append(HSCT_RECOMMENDED if responded and mrd_negative else HSCT_THIRD_CYCLE)
-    return worst(reasons), tuple(reasons)
+    return reasons
 
 
 def worst(reasons: list[PlanReason] | tuple[PlanReason, ...]) -> PlanStatus:
@@ -232,11 +242,11 @@ def plan_problems(*, cycle: int, dose_level: DoseLevel) -> list[FieldError]:
 
 
 def _doses(
-    *, bsa_m2: Decimal, start_date: dt.date, cycle: int, best_response: Response, dose_level: DoseLevel
+    *, bsa_m2: Decimal, start_date: dt.date, row: RegimenRow, dose_level: DoseLevel
 ) -> tuple[PlannedDose, ...]:
     doses: list[PlannedDose] = []
     previous_day: int | None = None
-    for level in regimen.day_levels(cycle=cycle, best_response=best_response, dose_level=dose_level):
+    for level in regimen.row_levels(row, dose_level):
         scheduled = start_date + dt.timedelta(days=level.day - 1)
         earliest: dt.date | None = None
         latest: dt.date | None = None
@@ -293,15 +303,15 @@ def plan_cycle(
     if problems:
         raise InvalidInput(problems)
     bsa = round_bsa(bsa_m2)
-    _, duration_reasons = cycle_status(
+    reasons = _duration_reasons(
         cycle=cycle, best_response=best_response, mrd_negative=mrd_negative, hsct_planned=hsct_planned
     )
-    reasons = [*duration_reasons, *extra_reasons]
+    reasons.extend(extra_reasons)
     citations = [PI_2_2_TABLE_1]
     notes: list[str] = []
     cytoreduction: CytoreductionCheck | None = None
     if peripheral_blasts is not None and cycle == 1:
-        cytoreduction = cytoreduction_check(peripheral_blasts=peripheral_blasts)
+        cytoreduction = checked_cytoreduction(peripheral_blasts)
         if not cytoreduction.passed:
             reasons.append(CYTOREDUCTION_NEEDED)
     elif peripheral_blasts is not None:
@@ -359,9 +369,7 @@ def plan_cycle(
         status=status,
         reasons=tuple(reasons),
         regimen_row=row,
-        doses=_doses(
-            bsa_m2=bsa, start_date=start_date, cycle=cycle, best_response=best_response, dose_level=dose_level
-        ),
+        doses=_doses(bsa_m2=bsa, start_date=start_date, row=row, dose_level=dose_level),
         cycle_end_date=start_date + dt.timedelta(days=row.cycle_length_days - 1),
         next_cycle_earliest_start=start_date + dt.timedelta(days=row.cycle_length_days),
         next_cycle_start_if_extended=extended,

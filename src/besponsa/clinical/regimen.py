@@ -37,6 +37,7 @@ __all__ = [
     "day_levels",
     "is_reescalation",
     "regimen_row",
+    "row_levels",
 ]
 
 
@@ -176,7 +177,11 @@ def regimen_row(*, cycle: int, best_response: Response) -> RegimenRow:
 
 def day_levels(*, cycle: int, best_response: Response, dose_level: DoseLevel) -> tuple[DayLevel, ...]:
     """Per-day mg/m² for one cycle at the given dose level."""
-    row = regimen_row(cycle=cycle, best_response=best_response)
+    return row_levels(regimen_row(cycle=cycle, best_response=best_response), dose_level)
+
+
+def row_levels(row: RegimenRow, dose_level: DoseLevel) -> tuple[DayLevel, ...]:
+    """Per-day mg/m² of one Table 1 row at the given dose level."""
     if dose_level is DoseLevel.FULL:
         return tuple(DayLevel(day, level) for day, level in row.days)
     reduced = tuple(DayLevel(day, level * REDUCTION_FACTOR) for day, level in row.days)

@@ -17,13 +17,21 @@ PLAN = {
     "form": "plan",
     "height_cm": "165",
     "weight_kg": "62.5",
+    "age_years": "34",
     "cycle": "2",
     "start_date": "2025-03-03",
     "best_response": "cr",
     "hsct_planned": "true",
     "dose_level": "full",
 }
-DOSE = {"form": "dose", "height_cm": "170", "weight_kg": "70", "cycle": "1", "route": "bag"}
+DOSE = {
+    "form": "dose",
+    "height_cm": "170",
+    "weight_kg": "70",
+    "age_years": "34",
+    "cycle": "1",
+    "route": "bag",
+}
 MODIFY = {
     "form": "modify",
     "timing": "before_cycle",
@@ -47,10 +55,19 @@ PAGES = [
     "/tools/",
     "/tools/dose/",
     "/tools/planner/",
+    "/tools/course/",
     "/tools/modifications/",
     "/tools/response/",
     "/tools/safety/",
 ]
+
+
+def engine_payload(posted: dict[str, str]) -> dict[str, object]:
+    """The posted form as the engine's JSON payload (what the API would receive)."""
+    from besponsa.tools import forms
+
+    form = forms.build_form({"plan": "plan", "modify": "modify"}[posted["form"]], prefix=posted["form"])
+    return forms.payload_from(form, posted)
 
 
 def text_of(html: bytes) -> str:
@@ -104,7 +121,7 @@ def test_the_tools_index_links_every_tool(hcp: Client) -> None:
 
 
 def test_dose_shows_bsa_doses_volumes_vials_and_preparation(hcp: Client) -> None:
-    response = hcp.get("/tools/dose/?" + urlencode(DOSE))
+    response = hcp.post("/tools/dose/", (DOSE))
     assert response.status_code == 200
     text = text_of(response.content)
     bsa = execute("bsa", {"height_cm": 170, "weight_kg": 70})
@@ -119,7 +136,7 @@ def test_dose_shows_bsa_doses_volumes_vials_and_preparation(hcp: Client) -> None
 
 
 def test_invalid_dose_input_gets_422_messages_next_to_each_field_and_a_summary(hcp: Client) -> None:
-    response = hcp.get("/tools/dose/?" + urlencode({**DOSE, "height_cm": "1700", "weight_kg": "heavy"}))
+    response = hcp.post("/tools/dose/", ({**DOSE, "height_cm": "1700", "weight_kg": "heavy"}))
     assert response.status_code == 422
     html = response.content
     height = by_id(html, "dose-height-cm")
@@ -134,13 +151,14 @@ def test_invalid_dose_input_gets_422_messages_next_to_each_field_and_a_summary(h
 
 
 def test_planner_shows_the_calendar_rule_and_downloads(hcp: Client) -> None:
-    response = hcp.get("/tools/planner/?" + urlencode(PLAN))
+    response = hcp.post("/tools/planner/", (PLAN))
     assert response.status_code == 200
     plan = execute(
         "plan",
         {
             "height_cm": 165,
             "weight_kg": 62.5,
+            "age_years": 34,
             "cycle": 2,
             "start_date": "2025-03-03",
             "best_response": "cr",
@@ -154,37 +172,47 @@ def test_planner_shows_the_calendar_rule_and_downloads(hcp: Client) -> None:
     assert plan["cycle_end_date"] in text and plan["next_cycle_earliest_start"] in text
     assert "Complete blood count before each dose" in text
     html = response.content.decode()
-    assert 'action="/tools/planner/plan.pdf"' in html
-    assert "/tools/planner/plan.ics?" in html
+    download = next(a for _, a in elements(response.content) if a.get("action") == "/tools/planner/plan.pdf")
+    assert download.get("method") == "post"
+    assert 'formaction="/tools/planner/plan.ics"' in html, "the calendar is a POST of the same form"
+    assert "plan.ics?" not in html and "plan.pdf?" not in html, "no download address carries values"
+    hidden = [a for _, a in elements(response.content) if a.get("type") == "hidden"]
+    replayed = {a.get("name"): a.get("value") for a in hidden}
+    assert replayed["height_cm"] == "165" and replayed["start_date"] == "2025-03-03"
+    assert "csrfmiddlewaretoken" in replayed
 
 
 def test_planner_stops_after_three_cycles_without_response(hcp: Client) -> None:
     query = {**PLAN, "cycle": "4", "best_response": "none", "hsct_planned": ""}
-    response = hcp.get("/tools/planner/?" + urlencode(query))
+    response = hcp.post("/tools/planner/", (query))
     assert response.status_code == 200
     text = text_of(response.content)
-    assert "Cycle 4: Stop" in text
+    plan = execute("plan", {**engine_payload(query), "hsct_planned": False})
+    assert plan["status"] == "stop"
+    assert text.split("Plan the cycle Plan", 1)[1].lstrip().startswith(plan["headline"]), "decision first"
+    assert "Status of cycle 4: Stop" in text
     assert "Download the PDF plan" not in text
 
 
 def test_planner_refuses_a_reduced_dose_in_cycle_one_with_the_engines_reason(hcp: Client) -> None:
-    response = hcp.get("/tools/planner/?" + urlencode({**PLAN, "cycle": "1", "dose_level": "reduced_25"}))
+    response = hcp.post("/tools/planner/", ({**PLAN, "cycle": "1", "dose_level": "reduced_25"}))
     assert response.status_code == 422
     assert 'role="alert"' in response.content.decode()
 
 
 def test_modifications_lists_each_finding_with_its_table(hcp: Client) -> None:
-    response = hcp.get("/tools/modifications/?" + urlencode(MODIFY))
+    response = hcp.post("/tools/modifications/", (MODIFY))
     assert response.status_code == 200
     text = text_of(response.content)
-    assert "Give the dose" in text
+    advice = execute("modify", engine_payload(MODIFY))
+    assert advice["action"] == "give"
+    headline = text.split("Advice", 1)[1]
+    assert headline.lstrip().startswith(advice["headline"]), "the decision comes first"
     assert "PI 2.3 Table 2" in text
 
 
 def test_modifications_names_nested_fields_in_words(hcp: Client) -> None:
-    response = hcp.get(
-        "/tools/modifications/?" + urlencode({**MODIFY, "labs.anc": "", "labs.platelets": "-3"})
-    )
+    response = hcp.post("/tools/modifications/", ({**MODIFY, "labs.anc": "", "labs.platelets": "-3"}))
     assert response.status_code == 422
     html = response.content
     assert by_id(html, "modify-labs-platelets").get("aria-invalid") == "true"
@@ -195,27 +223,31 @@ def test_modifications_names_nested_fields_in_words(hcp: Client) -> None:
 
 def test_unconfirmed_findings_are_labelled(hcp: Client) -> None:
     query = {**MODIFY, "timing": "before_dose", "interruption_days": "8"}
-    text = text_of(hcp.get("/tools/modifications/?" + urlencode(query)).content)
+    text = text_of(hcp.post("/tools/modifications/", (query)).content)
     assert re.search(r"Unconfirmed\s*: rests on a label table not checked against the label text", text)
     assert re.search(r"Unconfirmed \(PI 2.3 Table 4\)\s*:", text)
     assert "Liver tests" in text, "what was not evaluated is said"
 
 
 def test_response_shows_criteria_met_and_not_met(hcp: Client) -> None:
-    text = text_of(hcp.get("/tools/response/?" + urlencode(ASSESS)).content)
+    text = text_of(hcp.post("/tools/response/", (ASSESS)).content)
     assert "CR with incomplete hematologic recovery (CRi)" in text
     assert "MRD: negative" in text
     assert "Met" in text and "Not met" in text
 
 
 def test_safety_runs_each_form_on_its_own(hcp: Client) -> None:
-    qtc = text_of(hcp.get("/tools/safety/?form=qtc&qt_ms=420&heart_rate_bpm=75").content)
+    qtc = text_of(hcp.post("/tools/safety/", {"form": "qtc", "qt_ms": "420", "heart_rate_bpm": "75"}).content)
     assert "452.4 ms" in qtc and "469.6 ms" in qtc
-    grade = text_of(hcp.get("/tools/safety/?form=grade&term=ast_increased&value=120&uln=40").content)
+    grade = text_of(
+        hcp.post(
+            "/tools/safety/", {"form": "grade", "term": "ast_increased", "value": "120", "uln": "40"}
+        ).content
+    )
     assert "grade 1" in grade
-    dates = text_of(hcp.get("/tools/safety/?form=dates&last_dose_date=2025-05-31").content)
+    dates = text_of(hcp.post("/tools/safety/", {"form": "dates", "last_dose_date": "2025-05-31"}).content)
     assert "2026-01-31" in dates and "2025-10-31" in dates and "2025-07-31" in dates
-    response = hcp.get("/tools/safety/?form=dates&last_dose_date=2025-02-30")
+    response = hcp.post("/tools/safety/", {"form": "dates", "last_dose_date": "2025-02-30"})
     assert response.status_code == 422
     assert "is not a real calendar date" in text_of(response.content)
 
@@ -232,11 +264,71 @@ def test_a_blank_form_shows_no_errors(hcp: Client) -> None:
 
 
 def test_syringe_preparation_marks_what_the_label_text_did_not_confirm(hcp: Client) -> None:
-    response = hcp.get("/tools/dose/?" + urlencode({**DOSE, "route": "syringe"}))
+    response = hcp.post("/tools/dose/", {**DOSE, "route": "syringe"})
     assert response.status_code == 200
     prepared = execute("prepare", {"dose_mg": 1.46, "route": "syringe"})
     text = text_of(response.content)
     assert prepared["unconfirmed"], "the syringe route's volumes are not confirmed in the engine"
     assert re.search(r"Unconfirmed\s*:", text)
-    assert ", ".join(prepared["unconfirmed"]) in text
+    assert "Unconfirmed: total volume after dilution, concentration after dilution, infusion rate" in text
+    assert len(prepared["unconfirmed"]) == 4, "every blank amount is named, in words"
     assert "syringe" in text
+
+
+def test_a_get_with_values_in_the_address_computes_nothing(hcp: Client) -> None:
+    """Old bookmarks with values in the query string show a blank form: values are only ever posted."""
+    response = hcp.get("/tools/planner/?" + urlencode(PLAN))
+    assert response.status_code == 200
+    assert PLAN["start_date"] not in response.content.decode()
+    assert by_id(response.content, "plan-height-cm")["value"] == ""
+
+
+@pytest.mark.parametrize("path", PAGES[1:])
+def test_tool_forms_post_with_a_csrf_token(hcp: Client, path: str) -> None:
+    forms = [a for tag, a in elements(hcp.get(path).content) if tag == "form" and "data-tool-form" in a]
+    assert forms and all(a.get("method") == "post" for a in forms)
+    assert "csrfmiddlewaretoken" in hcp.get(path).content.decode()
+
+
+def test_a_post_without_the_csrf_token_is_refused(db: None) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    strict.get("/hcp-confirm/")
+    token = strict.cookies["csrftoken"].value
+    strict.post("/hcp-confirm/", {"answer": "yes", "next": "/tools/", "csrfmiddlewaretoken": token})
+    assert strict.post("/tools/planner/", PLAN).status_code == 403
+    page = strict.get("/tools/planner/").content
+    token = next(a["value"] for _, a in elements(page) if a.get("name") == "csrfmiddlewaretoken")
+    response = strict.post("/tools/planner/", {**PLAN, "csrfmiddlewaretoken": token})
+    assert response.status_code == 200
+    assert PLAN["start_date"] in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/tools/planner/plan.pdf", "/tools/planner/plan.ics"])
+def test_downloads_never_answer_a_get(hcp: Client, path: str) -> None:
+    assert hcp.get(path + "?" + urlencode(PLAN)).status_code == 405
+
+
+def test_a_hold_is_never_hidden_by_the_next_cycles_reduction(hcp: Client) -> None:
+    """Issue 10 item 2: liver tests 3×ULN after a 14-day interruption, before Day 1 — hold now, reduced
+    dose next. The page leads with the engine's headline, which says both."""
+    query = {
+        "form": "modify",
+        "timing": "before_cycle",
+        "dose_level": "full",
+        "baseline.anc": "2",
+        "baseline.platelets": "150",
+        "labs.anc": "2",
+        "labs.platelets": "150",
+        "labs.total_bilirubin_x_uln": "3",
+        "labs.alt_x_uln": "3",
+        "interruption_days": "15",
+    }
+    advice = execute("modify", engine_payload(query))
+    assert (advice["action"], advice["next_dose_level"]) == ("hold", "reduced_25")
+    text = text_of(hcp.post("/tools/modifications/", query).content)
+    headline = text.split("Advice", 1)[1].lstrip()
+    assert headline.startswith(advice["headline"])
+    assert re.match(r"Hold [^.;]*until recovered; then [^.]*reduced by 25%", headline)
+    assert (
+        "Now Hold the dose" in text and "Dose level for this cycle, once it can start Reduced by 25%" in text
+    )

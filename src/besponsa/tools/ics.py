@@ -1,18 +1,41 @@
 """An iCalendar (RFC 5545) file for a planned cycle, written by hand: one all-day event per dose day.
 
 Lines end in CRLF and are folded at 75 octets; text values escape backslash, semicolon, comma and
-newline (RFC 5545 3.1 and 3.3.11). Each event's UID is derived from the plan itself, so downloading
-the same plan twice updates the events in a calendar rather than duplicating them.
+newline (RFC 5545 3.1 and 3.3.11).
+
+Event identity (why it works this way): a UID must be globally unique, so it is never derived from the
+plan's values (two patients with the same numbers would collide, and a hash would link files to values).
+Each plan gets a random series id (uuid4) when it is first calculated; the planner form carries it in a
+hidden POST field through every recalculation, and each event's UID is `<series>-c<cycle>-<slot>`. A
+later download of a changed plan therefore reuses the UIDs with a higher SEQUENCE (seconds since
+2024-01-01, so it rises with every download without any stored state) and a new DTSTAMP; calendars that
+import METHOD:PUBLISH files (Apple Calendar, Outlook, Thunderbird) replace the earlier events, and a slot
+the new plan no longer has (a dropped Day 15, or no next cycle after a stop) is sent as STATUS:CANCELLED
+so it goes too. A new plan (a fresh planner page) gets a new series id and never touches another
+plan's events. Nothing is stored on the server.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from typing import Any
+import uuid
+from typing import Any, Final
+
+from besponsa.tools.forms import choice_label
 
 PRODID = "-//BESPONSA HCP//Clinical tools cycle planner//EN"
+SERIES_FIELD: Final = "calendar_series"
+_SEQUENCE_EPOCH: Final = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+# Every event slot a plan of one cycle can have; a slot missing from a new plan is cancelled.
+SLOTS: Final = ("day1", "day8", "day15", "next")
+
+
+def series_id(posted: str) -> str:
+    """The posted series id if it is a well-formed UUID, else a fresh uuid4 (a new plan)."""
+    try:
+        return str(uuid.UUID(posted.strip()))
+    except ValueError:
+        return str(uuid.uuid4())
 
 
 def _escape(text: str) -> str:
@@ -42,10 +65,18 @@ def _next_day(value: str) -> str:
     return (dt.date.fromisoformat(value) + dt.timedelta(days=1)).strftime("%Y%m%d")
 
 
-def calendar(plan: dict[str, Any], *, now: dt.datetime | None = None) -> str:
-    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    digest = hashlib.sha256(json.dumps(plan, sort_keys=True).encode()).hexdigest()[:16]
+def _status_line(plan: dict[str, Any]) -> str:
+    reasons = " ".join(reason["message"] for reason in plan.get("reason_details", []))
+    return f"Plan status: {choice_label(plan['status'])}." + (f" {reasons}" if reasons else "")
+
+
+def calendar(plan: dict[str, Any], *, series: str, now: dt.datetime | None = None) -> str:
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    stamp = moment.strftime("%Y%m%dT%H%M%SZ")
+    sequence = max(0, int((moment - _SEQUENCE_EPOCH).total_seconds()))
     cycle = plan["cycle"]
+    status = _status_line(plan)
+    flag = "" if plan["status"] == "proceed" else f" ({choice_label(plan['status']).lower()}: check the plan)"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -53,39 +84,55 @@ def calendar(plan: dict[str, Any], *, now: dt.datetime | None = None) -> str:
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
     ]
-    events: list[tuple[str, str, str, str]] = []
+    events: dict[str, tuple[str, str, str]] = {}
     for dose in plan["doses"]:
         window = ""
         if dose["window_earliest"]:
             window = f" Allowed window: {dose['window_earliest']} to {dose['window_latest']}."
         description = (
-            f"{dose['dose_mg']} mg ({dose['mg_per_m2']} mg/m² × BSA {plan['bsa_m2']} m²), "
+            f"{status} {dose['dose_mg']} mg ({dose['mg_per_m2']} mg/m² × BSA {plan['bsa_m2']} m²), "
             f"{dose['volume_ml']} mL, {dose['vials']} vial(s).{window} "
             "Decision support from the BESPONSA Prescribing Information (PI 2.2); the clinician decides."
         )
-        events.append(
-            (f"day{dose['day']}", dose["date"], f"BESPONSA cycle {cycle}, Day {dose['day']}", description)
+        events[f"day{dose['day']}"] = (
+            dose["date"],
+            f"BESPONSA cycle {cycle}, Day {dose['day']}{flag}",
+            description,
         )
     if plan.get("next_cycle_earliest_start") and plan["doses"]:
-        events.append(
-            (
-                "next",
-                plan["next_cycle_earliest_start"],
-                f"BESPONSA cycle {cycle + 1} earliest Day 1",
-                "Earliest start of the next cycle if the duration rules allow it (PI 2.2).",
-            )
+        events["next"] = (
+            plan["next_cycle_earliest_start"],
+            f"BESPONSA cycle {cycle + 1} earliest Day 1{flag}",
+            f"{status} Earliest start of the next cycle if the duration rules allow it (PI 2.2).",
         )
-    for key, date, summary, description in events:
-        lines += [
+    for slot in SLOTS:
+        head = [
             "BEGIN:VEVENT",
-            f"UID:{digest}-c{cycle}-{key}@besponsa-hcp",
+            f"UID:{series}-c{cycle}-{slot}@besponsa-hcp",
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{_day(date)}",
-            f"DTEND;VALUE=DATE:{_next_day(date)}",
-            f"SUMMARY:{_escape(summary)}",
-            f"DESCRIPTION:{_escape(description)}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
+            f"SEQUENCE:{sequence}",
         ]
+        if slot in events:
+            date, summary, description = events[slot]
+            lines += [
+                *head,
+                f"DTSTART;VALUE=DATE:{_day(date)}",
+                f"DTEND;VALUE=DATE:{_next_day(date)}",
+                f"SUMMARY:{_escape(summary)}",
+                f"DESCRIPTION:{_escape(description)}",
+                "STATUS:CONFIRMED",
+                "TRANSP:TRANSPARENT",
+                "END:VEVENT",
+            ]
+        else:
+            # No date of its own: it cancels the slot of an earlier download of this plan, if any.
+            lines += [
+                *head,
+                f"DTSTART;VALUE=DATE:{_day(plan['start_date'])}",
+                f"SUMMARY:{_escape(f'BESPONSA cycle {cycle}: cancelled, not in the current plan')}",
+                "STATUS:CANCELLED",
+                "TRANSP:TRANSPARENT",
+                "END:VEVENT",
+            ]
     lines.append("END:VCALENDAR")
     return "".join(piece + "\r\n" for line in lines for piece in _fold(line))

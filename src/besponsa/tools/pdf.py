@@ -6,36 +6,27 @@ staticfiles finders; any other URL is refused, so a PDF can never fetch from the
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
-from typing import Any, Final
+from collections.abc import Iterable
+from typing import Any, Final, TypeVar
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from besponsa.portal.models import SafetyInformation
+from besponsa.tools.presentation import plan_decision
 
 PAPER_SIZES: Final = {"letter": "Letter", "a4": "A4"}
-_INITIALS: Final = re.compile(r"[A-Za-z][A-Za-z.\- ]{0,7}")
 STATIC_PREFIX: Final = "static:"
 SVG_NAMESPACE: Final = "http://www.w3.org/2000/svg"
+T = TypeVar("T")
 
 
-def option_problems(*, paper: str, initials: str) -> list[dict[str, str]]:
-    problems: list[dict[str, str]] = []
+def option_problems(*, paper: str) -> list[dict[str, str]]:
     if paper not in PAPER_SIZES:
-        problems.append({"field": "paper", "message": "Paper size must be Letter or A4", "id": "plan-paper"})
-    if initials and not _INITIALS.fullmatch(initials):
-        problems.append(
-            {
-                "field": "initials",
-                "message": "Patient initials must be up to 8 letters (dots, hyphens and spaces allowed), "
-                "never a name or an identifier",
-                "id": "plan-initials",
-            }
-        )
-    return problems
+        return [{"field": "paper", "message": "Paper size must be Letter or A4", "id": "plan-paper"}]
+    return []
 
 
 def _static_fetcher() -> Any:
@@ -57,6 +48,11 @@ def _static_fetcher() -> Any:
     return StaticOnlyFetcher(fail_on_errors=True)
 
 
+def _unique(items: Iterable[T]) -> list[T]:
+    """Every note and source once, in the order first met (BSA and plan share some)."""
+    return list(dict.fromkeys(items))
+
+
 def _restore_svg_prefix() -> None:
     # Importing WeasyPrint registers the empty XML prefix for "no namespace", which ElementTree handles
     # by dropping the SVG default namespace that besponsa.evidence's figure writer (and Willow) set up:
@@ -64,17 +60,39 @@ def _restore_svg_prefix() -> None:
     ET.register_namespace("", SVG_NAMESPACE)
 
 
-def render_plan(plan: dict[str, Any], *, paper: str, initials: str, job_code: str) -> bytes:
+def render_plan(
+    plan: dict[str, Any],
+    *,
+    bsa: dict[str, Any],
+    body: dict[str, str],
+    preparations: list[dict[str, Any]],
+    history: list[dict[str, Any]] | None = None,
+    paper: str,
+    job_code: str,
+) -> bytes:
+    """The chart-ready plan. Who the patient is never reaches the server: the name, MRN and date of
+    birth are blank lines written by hand on the printout."""
     from weasyprint import CSS, HTML  # imported here: WeasyPrint is heavy and only the PDF view needs it
 
     _restore_svg_prefix()
 
+    parts = [plan, bsa, *preparations]
+    checks = [*plan.get("pre_dose_checks", []), *plan.get("monitoring", [])]
+    per_dose = {"before_first_dose", "before_each_dose", "during_and_after_infusion", "after_each_dose"}
     isi = SafetyInformation.current()
     html = render_to_string(
         "tools/plan_pdf.html",
         {
             "plan": plan,
-            "initials": initials,
+            "decision": plan_decision(plan),
+            "bsa": bsa,
+            "body": body,
+            "preparations": preparations,
+            "history": history,
+            "tick_checks": [c for c in checks if c.get("when", "before_each_dose") in per_dose],
+            "other_checks": [c for c in checks if c.get("when", "before_each_dose") not in per_dose],
+            "citations": _unique(c for part in parts for c in part.get("citations", [])),
+            "all_notes": _unique(n for part in parts for n in part.get("labelled_notes", [])),
             "job_code": job_code,
             "isi": isi,
             "generated": timezone.localtime(),

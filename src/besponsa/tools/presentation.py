@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
+
+from besponsa.tools.forms import choice_label, plain_words
 
 _NOTE: Final = re.compile(r"^(Interpretation|Unconfirmed) \(([^;]+);[^)]*\):\s*(.*)$", re.DOTALL)
 
@@ -32,3 +35,89 @@ def note(text: str) -> Note:
 
 def notes(texts: list[str]) -> list[Note]:
     return [note(text) for text in texts]
+
+
+# Lists of codes a result names for people to read (not for logic): shown as their words.
+_CODE_LISTS: Final = frozenset({"unconfirmed", "not_evaluated"})
+
+
+def readable(value: Any, names: Mapping[str, str] | None = None, key: str = "") -> Any:
+    """A copy of an engine result whose sentences carry no code word: every string with a space in it
+    (a sentence, never a code) goes through `plain_words`, and lists of codes meant for reading become
+    words. Codes themselves (`status`, `action`) stay, for the templates' logic and labels."""
+    if isinstance(value, dict):
+        return {k: readable(v, names, k) for k, v in value.items()}
+    if isinstance(value, list):
+        if key in _CODE_LISTS:
+            return [choice_label(str(item)) for item in value]
+        return [readable(item, names, key) for item in value]
+    if isinstance(value, str) and " " in value:
+        return plain_words(value, names)
+    return value
+
+
+# The decision in plain words. `modify` answers two questions — what to do now (`action`) and the dose
+# level that follows (`next_dose_level`) — and the engine writes both into one `headline`, so a
+# reduction never hides a hold. The page and the PDF show that headline first; the words below are only
+# for an answer without one, and the tone (a colour and border) follows the most severe part.
+_NEXT_LEVEL: Final = {
+    "full": "continue at the full dose",
+    "reduced_25": "reduce the dose by 25%",
+    "two_doses_per_cycle": "give 2 doses per cycle",
+}
+_NOW: Final = {
+    "give": "Give the dose",
+    "hold": "Hold until recovered",
+    "omit_next_dose": "Omit the next dose of this cycle",
+    "consider_discontinuation": "Consider stopping treatment; if treatment continues, hold until recovered",
+}
+_TONES: Final = {
+    "give": "go",
+    "proceed": "go",
+    "hold": "caution",
+    "omit_next_dose": "caution",
+    "consider": "caution",
+    "outside_label": "stop",
+    "consider_discontinuation": "stop",
+    "discontinue": "stop",
+    "stop": "stop",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    headline: str
+    tone: str  # a CSS modifier: "go", "caution" or "stop"
+
+
+def decision(advice: Mapping[str, Any]) -> Decision:
+    action = str(advice["action"])
+    level = advice.get("next_dose_level")
+    tone = _TONES.get(action, "caution")
+    if advice.get("headline"):
+        return Decision(str(advice["headline"]), tone)
+    if action == "discontinue" or level in (None, "none"):
+        return Decision("Stop treatment permanently.", "stop")
+    then = _NEXT_LEVEL.get(str(level), choice_label(str(level)).lower())
+    now = _NOW.get(action, choice_label(action))
+    if action == "give":
+        at = "at the full dose" if level == "full" else f"at the current level; {then} for the next cycle"
+        return Decision(f"{now} {at}.", tone)
+    return Decision(f"{now}, then {then} for the next cycle.", tone)
+
+
+_PLAN_HEADLINES: Final = {
+    "proceed": "Cycle {cycle} can go ahead as planned.",
+    "consider": "Cycle {cycle} may be considered: check each reason below before giving it.",
+    "outside_label": "Cycle {cycle} is outside the label: check each reason below.",
+    "stop": "Stop: the label does not support giving cycle {cycle}.",
+}
+
+
+def plan_decision(plan: Mapping[str, Any]) -> Decision:
+    status = str(plan["status"])
+    tone = _TONES.get(status, "caution")
+    if plan.get("headline"):
+        return Decision(str(plan["headline"]), tone)
+    text = _PLAN_HEADLINES.get(status, "Cycle {cycle}: check the plan below.")
+    return Decision(text.format(cycle=plan["cycle"]), tone)

@@ -1,23 +1,30 @@
-"""The clinical tools: GET forms in, engine results out. No rule lives here; `execute` decides.
+"""The clinical tools: POST forms in, engine results out. No rule lives here; `execute` decides.
+
+A GET shows a blank form; values arrive only in a POST body (with Django's CSRF token), so they never
+sit in an address, a browser history, a Referer header or an access log, and the request log records
+the path alone. The PDF and calendar downloads are POSTs of the same fields.
 
 Every answer is marked `Cache-Control: no-store` and never `cacheable_page`: results depend on the
-query and must not sit in the page cache or a shared proxy. Invalid input answers 422 with the form,
+values and must not sit in the page cache or a shared proxy. Invalid input answers 422 with the form,
 the messages next to their fields and a summary, so the page works with JavaScript off.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
-from besponsa.clinical.errors import InvalidInput
+from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.monitoring import VOD_RISK_FACTORS
 from besponsa.clinical.operations import execute
 from besponsa.tools import forms, ics, pdf
-from besponsa.tools.presentation import notes
+from besponsa.tools.presentation import decision, notes, readable
 
 JOB_CODES = {
     "index": "PP-INO-USA-0701",
@@ -26,9 +33,18 @@ JOB_CODES = {
     "modifications": "PP-INO-USA-0704",
     "response": "PP-INO-USA-0705",
     "safety": "PP-INO-USA-0706",
+    "course": "PP-INO-USA-0707",
 }
 
-PLAN_FIELDS_FOR_DOSE = ("height_cm", "weight_kg", "formula", "cycle", "best_response", "dose_level")
+PLAN_FIELDS_FOR_DOSE = (
+    "height_cm",
+    "weight_kg",
+    "formula",
+    "age_years",
+    "cycle",
+    "best_response",
+    "dose_level",
+)
 
 
 def _respond(
@@ -40,78 +56,174 @@ def _respond(
     return response
 
 
-def _with_notes(result: dict[str, Any] | None) -> dict[str, Any] | None:
+def _with_notes(result: dict[str, Any] | None, form: forms.ToolForm | None = None) -> dict[str, Any] | None:
+    """The result for people: no code word in its sentences, its notes split into labelled notes."""
     if result is None:
         return None
-    return {**result, "labelled_notes": notes(list(result.get("notes", [])))}
+    shown = readable(result, form.names(short=True) if form is not None else None)
+    return {**shown, "labelled_notes": notes(list(shown.get("notes", [])))}
 
 
+def _posted(request: HttpRequest, prefix: str) -> QueryDict | None:
+    """The posted values when this request submitted the form named `prefix`, else None (blank form)."""
+    if request.method == "POST" and forms.submitted(request.POST, prefix):
+        return request.POST
+    return None
+
+
+@require_http_methods(["GET", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
     return _respond(request, "tools/index.html", {"job_code": JOB_CODES["index"]})
 
 
+@require_http_methods(["GET", "POST"])
 def dose(request: HttpRequest) -> HttpResponse:
     form = forms.build_form("plan", prefix="dose", only=PLAN_FIELDS_FOR_DOSE)
     route_form = forms.build_form("prepare", prefix="dose", only=("route",))
     form.fields.extend(route_form.fields)
     context: dict[str, Any] = {"form": form, "job_code": JOB_CODES["dose"]}
-    if forms.submitted(request.GET, "dose"):
-        route = forms.payload_from(route_form, request.GET)  # {} when blank: the engine's default applies
+    data = _posted(request, "dose")
+    if data is not None:
+        route = forms.payload_from(route_form, data)  # {} when blank: the engine's default applies
         # The dose tool needs only the regimen's amounts, not dates: today's date stands in for Day 1.
         plan_form = forms.ToolForm("plan", "dose", [f for f in form.fields if f.name != "route"])
-        forms.run(plan_form, request.GET, extra={"start_date": timezone.localdate().isoformat()})
+        forms.run(plan_form, data, extra={"start_date": timezone.localdate().isoformat()})
         form.submitted = True
         form.errors = plan_form.errors
         if plan_form.result is not None:
             plan = plan_form.result
-            given = forms.payload_from(plan_form, request.GET)
+            given = forms.payload_from(plan_form, data)
             bsa = execute("bsa", {k: given[k] for k in ("height_cm", "weight_kg", "formula") if k in given})
-            preparations = []
-            for mg in sorted({d["dose_mg"] for d in plan["doses"]}, reverse=True):
-                try:
-                    prepared = execute("prepare", {"dose_mg": mg, **route})
-                except InvalidInput as invalid:
-                    for error in invalid.errors:
-                        item = route_form.fields[0]
-                        item.error = error["message"]
-                        form.errors.append({"field": "route", "message": error["message"], "id": item.id})
-                    break
-                preparations.append(_with_notes(prepared))
+            preparations, route_errors = preparations_for(plan, route)
+            for error in route_errors:
+                item = route_form.fields[0]
+                item.error = error["message"]
+                form.errors.append({"field": "route", "message": error["message"], "id": item.id})
             form.result = plan
-            context.update(plan=_with_notes(plan), bsa=_with_notes(bsa), preparations=preparations)
+            context.update(
+                plan=_with_notes(plan, form), bsa=_with_notes(bsa, form), preparations=preparations
+            )
     return _respond(request, "tools/dose.html", context, form)
 
 
+@dataclass(frozen=True)
+class PlanTool:
+    """A tool whose answer is a cycle plan (the one-cycle planner, the whole-course planner): the same
+    result, PDF and calendar, from a different engine operation."""
+
+    operation: str  # also the form's prefix
+    template: str
+    job: str
+    pdf: str  # URL names of the downloads
+    ics: str
+
+
+PLANNER = PlanTool("plan", "tools/planner.html", "planner", "tools:planner-pdf", "tools:planner-ics")
+COURSE = PlanTool("course", "tools/course.html", "course", "tools:course-pdf", "tools:course-ics")
+ROWS_FIELD = "cycle_rows"
+ADD_ROW = "add_cycle"
+DEFAULT_ROWS = 2
+
+
+def _history_rows(data: QueryDict | None) -> int:
+    """Row slots for earlier cycles: as many as asked for (the hidden `cycle_rows`) or used, one more
+    when "Add a cycle" was pressed, never more than the engine takes."""
+    limit = forms.list_limit("course", "cycles")
+    asked = data.get(ROWS_FIELD, "") if data is not None else ""
+    rows = int(asked) if asked.isdigit() else DEFAULT_ROWS
+    if data is not None:
+        rows = max(
+            rows, forms.rows_used(forms.build_form("course", prefix="course", rows=limit).fields, data)
+        )
+        if data.get(ADD_ROW):
+            rows += 1
+    return max(1, min(rows, limit))
+
+
+def _plan_form(tool: PlanTool, data: QueryDict | None) -> forms.ToolForm:
+    if tool is COURSE:
+        rows = _history_rows(data)
+        form = forms.build_form("course", prefix="course", rows=rows)
+        form.hidden.append((ROWS_FIELD, str(rows)))
+        form.can_add_row = rows < forms.list_limit("course", "cycles")
+    else:
+        form = forms.build_form(tool.operation, prefix=tool.operation)
+    _keep_series(form, data)
+    return form
+
+
+def _plan_context(tool: PlanTool, form: forms.ToolForm, **extra: Any) -> dict[str, Any]:
+    return {
+        "form": form,
+        "job_code": JOB_CODES[tool.job],
+        "pdf_action": reverse(tool.pdf),
+        "ics_action": reverse(tool.ics),
+        "paper_sizes": pdf.PAPER_SIZES,
+        **extra,
+    }
+
+
+def _plan_page(request: HttpRequest, tool: PlanTool) -> HttpResponse:
+    data = _posted(request, tool.operation)
+    form = _plan_form(tool, data)
+    context = _plan_context(tool, form)
+    if data is not None and data.get(ADD_ROW):
+        forms.payload_from(form, data)  # another row slot: keep what was typed, calculate nothing yet
+    elif data is not None:
+        forms.run(form, data)
+        context["plan"] = _with_notes(form.result, form)
+    return _respond(request, tool.template, context, form)
+
+
+@require_http_methods(["GET", "POST"])
 def planner(request: HttpRequest) -> HttpResponse:
-    form = forms.build_form("plan", prefix="plan")
-    context: dict[str, Any] = {"form": form, "job_code": JOB_CODES["planner"]}
-    if forms.submitted(request.GET, "plan"):
-        forms.run(form, request.GET)
-        context["plan"] = _with_notes(form.result)
-        if form.result is not None:
-            query = request.GET.copy()
-            context["download_query"] = query.urlencode()
-            context["paper_sizes"] = pdf.PAPER_SIZES
-    return _respond(request, "tools/planner.html", context, form)
+    return _plan_page(request, PLANNER)
 
 
-def _planned(request: HttpRequest) -> tuple[forms.ToolForm, dict[str, Any] | None]:
-    form = forms.build_form("plan", prefix="plan")
-    forms.run(form, request.GET)
-    return form, form.result
+@require_http_methods(["GET", "POST"])
+def course(request: HttpRequest) -> HttpResponse:
+    return _plan_page(request, COURSE)
 
 
-def planner_pdf(request: HttpRequest) -> HttpResponse:
-    form, plan = _planned(request)
-    paper = request.GET.get("paper", "letter")
-    initials = request.GET.get("initials", "").strip()
-    problems = pdf.option_problems(paper=paper, initials=initials)
+def _keep_series(form: forms.ToolForm, data: QueryDict | None) -> str:
+    """The plan's calendar series id rides in the form (a POST field, no patient value) so that
+    recalculating and downloading again replaces the events of an earlier download."""
+    series = ics.series_id(data.get(ics.SERIES_FIELD, "") if data is not None else "")
+    form.hidden.append((ics.SERIES_FIELD, series))
+    return series
+
+
+def _plan_again(
+    request: HttpRequest, tool: PlanTool, form: forms.ToolForm, problems: list[dict[str, str]]
+) -> HttpResponse:
+    context = _plan_context(tool, form, download_errors=problems)
+    return _respond(request, tool.template, context, form)
+
+
+def _plan_pdf(request: HttpRequest, tool: PlanTool) -> HttpResponse:
+    form = _plan_form(tool, request.POST)
+    forms.run(form, request.POST)
+    plan = form.result
+    paper = request.POST.get("paper", "letter")
+    problems = pdf.option_problems(paper=paper)
     form.errors.extend(problems)
     if plan is None or problems:
-        context = {"form": form, "job_code": JOB_CODES["planner"], "download_errors": problems}
-        return _respond(request, "tools/planner.html", context, form)
+        return _plan_again(request, tool, form, problems)
+    given = forms.payload_from(form, request.POST)
+    bsa = execute("bsa", {k: given[k] for k in ("height_cm", "weight_kg", "formula") if k in given})
+    preparations, route_errors = preparations_for(plan, {})
+    if route_errors:  # a dose the engine will not prepare: say so on the planner, never print without it
+        messages = [{"field": "dose_mg", "message": e["message"], "id": ""} for e in route_errors]
+        form.errors.extend(messages)
+        return _plan_again(request, tool, form, messages)
     content = pdf.render_plan(
-        _with_notes(plan) or {}, paper=paper, initials=initials, job_code=JOB_CODES["planner"]
+        _with_notes(plan, form) or {},
+        bsa=_with_notes(bsa, form) or {},
+        body={"height_cm": plan_input(form, "height_cm"), "weight_kg": plan_input(form, "weight_kg")},
+        preparations=preparations,
+        history=forms.with_defaults("course", "cycles", given.get("cycles", [])) if tool is COURSE else None,
+        paper=paper,
+        job_code=JOB_CODES[tool.job],
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="besponsa-cycle-{plan["cycle"]}-plan.pdf"'
@@ -119,48 +231,104 @@ def planner_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def planner_ics(request: HttpRequest) -> HttpResponse:
-    form, plan = _planned(request)
-    if plan is None:
-        return _respond(request, "tools/planner.html", {"form": form, "job_code": JOB_CODES["planner"]}, form)
-    response = HttpResponse(ics.calendar(plan), content_type="text/calendar; charset=utf-8")
+def _plan_ics(request: HttpRequest, tool: PlanTool) -> HttpResponse:
+    form = _plan_form(tool, request.POST)
+    forms.run(form, request.POST)
+    if form.result is None:
+        return _plan_again(request, tool, form, [])
+    plan = form.result
+    series = ics.series_id(request.POST.get(ics.SERIES_FIELD, ""))
+    response = HttpResponse(ics.calendar(plan, series=series), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="besponsa-cycle-{plan["cycle"]}.ics"'
     response["Cache-Control"] = "no-store"
     return response
 
 
+@require_POST
+def planner_pdf(request: HttpRequest) -> HttpResponse:
+    return _plan_pdf(request, PLANNER)
+
+
+@require_POST
+def planner_ics(request: HttpRequest) -> HttpResponse:
+    return _plan_ics(request, PLANNER)
+
+
+@require_POST
+def course_pdf(request: HttpRequest) -> HttpResponse:
+    return _plan_pdf(request, COURSE)
+
+
+@require_POST
+def course_ics(request: HttpRequest) -> HttpResponse:
+    return _plan_ics(request, COURSE)
+
+
+def plan_input(form: forms.ToolForm, name: str) -> str:
+    return form.by_name()[name].value
+
+
+def preparations_for(
+    plan: dict[str, Any], route: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[FieldError]]:
+    """The engine's preparation of each distinct dose of the plan, largest first."""
+    preparations: list[dict[str, Any]] = []
+    for mg in sorted({d["dose_mg"] for d in plan["doses"]}, reverse=True):
+        try:
+            prepared = execute("prepare", {"dose_mg": mg, **route})
+        except InvalidInput as invalid:
+            return preparations, invalid.errors
+        days = [f"Day {d['day']}" for d in plan["doses"] if d["dose_mg"] == mg]
+        preparations.append({**(_with_notes(prepared) or {}), "days": days})
+    return preparations, []
+
+
+@require_http_methods(["GET", "POST"])
 def modifications(request: HttpRequest) -> HttpResponse:
     form = forms.build_form("modify", prefix="modify")
     context: dict[str, Any] = {"form": form, "job_code": JOB_CODES["modifications"]}
-    if forms.submitted(request.GET, "modify"):
-        forms.run(form, request.GET)
-        context["advice"] = _with_notes(form.result)
+    data = _posted(request, "modify")
+    if data is not None:
+        forms.run(form, data)
+        advice = _with_notes(form.result, form)
+        if advice is not None:
+            fields = form.by_name()
+            advice["questions"] = [
+                {**q, "field_id": fields[q["field"]].id if q.get("field") in fields else ""}
+                for q in advice.get("questions", [])
+            ]
+            context["decision"] = decision(advice)
+        context["advice"] = advice
     return _respond(request, "tools/modifications.html", context, form)
 
 
+@require_http_methods(["GET", "POST"])
 def response(request: HttpRequest) -> HttpResponse:
     form = forms.build_form("assess", prefix="assess")
     context: dict[str, Any] = {"form": form, "job_code": JOB_CODES["response"]}
-    if forms.submitted(request.GET, "assess"):
-        forms.run(form, request.GET)
-        context["assessment"] = _with_notes(form.result)
+    data = _posted(request, "assess")
+    if data is not None:
+        forms.run(form, data)
+        context["assessment"] = _with_notes(form.result, form)
     return _respond(request, "tools/response.html", context, form)
 
 
+@require_http_methods(["GET", "POST"])
 def safety(request: HttpRequest) -> HttpResponse:
     qtc = forms.build_form("qtc", prefix="qtc")
     grade = forms.build_form("grade", prefix="grade")
     dates = forms.build_form("dates", prefix="dates")
     for form in (qtc, grade, dates):
-        if forms.submitted(request.GET, form.prefix):
-            forms.run(form, request.GET)
+        data = _posted(request, form.prefix)
+        if data is not None:
+            forms.run(form, data)
     context = {
         "qtc": qtc,
-        "qtc_result": _with_notes(qtc.result),
+        "qtc_result": _with_notes(qtc.result, qtc),
         "grade": grade,
-        "grade_result": _with_notes(grade.result),
+        "grade_result": _with_notes(grade.result, grade),
         "dates": dates,
-        "dates_result": _with_notes(dates.result),
+        "dates_result": _with_notes(dates.result, dates),
         "vod_risk_factors": VOD_RISK_FACTORS,
         "job_code": JOB_CODES["safety"],
     }

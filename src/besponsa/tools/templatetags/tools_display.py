@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from besponsa.tools.forms import choice_label
+from besponsa.tools.presentation import Decision, plan_decision
 
 register = template.Library()
 
@@ -18,3 +19,8 @@ def number(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return "" if value is None else str(value)
+
+
+@register.filter(name="plan_decision")
+def plan_decision_filter(plan: dict[str, object]) -> Decision:
+    return plan_decision(plan)

@@ -1,7 +1,8 @@
 /* Clinical tools: live results while typing. Progressive enhancement only: every form works as a plain
-   GET form without this file. When all required fields of a form hold something, the same GET URL is
-   fetched and the page's result region (aria-live="polite") and each field's message are swapped in
-   from the server's answer. No rule lives here: the server computes everything. */
+   POST form without this file. When all required fields of a form hold something, the same form is
+   posted (with its CSRF token) and the page's result region (aria-live="polite") and each field's
+   message are swapped in from the server's answer. Values never go into the address: no query string,
+   no history entry. No rule lives here: the server computes everything. */
 (function () {
   "use strict";
   if (!window.fetch || !window.DOMParser || !window.URLSearchParams || !window.FormData) {
@@ -43,6 +44,15 @@
       }
       box.className = fresh.className;
     }
+    /* Hidden fields the server fills (the CSRF token, the plan's calendar series) follow its answer. */
+    var freshForm = doc.querySelector('form[data-result="' + form.getAttribute("data-result") + '"]');
+    var hidden = form.querySelectorAll("input[type=hidden][name]");
+    for (var j = 0; j < hidden.length; j += 1) {
+      var match = freshForm && freshForm.querySelector('input[type=hidden][name="' + hidden[j].name + '"]');
+      if (match) {
+        hidden[j].value = match.value;
+      }
+    }
   }
 
   function enhance(form) {
@@ -55,18 +65,20 @@
     var lastQuery = new URLSearchParams(new FormData(form)).toString();
 
     function update() {
-      var query = new URLSearchParams(new FormData(form)).toString();
+      var body = new FormData(form);
+      var query = new URLSearchParams(body).toString();
       if (query === lastQuery || !complete(form)) {
         return;
       }
       lastQuery = query;
-      var url = window.location.pathname + "?" + query;
       if (controller && controller.abort) {
         controller.abort();
       }
       controller = window.AbortController ? new AbortController() : null;
       region.setAttribute("aria-busy", "true");
-      fetch(url, {
+      fetch(window.location.pathname, {
+        method: "POST",
+        body: new URLSearchParams(body),
         credentials: "same-origin",
         headers: { Accept: "text/html" },
         signal: controller ? controller.signal : undefined
@@ -81,9 +93,6 @@
             region.innerHTML = fresh.innerHTML;
           }
           copyFieldState(form, doc);
-          if (window.history && window.history.replaceState) {
-            window.history.replaceState(null, "", url);
-          }
           region.removeAttribute("aria-busy");
         })
         .catch(function () {

@@ -82,8 +82,72 @@ def test_out_of_range_reports_both_fields() -> None:
         body_surface_area(height_cm=Decimal(12), weight_kg=Decimal("300.5"))
     assert caught.value.errors == [
         {"field": "height_cm", "message": "height_cm must be between 40 and 250 cm (got 12)"},
-        {"field": "weight_kg", "message": "weight_kg must be between 3 and 300 kg (got 300.5)"},
+        {
+            "field": "weight_kg",
+            "message": "weight_kg must be between 3 and 300 kg (got 300.5); did you mean 136.3 kg? weight is "
+            "entered in kg, not pounds",
+        },
     ]
+
+
+# Issue #10 item 1: plausible ranges name the unit a value was probably typed in; pairs no human body
+# has are refused.
+UNIT_SLIPS = [
+    ("1.7", "70", "height_cm", "did you mean 170 cm? height is entered in cm, not m"),
+    ("1700", "70", "height_cm", "did you mean 170 cm? height is entered in cm, not mm"),
+    ("170", "330", "weight_kg", "did you mean 149.7 kg? weight is entered in kg, not pounds"),
+    ("170", "70000", "weight_kg", "did you mean 70 kg? weight is entered in kg, not grams"),
+]
+
+
+@pytest.mark.parametrize(("height", "weight", "field", "hint"), UNIT_SLIPS)
+def test_unit_slips_are_named(height: str, weight: str, field: str, hint: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        body_surface_area(height_cm=Decimal(height), weight_kg=Decimal(weight))
+    assert [e["field"] for e in caught.value.errors] == [field]
+    assert caught.value.errors[0]["message"].endswith(hint)
+
+
+BODY_PAIRS = [
+    ("40", "300", None),  # the issue's example: no body is 40 cm and 300 kg
+    ("65", "70", "did you mean 165.1 cm? height is entered in cm, not inches"),
+    ("60", "50", "did you mean 152.4 cm? height is entered in cm, not inches"),
+    ("185", "20", None),
+]
+
+
+@pytest.mark.parametrize(("height", "weight", "hint"), BODY_PAIRS)
+def test_impossible_height_weight_pairs_are_refused(height: str, weight: str, hint: str | None) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        body_surface_area(height_cm=Decimal(height), weight_kg=Decimal(weight))
+    message = caught.value.errors[0]["message"]
+    assert caught.value.errors[0]["field"] == "height_cm"
+    assert "is not a human body size" in message
+    assert message.endswith(hint or "check both values")
+
+
+@pytest.mark.parametrize(
+    ("height", "weight"),
+    [
+        ("40", "3"),
+        ("50", "3.5"),
+        ("75", "9"),
+        ("100", "15"),
+        ("170", "70"),
+        ("160", "150"),
+        ("250", "300"),
+        ("150", "250"),
+        ("190", "40"),
+    ],
+)
+def test_real_bodies_are_accepted(height: str, weight: str) -> None:
+    body_surface_area(height_cm=Decimal(height), weight_kg=Decimal(weight))
+
+
+def test_pounds_given_away_by_the_pair() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        body_surface_area(height_cm=Decimal("50"), weight_kg=Decimal("22"))
+    assert "did you mean 10 kg? weight is entered in kg, not pounds" in caught.value.errors[0]["message"]
 
 
 def test_non_finite_values_are_refused_by_the_core() -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from besponsa.clinical.errors import InvalidInput
-from besponsa.clinical.grading import CTCAE_BANDS, Term, grade, qtc_interval_grade
+from besponsa.clinical.grading import CTCAE_BANDS, DEFAULT_LLN, Term, grade, qtc_interval_grade
 
 D = Decimal
 ANC, PLT = Term.NEUTROPHIL_COUNT_DECREASED, Term.PLATELET_COUNT_DECREASED
@@ -151,17 +151,39 @@ def test_liver_values_without_uln_are_multiples() -> None:
     assert grade(term=AST, value=D("3.01")).grade == 2
 
 
-def test_counts_without_lln_note_the_limit() -> None:
-    result = grade(term=ANC, value=D("1.6"))
-    assert result.grade == 0
-    assert result.basis == "fixed CTCAE limits (no LLN given)"
-    assert any("Give the LLN" in note for note in result.notes)
-    assert grade(term=ANC, value=D("1.2")).notes == ()
+# Issue #10 item 8: without an LLN a count below every laboratory's LLN is never "normal"; a stated
+# default LLN is used and the answer says so (CTCAE v5.0 grade 1 = <LLN).
+NO_LLN = [
+    (PLT, "100", 1),  # the issue's example: below every laboratory's LLN
+    (PLT, "149.9", 1),
+    (PLT, "150", 0),
+    (ANC, "1.6", 1),
+    (ANC, "2.0", 0),
+    (ANC, "1.2", 2),
+]
+
+
+@pytest.mark.parametrize(("term", "value", "expected"), NO_LLN)
+def test_counts_without_lln_use_a_stated_default(term: Term, value: str, expected: int) -> None:
+    result = grade(term=term, value=D(value))
+    assert result.grade == expected
+    assert result.basis == "default lower limit of normal (no LLN given)"
+    assert result.lln_default and result.lln_used == DEFAULT_LLN[term]
+    assert any(
+        f"default LLN of {DEFAULT_LLN[term]}" in note and "Give your laboratory's LLN" in note
+        for note in result.notes
+    )
+
+
+def test_a_given_lln_is_used_as_given() -> None:
+    result = grade(term=PLT, value=D("145"), lln=D("140"))
+    assert (result.grade, result.lln_used, result.lln_default, result.notes) == (0, D("140"), False, ())
 
 
 def test_band_text() -> None:
     assert grade(term=ANC, value=D("1.0")).band == "<1.5–1.0 ×10⁹/L (<1500–1000/mm³)"
-    assert grade(term=AST, value=D(1)).band.startswith("Not graded")
+    assert grade(term=AST, value=D(1)).band == "Grade 0: no CTCAE band reached"
+    assert grade(term=PLT, value=D(200)).band.startswith("Grade 0: at or above the default lower limit")
     assert all(len(bands) == 4 for bands in CTCAE_BANDS.values())
     assert set(CTCAE_BANDS) == set(Term)
 
@@ -180,3 +202,36 @@ def test_problems(kwargs: dict[str, object], fields: list[str]) -> None:
     with pytest.raises(InvalidInput) as caught:
         grade(**kwargs)  # type: ignore[arg-type]  # parametrized keyword sets
     assert [e["field"] for e in caught.value.errors] == fields
+
+
+# Issue #10 item 1: plausible ranges for graded values. Counts use the count ranges (with the per-µL
+# guess); a liver value is checked as a multiple of its ULN (bilirubin 100×, AST/ALT 1000×).
+IMPLAUSIBLE = [
+    (
+        {"term": ANC, "value": D(800)},
+        "value must be between 0 and 100 ×10⁹/L (got 800); did you mean 0.8 ×10⁹/L?",
+    ),
+    ({"term": PLT, "value": D(150000)}, "did you mean 150 ×10⁹/L? counts are entered ×10⁹/L, not per µL"),
+    (
+        {"term": AST, "value": D(50000), "uln": D(40)},
+        "value is 1250× the ULN, above the plausible 1000× ULN; check that it is entered in the same units "
+        "as uln",
+    ),
+    (
+        {"term": Term.BLOOD_BILIRUBIN_INCREASED, "value": D(120)},
+        "value is 120× the ULN, above the plausible 100× ULN; check that it is entered as a multiple of the "
+        "ULN",
+    ),
+    ({"term": AST, "value": D(50), "uln": D(0)}, "uln must be more than 0 and at most 100000 (got 0)"),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), IMPLAUSIBLE)
+def test_implausible_values_are_refused_with_the_reason(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        grade(**kwargs)  # type: ignore[arg-type]  # test table
+    assert any(message in error["message"] for error in caught.value.errors), caught.value.errors
+
+
+def test_a_plausible_multiple_is_graded() -> None:
+    assert grade(term=AST, value=D(1000), uln=D(40)).grade == 4  # 25× ULN

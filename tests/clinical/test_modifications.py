@@ -16,6 +16,7 @@ from besponsa.clinical.modifications import (
     NONHEMATOLOGIC_TABLE,
     Action,
     Counts,
+    CytopeniaCause,
     InfusionReaction,
     Labs,
     Timing,
@@ -95,7 +96,7 @@ TABLE_2 = [
             baseline=LOW,
             labs=labs(anc=D("0.2"), platelets=D("10")),
             marrow_stable_or_improved=True,
-            disease_related_cytopenia=True,
+            cytopenia_cause=CytopeniaCause.DISEASE_RELATED,
         ),
         Action.GIVE,
         ("low_baseline_recovered",),
@@ -119,17 +120,43 @@ TABLE_2 = [
         ("low_counts_within_cycle",),
     ),
     (
-        "over 28 days, drug-related",
-        report(cytopenia_days=29),
+        "over 28 days, suspected drug-related (rows 1-2, US label text read 2026-11-30)",
+        report(cytopenia_days=29, cytopenia_cause=CytopeniaCause.SUSPECTED_DRUG_RELATED),
         Action.DISCONTINUE,
         ("cytopenia_over_28_days",),
+    ),
+    (
+        "over 28 days, cause not stated: not drug-related by default, ask",
+        report(cytopenia_days=29),
+        Action.CONSIDER_DISCONTINUATION,
+        ("cytopenia_over_28_days_cause_not_assessed",),
     ),
     ("28 days is not over 28", report(cytopenia_days=28), Action.GIVE, ()),
     (
         "over 28 days, leukemia-related",
-        report(cytopenia_days=40, disease_related_cytopenia=True),
+        report(cytopenia_days=40, cytopenia_cause=CytopeniaCause.DISEASE_RELATED),
         Action.GIVE,
         ("cytopenia_over_28_days_disease_related",),
+    ),
+    (
+        "overlap: baseline ANC < 1 with platelets >= 50; row 3 met by (a), row 2 holds",
+        report(
+            baseline=Counts(D("0.5"), D("100")),
+            previous_cycle_baseline=Counts(D("0.5"), D("30")),
+            labs=labs(anc=D("0.6"), platelets=D("40")),
+        ),
+        Action.HOLD,
+        ("platelets_below_50", "low_baseline_recovered"),
+    ),
+    (
+        "overlap: baseline platelets < 50 with ANC >= 1; row 1 holds though row 3 (a) is met",
+        report(
+            baseline=Counts(D("1.5"), D("30")),
+            previous_cycle_baseline=Counts(D("0.5"), D("30")),
+            labs=labs(anc=D("0.8"), platelets=D("35")),
+        ),
+        Action.HOLD,
+        ("anc_below_1", "low_baseline_recovered"),
     ),
 ]
 
@@ -146,10 +173,57 @@ def test_row_3_without_previous_counts_says_what_was_not_checked() -> None:
 
 
 def test_row_3_over_28_days_is_marked_unconfirmed() -> None:
-    advice = advise(report(baseline=LOW, labs=labs(anc=D("1"), platelets=D("60")), cytopenia_days=30))
+    advice = advise(
+        report(
+            baseline=LOW,
+            labs=labs(anc=D("1"), platelets=D("60")),
+            cytopenia_days=30,
+            cytopenia_cause=CytopeniaCause.SUSPECTED_DRUG_RELATED,
+        )
+    )
     finding = next(f for f in advice.findings if f.code == "cytopenia_over_28_days")
     assert finding.unconfirmed
+    assert finding.rows == ("low_baseline",)
     assert any("low pre-treatment row" in note for note in advice.notes)
+
+
+def test_rows_1_2_over_28_days_are_confirmed_and_cite_the_label_check() -> None:
+    """label_facts §5.1: the US label text (PI 2.3 Table 2, 3/2024) read on 2026-11-30."""
+    advice = advise(report(cytopenia_days=29, cytopenia_cause=CytopeniaCause.SUSPECTED_DRUG_RELATED))
+    finding = advice.findings[0]
+    assert not finding.unconfirmed
+    assert finding.rows == ("anc_normal_baseline", "platelets_normal_baseline")
+    assert [row.status for row in advice.rows_applied] == [Confirmation.CONFIRMED, Confirmation.CONFIRMED]
+    assert all("2026-11-30" in row.checked and "§5.1" in row.checked for row in advice.rows_applied)
+    assert advice.headline == "Discontinue BESPONSA permanently."
+
+
+def test_cause_not_stated_asks_rather_than_assumes() -> None:
+    advice = advise(report(cytopenia_days=35))
+    assert advice.action is Action.CONSIDER_DISCONTINUATION
+    assert [q.field for q in advice.questions] == ["cytopenia_cause"]
+    assert "35 days" in advice.questions[0].text
+    assert any("not therefore drug-related" in note for note in advice.notes)
+
+
+def test_overlapping_rows_say_the_label_does_not_say_how_they_combine() -> None:
+    advice = advise(
+        report(
+            baseline=Counts(D("0.5"), D("100")),
+            labs=labs(anc=D("1.2"), platelets=D("40")),
+        )
+    )
+    assert advice.action is Action.HOLD
+    assert [row.key for row in advice.rows_applied] == ["platelets_normal_baseline", "low_baseline"]
+    assert any("does not say how" in note and "more cautious" in note for note in advice.notes)
+
+
+def test_condition_c_needs_the_cause_and_asks_for_it() -> None:
+    advice = advise(
+        report(baseline=LOW, labs=labs(anc=D("0.2"), platelets=D("10")), marrow_stable_or_improved=True)
+    )
+    assert advice.action is Action.HOLD
+    assert [q.field for q in advice.questions] == ["previous_cycle_baseline", "cytopenia_cause"]
 
 
 def test_within_cycle_missing_counts_are_reported_not_guessed() -> None:
@@ -180,6 +254,38 @@ TABLE_3 = [
         ("bilirubin_above_limit_alone",),
     ),
     ("ALT alone", report(labs=labs(alt_x_uln=D("2.6"))), Action.HOLD, ("transaminases_above_limit_alone",)),
+    # Severe liver toxicity (PI 5.1; Table 3 "other severe liver toxicity"): CTCAE grade 4 is at least
+    # "consider discontinuation" with a VOD prompt (interpretation severe_liver_toxicity).
+    (
+        "grade 4 AST (> 20x ULN)",
+        report(labs=labs(ast_x_uln=D("20.1"))),
+        Action.CONSIDER_DISCONTINUATION,
+        ("severe_liver_toxicity", "transaminases_above_limit_alone"),
+    ),
+    (
+        "AST exactly 20x ULN is grade 3",
+        report(labs=labs(ast_x_uln=D("20"))),
+        Action.HOLD,
+        ("transaminases_above_limit_alone",),
+    ),
+    (
+        "grade 4 bilirubin (> 10x ULN)",
+        report(labs=labs(total_bilirubin_x_uln=D("11"), alt_x_uln=D("3"))),
+        Action.CONSIDER_DISCONTINUATION,
+        ("severe_liver_toxicity", "liver_tests_above_limits"),
+    ),
+    (
+        "grade 4 bilirubin from Gilbert's is not severe liver toxicity",
+        report(labs=labs(total_bilirubin_x_uln=D("11")), bilirubin_from_gilbert_or_hemolysis=True),
+        Action.GIVE,
+        ("bilirubin_gilbert_or_hemolysis",),
+    ),
+    (
+        "grade 4 ALT with VOD confirmed: discontinue",
+        report(labs=labs(alt_x_uln=D("25")), vod=True),
+        Action.DISCONTINUE,
+        ("vod", "transaminases_above_limit_alone"),
+    ),
     (
         "Gilbert's: bilirubin exempt",
         report(labs=labs(total_bilirubin_x_uln=D("2.0")), bilirubin_from_gilbert_or_hemolysis=True),
@@ -259,6 +365,16 @@ def test_single_parameter_liver_hold_is_flagged_as_interpretation() -> None:
     assert not both.findings[0].interpretation
 
 
+def test_severe_liver_toxicity_prompts_a_vod_assessment() -> None:
+    advice = advise(report(labs=labs(alt_x_uln=D("21"))))
+    finding = advice.findings[0]
+    assert finding.interpretation and "PI 5.1" in finding.message
+    assert [q.field for q in advice.questions] == ["vod"]
+    assert "veno-occlusive" in advice.questions[0].text
+    assert any("does not specify" in n and "grade 4" in n for n in advice.notes)
+    assert advice.headline.startswith("Do not give now: consider permanent discontinuation.")
+
+
 def test_missing_liver_tests_are_reported() -> None:
     advice = advise(report(labs=Labs(anc=D("2"), platelets=D("150"))))
     assert advice.not_evaluated == ("liver_tests",)
@@ -271,45 +387,117 @@ def test_other_grade_message_names_the_recovery_target() -> None:
 
 
 # PI 2.3 Table 4 — UNCONFIRMED (label_facts.md §5.3). Days interrupted, current dose level →
-# action and findings. Every band reached is listed; the most severe action wins.
+# action NOW, findings, and the level FROM THE NEXT CYCLE. Every band reached is listed; the most severe
+# action wins, and a level change is never an action (issue #10 item 2).
 F, R, T = DoseLevel.FULL, DoseLevel.REDUCED_25, DoseLevel.TWO_DOSES
-TABLE_4 = [
+O7, O14, O28 = "interruption_7_days_or_more", "interruption_14_days_or_more", "interruption_over_28_days"
+TABLE_4_WITHIN_CYCLE = [
     (0, F, Action.GIVE, (), F),
     (1, F, Action.HOLD, ("interruption_under_7_days",), F),
     (6, F, Action.HOLD, ("interruption_under_7_days",), F),
-    (7, F, Action.OMIT_NEXT_DOSE, ("interruption_7_days_or_more",), F),
-    (13, R, Action.OMIT_NEXT_DOSE, ("interruption_7_days_or_more",), R),
-    (14, F, Action.REDUCE_25, ("interruption_7_days_or_more", "interruption_14_days_or_more"), R),
-    (14, R, Action.REDUCE_TO_TWO_DOSES, ("interruption_7_days_or_more", "interruption_14_days_or_more"), T),
-    (14, T, Action.DISCONTINUE, ("interruption_7_days_or_more", "interruption_14_days_or_more"), None),
-    (28, F, Action.REDUCE_25, ("interruption_7_days_or_more", "interruption_14_days_or_more"), R),
-    (
-        29,
-        F,
-        Action.CONSIDER_DISCONTINUATION,
-        ("interruption_7_days_or_more", "interruption_14_days_or_more", "interruption_over_28_days"),
-        R,
-    ),
-    (
-        29,
-        T,
-        Action.DISCONTINUE,
-        ("interruption_7_days_or_more", "interruption_14_days_or_more", "interruption_over_28_days"),
-        None,
-    ),
+    (7, F, Action.OMIT_NEXT_DOSE, (O7,), F),
+    (13, R, Action.OMIT_NEXT_DOSE, (O7,), R),
+    (14, F, Action.OMIT_NEXT_DOSE, (O7, O14), R),
+    (14, R, Action.OMIT_NEXT_DOSE, (O7, O14), T),
+    (14, T, Action.DISCONTINUE, (O7, O14), None),
+    (28, F, Action.OMIT_NEXT_DOSE, (O7, O14), R),
+    (29, F, Action.CONSIDER_DISCONTINUATION, (O7, O14, O28), R),
+    (29, T, Action.DISCONTINUE, (O7, O14, O28), None),
+]
+# Before Day 1 of a cycle the within-cycle bands (hold / omit the next dose) do not apply.
+TABLE_4_BEFORE_CYCLE = [
+    (6, F, Action.GIVE, (), F),
+    (13, R, Action.GIVE, (), R),
+    (14, F, Action.GIVE, (O14,), R),
+    (14, R, Action.GIVE, (O14,), T),
+    (14, T, Action.DISCONTINUE, (O14,), None),
+    (29, F, Action.CONSIDER_DISCONTINUATION, (O14, O28), R),
 ]
 
 
-@pytest.mark.parametrize(("days", "level", "action", "found", "next_level"), TABLE_4)
-def test_table_4(
+@pytest.mark.parametrize(("days", "level", "action", "found", "next_level"), TABLE_4_WITHIN_CYCLE)
+def test_table_4_within_a_cycle(
     days: int, level: DoseLevel, action: Action, found: tuple[str, ...], next_level: DoseLevel | None
 ) -> None:
-    advice = advise(report(interruption_days=days, dose_level=level))
+    advice = advise(report(timing=Timing.BEFORE_DOSE, interruption_days=days, dose_level=level))
     assert (advice.action, tuple(f.code for f in advice.findings)) == (action, found)
     assert advice.next_dose_level is next_level
     assert all(f.unconfirmed and f.citation == "PI 2.3 Table 4" for f in advice.findings)
     if found:
         assert any(note.startswith("Unconfirmed (PI 2.3 Table 4") for note in advice.notes)
+
+
+@pytest.mark.parametrize(("days", "level", "action", "found", "next_level"), TABLE_4_BEFORE_CYCLE)
+def test_table_4_before_a_cycle(
+    days: int, level: DoseLevel, action: Action, found: tuple[str, ...], next_level: DoseLevel | None
+) -> None:
+    advice = advise(report(interruption_days=days, dose_level=level))
+    assert (advice.action, tuple(f.code for f in advice.findings)) == (action, found)
+    assert advice.next_dose_level is next_level
+    assert any("act on doses inside a cycle" in note for note in advice.notes)
+
+
+def test_a_reduction_never_hides_a_hold() -> None:
+    """Bilirubin 3x ULN and ALT 3x ULN after a 14-day interruption: hold now, 25% less from the next
+    cycle (issue #10 item 2; PI 2.3 Tables 3 and 4)."""
+    advice = advise(report(labs=labs(total_bilirubin_x_uln=D("3"), alt_x_uln=D("3")), interruption_days=14))
+    assert advice.action is Action.HOLD
+    assert advice.next_dose_level is DoseLevel.REDUCED_25
+    assert advice.headline.startswith(
+        "Hold this cycle until recovered; then give it at the dose reduced by 25%"
+    )
+    assert [row.key for row in advice.rows_applied] == ["liver_tests", "14_days_or_more"]
+    within = advise(
+        report(
+            timing=Timing.BEFORE_DOSE,
+            labs=labs(total_bilirubin_x_uln=D("3"), alt_x_uln=D("3")),
+            interruption_days=14,
+        )
+    )
+    assert within.action is Action.OMIT_NEXT_DOSE
+    assert within.next_dose_level is DoseLevel.REDUCED_25
+    assert within.headline == (
+        "Omit the next dose in this cycle and hold further doses until recovered; from the next cycle on, "
+        "give the dose reduced by 25% (a reduced dose is never raised again)."
+    )
+
+
+HEADLINES = [
+    (report(), "Give this cycle at the full dose."),
+    (report(timing=Timing.BEFORE_DOSE), "Give the dose; continue at the full dose."),
+    (
+        report(dose_level=R, other_nonhematologic_grade=2),
+        "Hold this cycle until recovered; then give it at the dose reduced by 25%.",
+    ),
+    (
+        report(timing=Timing.BEFORE_DOSE, other_nonhematologic_grade=3),
+        "Hold the dose until recovered; continue at the full dose.",
+    ),
+    (
+        report(timing=Timing.BEFORE_DOSE, interruption_days=8),
+        "Omit the next dose in this cycle; continue at the full dose.",
+    ),
+    (
+        report(timing=Timing.BEFORE_DOSE, interruption_days=14),
+        "Omit the next dose in this cycle; from the next cycle on, give the dose reduced by 25% (a reduced "
+        "dose is never raised again).",
+    ),
+    (
+        report(interruption_days=30),
+        "Do not give now: consider permanent discontinuation. If treatment goes on, give it at the dose "
+        "reduced by 25% (a reduced dose is never raised again).",
+    ),
+    (report(vod=True), "Discontinue BESPONSA permanently."),
+    (
+        report(labs=Labs(anc=D("2"), platelets=D("150"))),
+        "Give this cycle at the full dose. Not everything was checked: liver tests.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("subject", "text"), HEADLINES)
+def test_headline_reads_now_then_the_level(subject: ToxicityReport, text: str) -> None:
+    assert advise(subject).headline == text
 
 
 def test_most_severe_action_wins_and_all_findings_are_listed() -> None:
@@ -326,7 +514,6 @@ def test_most_severe_action_wins_and_all_findings_are_listed() -> None:
         "anc_below_1",
         "vod",
         "liver_tests_above_limits",
-        "interruption_7_days_or_more",
         "interruption_14_days_or_more",
     ]
     assert advice.citations == ("PI 2.3", "PI 2.3 Table 2", "PI 2.3 Table 3", "PI 2.3 Table 4")
@@ -367,8 +554,6 @@ def test_action_order_is_least_to_most_severe() -> None:
         "give",
         "hold",
         "omit_next_dose",
-        "reduce_25",
-        "reduce_to_two_doses",
         "consider_discontinuation",
         "discontinue",
     ]

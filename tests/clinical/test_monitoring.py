@@ -8,10 +8,14 @@ from decimal import Decimal
 
 import pytest
 
+from besponsa.clinical.citations import Confirmation
 from besponsa.clinical.errors import InvalidInput
 from besponsa.clinical.monitoring import (
+    MONITORING_CHECKLIST,
     PRE_DOSE_CHECKS,
     VOD_RISK_FACTORS,
+    When,
+    checklist,
     cytoreduction_check,
     qtc,
     vod_risk_factors,
@@ -66,12 +70,44 @@ def test_qtc_ranges() -> None:
     assert [e["field"] for e in caught.value.errors] == ["qt_ms", "heart_rate_bpm", "baseline_qtcf_ms"]
 
 
-def test_pre_dose_checks() -> None:
+# Issue #10 item 9: the checklist, each item with its section, when it is due and its confirmation.
+CHECKLIST = [
+    ("pregnancy_test", When.BEFORE_FIRST_DOSE, "PI 8.3", Confirmation.UNCONFIRMED),
+    ("cytoreduction", When.BEFORE_FIRST_DOSE, "PI 2.2", Confirmation.SECONDARY),
+    ("hepatic_impairment", When.BEFORE_FIRST_DOSE, "PI 8.6", Confirmation.SECONDARY),
+    ("ecg_baseline", When.BEFORE_FIRST_DOSE, "PI 5.5", Confirmation.SECONDARY),
+    ("cbc", When.BEFORE_EACH_DOSE, "PI 5.3", Confirmation.SECONDARY),
+    ("liver_tests", When.BEFORE_EACH_DOSE, "PI 5.1", Confirmation.SECONDARY),
+    ("premedication", When.BEFORE_EACH_DOSE, "PI 2.2", Confirmation.SECONDARY),
+    ("observation", When.DURING_INFUSION, "PI 5.4", Confirmation.SECONDARY),
+    ("liver_tests_after_dose", When.AFTER_EACH_DOSE, "PI 5.1", Confirmation.SECONDARY),
+    ("ecg_qt_drug", When.QT_DRUG_STARTED, "PI 5.5", Confirmation.SECONDARY),
+    ("anti_infectives", When.THROUGHOUT, "PI 5.3", Confirmation.SECONDARY),
+    ("liver_tests_after_hsct", When.AFTER_HSCT, "PI 5.1", Confirmation.SECONDARY),
+]
+
+
+def test_monitoring_checklist_is_complete() -> None:
+    assert [(c.code, c.when, c.citation, c.status) for c in MONITORING_CHECKLIST] == CHECKLIST
     by_code = {check.code: check for check in PRE_DOSE_CHECKS}
-    assert set(by_code) == {"cbc", "liver_tests", "premedication", "observation", "ecg"}
     premedication = by_code["premedication"].text
     assert all(word in premedication for word in ("corticosteroid", "antipyretic", "antihistamine"))
     assert "at least 1 hour" in by_code["observation"].text
+    assert (
+        "1.5 × ULN" in by_code["hepatic_impairment"].text
+        and "2.5 × ULN" in by_code["hepatic_impairment"].text
+    )
+
+
+@pytest.mark.parametrize(
+    ("cycle", "hsct", "first_dose", "after_hsct"),
+    [(1, False, True, False), (1, True, True, True), (2, False, False, False), (3, True, False, True)],
+)
+def test_checklist_for_a_cycle(cycle: int, hsct: bool, first_dose: bool, after_hsct: bool) -> None:
+    whens = {check.when for check in checklist(cycle=cycle, hsct_planned=hsct)}
+    assert (When.BEFORE_FIRST_DOSE in whens) is first_dose
+    assert (When.AFTER_HSCT in whens) is after_hsct
+    assert {When.BEFORE_EACH_DOSE, When.AFTER_EACH_DOSE, When.QT_DRUG_STARTED, When.THROUGHOUT} <= whens
 
 
 @pytest.mark.parametrize(("blasts", "passed"), [("0", True), ("10", True), ("10.01", False), ("50", False)])

@@ -38,7 +38,17 @@ def fields_of(operation: str, payload: object) -> list[str]:
 
 
 def test_operation_names_are_the_contract() -> None:
-    assert OPERATION_NAMES == ("bsa", "plan", "modify", "assess", "grade", "qtc", "dates", "prepare")
+    assert OPERATION_NAMES == (
+        "bsa",
+        "plan",
+        "course",
+        "modify",
+        "assess",
+        "grade",
+        "qtc",
+        "dates",
+        "prepare",
+    )
     assert set(EXAMPLES) == set(OPERATION_NAMES) == set(INPUT_SCHEMAS) == set(OUTPUT_SCHEMAS)
     assert PACKAGE_EXAMPLES is EXAMPLES
 
@@ -111,7 +121,12 @@ def test_unknown_field_is_an_error_with_a_suggestion() -> None:
         ([170], "height_cm must be a number between 40 and 250 cm (got a list)"),
         (12, "height_cm must be between 40 and 250 cm (got 12)"),
         (250.5, "height_cm must be between 40 and 250 cm (got 250.5)"),
-        (Decimal("1E+3"), "height_cm must be between 40 and 250 cm (got 1000)"),
+        (
+            Decimal("1E+3"),
+            "height_cm must be between 40 and 250 cm (got 1000); did you mean 100 cm? height is entered in "
+            "cm, "
+            "not mm",
+        ),
     ],
 )
 def test_number_problems(value: object, message: str) -> None:
@@ -189,7 +204,7 @@ def test_every_problem_is_reported_at_once() -> None:
         "start_date": "2025-13-01",
         "dose_level": "two_doses",
     }
-    assert fields_of("plan", payload) == ["height_cm", "weight_kg", "start_date", "dose_level"]
+    assert fields_of("plan", payload) == ["height_cm", "weight_kg", "start_date", "dose_level", "age_years"]
 
 
 def test_nested_paths() -> None:
@@ -200,11 +215,11 @@ def test_nested_paths() -> None:
         "previous_cycle_baseline": [],
     }
     assert errors_of("modify", payload) == [
-        {"field": "baseline.anc", "message": "baseline.anc must be 0 ×10⁹/L or more (got -1)"},
+        {"field": "baseline.anc", "message": "baseline.anc must be between 0 and 100 ×10⁹/L (got -1)"},
         {
             "field": "baseline.platelets",
             "message": "baseline.platelets is required: Platelet count not supported by transfusion, ×10⁹/L "
-            "(0 ×10⁹/L or more)",
+            "(between 0 and 2000 ×10⁹/L)",
         },
         {
             "field": "previous_cycle_baseline",
@@ -215,7 +230,7 @@ def test_nested_paths() -> None:
             "message": "labs.ast is not an accepted field (accepted: anc, platelets, total_bilirubin_x_uln, "
             "ast_x_uln, alt_x_uln); did you mean ast_x_uln?",
         },
-        {"field": "labs.anc", "message": 'labs.anc must be a number 0 ×10⁹/L or more (got "low")'},
+        {"field": "labs.anc", "message": 'labs.anc must be a number between 0 and 100 ×10⁹/L (got "low")'},
         {
             "field": "labs.platelets",
             "message": "labs.platelets is required before a new cycle: Table 2 compares the current count "
@@ -241,7 +256,7 @@ def test_modify_full_payload() -> None:
         "other_nonhematologic_grade": 2,
         "other_nonhematologic_baseline_grade": 0,
         "bilirubin_from_gilbert_or_hemolysis": False,
-        "disease_related_cytopenia": False,
+        "cytopenia_cause": "not_assessed",
         "marrow_stable_or_improved": False,
         "cytopenia_days": 3,
         "interruption_days": 8,
@@ -289,7 +304,10 @@ def test_plan_cytoreduction_and_vod_risk() -> None:
         "hydroxyurea, steroids and/or vincristine) before the first dose.",
         "citation": "PI 2.2",
     }
-    assert high["notes"][0].startswith("Peripheral blasts above 10")  # type: ignore[index]  # JSON list
+    assert (high["status"], high["reasons"]) == ("consider", ["cytoreduction_needed"])
+    assert high["headline"].startswith(
+        "Consider before giving cycle 1 at the full dose. Peripheral blasts above 10"
+    )  # type: ignore[union-attr]  # JSON str
     assert codes_in(high["vod_risk_factors"]) == ["prior_hsct"]
     assert "PI Boxed Warning" in high["citations"]  # type: ignore[operator]  # JSON list
     low = execute("plan", {**base, "peripheral_blasts": 10})

@@ -8,12 +8,13 @@ from decimal import Decimal
 import pytest
 
 from besponsa.clinical.errors import InvalidInput
-from besponsa.clinical.planner import PLAN_REASONS, PlanStatus, cycle_status, plan_cycle
+from besponsa.clinical.planner import PEDIATRIC_NOTES, PLAN_REASONS, PlanStatus, cycle_status, plan_cycle
 from besponsa.clinical.regimen import DoseLevel, Response
 
 D = Decimal
 NONE, CRI, CR = Response.NONE, Response.CRI, Response.CR
 PROCEED, CONSIDER, STOP = PlanStatus.PROCEED, PlanStatus.CONSIDER, PlanStatus.STOP
+OUTSIDE = PlanStatus.OUTSIDE_LABEL
 
 # PI 2.2 duration rules (label_facts.md §3): (cycle, best response before it, MRD negative, HSCT planned)
 # → (status, reason codes). MRD negativity without CR/CRi does not meet the HSCT goal (interpretation).
@@ -50,9 +51,82 @@ def test_duration_rules(
     assert all(reason.citation == "PI 2.2" for reason in reasons)
 
 
+# Gates on the plan itself: cytoreduction before the first dose (PI 2.2) and age (PI 1, PI 8.4).
+# (cycle, age in years, peripheral blasts ×10⁹/L) → (status, reason codes).
+GATES = [
+    (1, "34", None, PROCEED, ()),
+    (1, "34", "10", PROCEED, ()),  # at most 10 ×10⁹/L (10,000/mm³) passes
+    (1, "34", "10.01", CONSIDER, ("cytoreduction_needed",)),  # never proceed
+    (2, "34", "50", PROCEED, ()),  # checked before the first dose of cycle 1 only
+    (1, "1", None, PROCEED, ()),
+    (1, "0.99", None, OUTSIDE, ("age_under_1_year",)),
+    (1, "0.5", "25", OUTSIDE, ("cytoreduction_needed", "age_under_1_year")),
+    (4, "0.5", None, STOP, ("no_response_within_3_cycles", "age_under_1_year")),
+]
+
+
+@pytest.mark.parametrize(("cycle", "age", "blasts", "status", "codes"), GATES)
+def test_cytoreduction_and_age_gate_the_plan(
+    cycle: int, age: str, blasts: str | None, status: PlanStatus, codes: tuple[str, ...]
+) -> None:
+    plan = plan_cycle(
+        bsa_m2=D("1.8"),
+        cycle=cycle,
+        start_date=START,
+        age_years=D(age),
+        peripheral_blasts=None if blasts is None else D(blasts),
+    )
+    assert plan.status is status
+    assert tuple(reason.code for reason in plan.reasons) == codes
+    assert all(reason.citation in plan.citations for reason in plan.reasons)
+    if status is not PROCEED:
+        assert all(reason.message in plan.headline for reason in plan.reasons)
+
+
+def test_outside_label_keeps_the_doses_and_says_why() -> None:
+    plan = plan_cycle(bsa_m2=D("0.4"), cycle=1, start_date=START, age_years=D("0.5"))
+    assert plan.status is OUTSIDE and len(plan.doses) == 3
+    assert plan.headline.startswith("Not established: cycle 1 is outside the label.")
+    assert "PI 8.4" in plan.citations
+
+
+def test_children_get_the_pediatric_notes() -> None:
+    child = plan_cycle(bsa_m2=D("0.8"), cycle=1, start_date=START, age_years=D("6"))
+    adult = plan_cycle(bsa_m2=D("1.8"), cycle=1, start_date=START, age_years=D("18"))
+    assert all(text in child.notes for text in PEDIATRIC_NOTES)
+    assert not any(text in adult.notes for text in PEDIATRIC_NOTES)
+    assert [d.mg_per_m2 for d in child.doses] == [d.mg_per_m2 for d in adult.doses]
+
+
+def test_cycle_1_without_blasts_asks_for_them() -> None:
+    plan = plan_cycle(bsa_m2=D("1.8"), cycle=1, start_date=START)
+    assert any("Peripheral blasts were not given" in note for note in plan.notes)
+    assert plan.cytoreduction is None
+
+
 def test_every_reason_code_is_reachable() -> None:
-    reached = {code for *_, codes in DURATION for code in codes}
+    reached = {code for *_, codes in DURATION for code in codes} | {
+        code for *_, codes in GATES for code in codes
+    }
     assert reached == {reason.code for reason in PLAN_REASONS}
+
+
+def test_headlines() -> None:
+    assert (
+        plan_cycle(bsa_m2=D("1.8"), cycle=1, start_date=START).headline
+        == "Proceed with cycle 1 at the full dose."
+    )
+    stopped = plan_cycle(bsa_m2=D("1.8"), cycle=7, start_date=START, best_response=CR)
+    assert stopped.headline.startswith("Do not give cycle 7. More than 6 cycles")
+    considered = plan_cycle(
+        bsa_m2=D("1.8"),
+        cycle=3,
+        start_date=START,
+        best_response=CR,
+        hsct_planned=True,
+        dose_level=DoseLevel.TWO_DOSES,
+    )
+    assert considered.headline.startswith("Consider before giving cycle 3 at 2 doses per cycle.")
 
 
 START = dt.date(2025, 1, 6)
@@ -155,8 +229,23 @@ def test_best_response_is_ignored_in_cycle_1_with_a_note() -> None:
 
 def test_invalid_values_are_all_reported() -> None:
     with pytest.raises(InvalidInput) as caught:
-        plan_cycle(bsa_m2=D("0"), cycle=0, start_date=dt.date(1999, 12, 31))
-    assert [error["field"] for error in caught.value.errors] == ["bsa_m2", "cycle", "start_date"]
+        plan_cycle(
+            bsa_m2=D("0"),
+            cycle=0,
+            start_date=dt.date(1999, 12, 31),
+            age_years=D(-1),
+            peripheral_blasts=D(5000),
+        )
+    assert [error["field"] for error in caught.value.errors] == [
+        "bsa_m2",
+        "cycle",
+        "age_years",
+        "peripheral_blasts",
+        "start_date",
+    ]
+    assert caught.value.errors[3]["message"].endswith(
+        "did you mean 5 ×10⁹/L? counts are entered ×10⁹/L, not per µL (or per mm³)"
+    )
 
 
 def test_unrounded_bsa_is_rounded_first() -> None:

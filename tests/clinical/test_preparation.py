@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from besponsa.clinical.bsa import BsaFormula, body_surface_area
 from besponsa.clinical.citations import Confirmation
 from besponsa.clinical.errors import InvalidInput
-from besponsa.clinical.preparation import SYRINGE_UNCONFIRMED_FIELDS, Route, prepare_infusion
+from besponsa.clinical.preparation import MAX_DOSE_MG, SYRINGE_UNCONFIRMED_FIELDS, Route, prepare_infusion
 from besponsa.clinical.product import NDC, PRODUCT_FACTS, VIAL_STRENGTH
 
 D = Decimal
@@ -62,11 +63,58 @@ def test_syringe_route_leaves_unconfirmed_values_blank() -> None:
     assert any(note.startswith("Unconfirmed (PI 2.4") for note in result.notes)
 
 
-@pytest.mark.parametrize("dose", ["0", "0.009", "10.01", "-1"])
+@pytest.mark.parametrize("dose", ["0", "0.009", "3.73", "10.01", "-1"])
 def test_dose_range(dose: str) -> None:
     with pytest.raises(InvalidInput) as caught:
         prepare_infusion(dose_mg=D(dose))
-    assert caught.value.errors[0]["message"].startswith("dose_mg must be between 0.01 and 10 mg")
+    assert caught.value.errors[0]["message"].startswith("dose_mg must be between 0.01 and 3.72 mg")
+
+
+def test_the_largest_dose_is_the_regimen_at_the_largest_body() -> None:
+    """PI 2.2 Table 1: 0.8 mg/m² is the largest daily level; 250 cm and 300 kg the largest body accepted."""
+    largest_bsa = max(
+        body_surface_area(height_cm=D(250), weight_kg=D(300), formula=formula).bsa_m2
+        for formula in BsaFormula
+    )
+    assert (D("0.8") * largest_bsa).quantize(D("0.01")) == MAX_DOSE_MG
+    prepare_infusion(dose_mg=MAX_DOSE_MG)
+
+
+def test_micrograms_are_named() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        prepare_infusion(dose_mg=D("1460"))
+    assert caught.value.errors[0]["message"].endswith(
+        "did you mean 1.46 mg? doses are entered in mg, not micrograms"
+    )
+
+
+# Issue #10 item 7: final concentration against the commonly cited (UNCONFIRMED, not US label) range;
+# a dose too small for the 50 mL bag suggests the syringe route.
+CONCENTRATION = [
+    ("1.46", Route.BAG, True, Route.BAG),
+    ("0.5", Route.BAG, True, Route.BAG),  # 0.01 mg/mL: the lower edge
+    ("0.49", Route.BAG, False, Route.SYRINGE),
+    ("0.2", Route.SYRINGE, None, Route.SYRINGE),
+    ("1.46", Route.SYRINGE, None, Route.BAG),
+]
+
+
+@pytest.mark.parametrize(("dose", "route", "within", "suggested"), CONCENTRATION)
+def test_concentration_check(dose: str, route: Route, within: bool | None, suggested: Route) -> None:
+    check = prepare_infusion(dose_mg=D(dose), route=route).concentration_check
+    assert (check.within, check.suggested_route) == (within, suggested)
+    assert check.status is Confirmation.UNCONFIRMED
+    assert "not the US label" in check.message
+    if route is Route.SYRINGE:
+        assert "final volume of" in check.message
+
+
+def test_small_bag_dose_is_flagged_with_the_syringe_route() -> None:
+    check = prepare_infusion(dose_mg=D("0.2")).concentration_check
+    assert check.message.startswith(
+        "Final concentration 0.004 mg/mL is outside the commonly cited 0.01–0.1 mg/mL"
+    )
+    assert "consider the syringe route" in check.message
 
 
 def test_product_facts() -> None:

@@ -22,6 +22,7 @@ from besponsa.clinical.modifications import (
     ACTION_ORDER,
     Action,
     Counts,
+    CytopeniaCause,
     InfusionReaction,
     Labs,
     Timing,
@@ -46,8 +47,26 @@ def decimals(low: str, high: str, places: int = 2) -> st.SearchStrategy[Decimal]
 
 heights = decimals("40", "250", 1)
 weights = decimals("3", "300", 1)
-counts = decimals("0", "500", 2)
+ancs = decimals("0", "100", 2)
+platelet_counts = decimals("0", "2000", 1)
+counts = ancs
 multiples = decimals("0", "50", 2)
+
+
+def weights_for(height: Decimal) -> st.SearchStrategy[Decimal]:
+    """Weights a human body of this height can have (limits.PONDERAL_INDEX: 4-100 kg/m³)."""
+    cube = (height / 100) ** 3
+    low = max(Decimal(3), (cube * 4).quantize(Decimal("0.1")) + Decimal("0.1"))
+    high = min(Decimal(300), (cube * 100).quantize(Decimal("0.1")) - Decimal("0.1"))
+    return decimals(str(low), str(high), 1)
+
+
+@st.composite
+def bodies(draw: st.DrawFn) -> tuple[Decimal, Decimal]:
+    height = draw(heights)
+    return height, draw(weights_for(height))
+
+
 responses = st.sampled_from(Response)
 levels = st.sampled_from(DoseLevel)
 start_dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2199, 12, 31))
@@ -56,9 +75,10 @@ start_dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2199, 12
 @st.composite
 def plans(draw: st.DrawFn) -> dict[str, object]:
     cycle = draw(st.integers(min_value=1, max_value=9))
+    height, weight = draw(bodies())
     return {
         "bsa": body_surface_area(
-            height_cm=draw(heights), weight_kg=draw(weights), formula=draw(st.sampled_from(BsaFormula))
+            height_cm=height, weight_kg=weight, formula=draw(st.sampled_from(BsaFormula))
         ).bsa_m2,
         "cycle": cycle,
         "start_date": draw(start_dates),
@@ -121,21 +141,21 @@ def reports(draw: st.DrawFn) -> ToxicityReport:
     return (
         ToxicityReport(
             timing=draw(st.sampled_from(Timing)),
-            baseline=Counts(draw(counts), draw(counts)),
+            baseline=Counts(draw(ancs), draw(platelet_counts)),
             labs=Labs(
-                anc=draw(counts),
-                platelets=draw(counts),
+                anc=draw(ancs),
+                platelets=draw(platelet_counts),
                 total_bilirubin_x_uln=draw(st.none() | multiples),
                 ast_x_uln=draw(st.none() | multiples),
                 alt_x_uln=draw(st.none() | multiples),
             ),
-            previous_cycle_baseline=draw(st.none() | st.builds(Counts, counts, counts)),
+            previous_cycle_baseline=draw(st.none() | st.builds(Counts, ancs, platelet_counts)),
             vod=draw(st.booleans()),
             infusion_reaction=draw(st.sampled_from(InfusionReaction)),
             other_nonhematologic_grade=draw(st.integers(0, 4)),
             other_nonhematologic_baseline_grade=draw(st.integers(0, 4)),
             bilirubin_from_gilbert_or_hemolysis=draw(st.booleans()),
-            disease_related_cytopenia=draw(st.booleans()),
+            cytopenia_cause=draw(st.sampled_from(CytopeniaCause)),
             marrow_stable_or_improved=draw(st.booleans()),
             cytopenia_days=draw(st.integers(0, 60)),
             interruption_days=draw(st.integers(0, 60)),
@@ -167,6 +187,44 @@ class TestAdvisor:
             ]
             assert table_2_holds == []
 
+    @modest
+    @given(reports())
+    def test_a_hold_condition_is_never_answered_give_or_only_a_reduction(
+        self, report: ToxicityReport
+    ) -> None:
+        """Issue #10 item 2: whatever the level does, a condition the label holds for is never 'give'.
+        The conditions are restated here from label_facts §5 (an oracle independent of the advisor)."""
+        labs, baseline = report.labs, report.baseline
+        bilirubin_high = (
+            labs.total_bilirubin_x_uln is not None
+            and labs.total_bilirubin_x_uln > Decimal("1.5")
+            and not report.bilirubin_from_gilbert_or_hemolysis
+        )
+        transaminases_high = any(
+            v is not None and v > Decimal("2.5") for v in (labs.ast_x_uln, labs.alt_x_uln)
+        )
+        before_cycle = report.timing is Timing.BEFORE_CYCLE
+        assert labs.anc is not None and labs.platelets is not None
+        conditions = {
+            "liver (Table 3)": bilirubin_high or transaminases_high,
+            "vod (Table 3)": report.vod,
+            "infusion reaction (Table 3)": report.infusion_reaction is not InfusionReaction.NONE,
+            "other grade >= 2 (Table 3)": report.other_nonhematologic_grade >= 2
+            and report.other_nonhematologic_grade > report.other_nonhematologic_baseline_grade,
+            "ANC row (Table 2)": before_cycle and baseline.anc >= 1 and labs.anc < 1,
+            "platelet row (Table 2)": before_cycle and baseline.platelets >= 50 and labs.platelets < 50,
+            "short interruption (Table 4)": not before_cycle and 0 < report.interruption_days < 7,
+            "drug-related cytopenia > 28 days (Table 2)": report.cytopenia_days > 28
+            and report.cytopenia_cause is CytopeniaCause.SUSPECTED_DRUG_RELATED,
+        }
+        advice = advise(report)
+        present = [name for name, held in conditions.items() if held]
+        if present:
+            assert advice.action is not Action.GIVE, present
+            assert not advice.headline.startswith("Give"), present
+        if report.vod or conditions["drug-related cytopenia > 28 days (Table 2)"]:
+            assert advice.action is Action.DISCONTINUE
+
 
 _INCREASING = [Term.AST_INCREASED, Term.ALT_INCREASED, Term.BLOOD_BILIRUBIN_INCREASED]
 
@@ -186,8 +244,8 @@ class TestGrading:
     @modest
     @given(
         st.sampled_from([Term.NEUTROPHIL_COUNT_DECREASED, Term.PLATELET_COUNT_DECREASED]),
-        counts,
-        counts,
+        ancs,
+        ancs,
         st.none() | decimals("0.01", "400"),
     )
     def test_falling_terms(self, term: Term, first: Decimal, second: Decimal, lln: Decimal | None) -> None:
@@ -207,11 +265,12 @@ class TestGrading:
 
 class TestBsa:
     @modest
-    @given(st.sampled_from(BsaFormula), heights, weights, weights)
+    @given(st.sampled_from(BsaFormula), bodies(), st.data())
     def test_bsa_never_falls_with_weight(
-        self, formula: BsaFormula, height: Decimal, w1: Decimal, w2: Decimal
+        self, formula: BsaFormula, body: tuple[Decimal, Decimal], data: st.DataObject
     ) -> None:
-        low, high = sorted((w1, w2))
+        height, w1 = body
+        low, high = sorted((w1, data.draw(weights_for(height))))
         assert (
             body_surface_area(height_cm=height, weight_kg=low, formula=formula).bsa_m2
             <= body_surface_area(height_cm=height, weight_kg=high, formula=formula).bsa_m2
@@ -268,3 +327,50 @@ def test_execute_raises_only_invalid_input(case: tuple[str, dict[str, object]]) 
         assert invalid.errors and all(set(e) == {"field", "message"} for e in invalid.errors)
     else:
         json.dumps(result, allow_nan=False)
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> dict[str, object]:
+    """A course payload: a history of 0-6 cycles, dated roughly as real ones (some deliberately not)."""
+    day = draw(start_dates.filter(lambda d: d.year < 2190))
+    cycles = []
+    for index in range(draw(st.integers(0, 6))):
+        cycles.append(
+            {
+                "day1_date": day.isoformat(),
+                "dose_level": draw(levels).value if index else "full",
+                "response": draw(responses).value,
+                "mrd_negative": draw(st.booleans()),
+                "interruption_days": draw(st.sampled_from([0, 3, 8, 14, 20, 29])),
+            }
+        )
+        day += dt.timedelta(days=draw(st.sampled_from([20, 21, 28, 35])))
+    return {
+        "height_cm": 170,
+        "weight_kg": 70,
+        "age_years": draw(st.sampled_from([0.5, 5, 40])),
+        "hsct_planned": draw(st.booleans()),
+        "cycles": cycles,
+        "start_date": draw(st.none() | st.just(day.isoformat())),
+    }
+
+
+@modest
+@given(histories())
+def test_course_enforces_the_history(payload: dict[str, object]) -> None:
+    """Issue #10 item 10: the next cycle never re-escalates, counts the real cycles, and a stop has no
+    doses; a history that cannot be is refused, never a crash."""
+    try:
+        result = execute("course", payload)
+    except InvalidInput as invalid:
+        assert invalid.errors
+        return
+    history = payload["cycles"]
+    assert isinstance(history, list)
+    assert result["cycle"] == len(history) + 1
+    if history:
+        lowest = max((DoseLevel(c["dose_level"]) for c in history), key=DOSE_LEVEL_ORDER.index)
+        assert DOSE_LEVEL_ORDER.index(DoseLevel(result["dose_level"])) >= DOSE_LEVEL_ORDER.index(lowest)
+        assert result["start_date"] >= result["earliest_start_date"]  # type: ignore[operator]  # ISO dates
+    if len(history) >= 6 or result["status"] == "stop":
+        assert result["status"] == "stop" and result["doses"] == []

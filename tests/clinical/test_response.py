@@ -40,7 +40,7 @@ def test_response(marrow: str, blood: str, anc: str, platelets: str, emd: bool, 
 
 
 @pytest.mark.parametrize(
-    ("fraction", "negative"), [("0.0000999", True), ("0.0001", False), ("0", True), ("0.2", False)]
+    ("fraction", "negative"), [("0.0000999", True), ("0.0001", False), ("0", True), ("0.11", False)]
 )
 def test_mrd_threshold(fraction: str, negative: bool) -> None:
     result = assess_response(
@@ -98,3 +98,38 @@ def test_ranges() -> None:
         "peripheral_blasts",
         "mrd_fraction",
     ]
+
+
+# Issue #10 item 1: an MRD fraction that contradicts the marrow blasts is refused (interpretation
+# mrd_blast_consistency), most often a percentage typed as a fraction.
+MRD_CONTRADICTIONS = [
+    (
+        "1.0",
+        "3",
+        "mrd_fraction 1 means 100% leukemic cells, which contradicts marrow_blasts_pct 3%; did you mean "
+        "0.01?",
+    ),
+    ("0.5", "2", "did you mean 0.005? mrd_fraction is a fraction (0.0001 = 0.01%), not a percentage"),
+    ("0.9", "95", None),
+    ("0.14", "3", "did you mean 0.0014?"),
+    ("0.13", "3", None),
+]
+
+
+@pytest.mark.parametrize(("fraction", "blasts", "message"), MRD_CONTRADICTIONS)
+def test_mrd_contradicting_blasts_is_refused(fraction: str, blasts: str, message: str | None) -> None:
+    kwargs = {
+        "marrow_blasts_pct": D(blasts),
+        "peripheral_blasts": D(0),
+        "anc": D(2),
+        "platelets": D(150),
+        "extramedullary_disease": False,
+        "mrd_fraction": D(fraction),
+    }
+    if message is None:
+        assess_response(**kwargs)  # type: ignore[arg-type]  # test table
+        return
+    with pytest.raises(InvalidInput) as caught:
+        assess_response(**kwargs)  # type: ignore[arg-type]  # test table
+    assert caught.value.errors[0]["field"] == "mrd_fraction"
+    assert message in caught.value.errors[0]["message"]

@@ -29,7 +29,8 @@ from besponsa.clinical.operations import OPERATION_NAMES, execute
 SUMMARIES = {
     "bsa": "Body surface area from height and weight",
     "plan": "Plan one cycle: status, Day 1/8/15 doses, dates and windows",
-    "modify": "Dose-modification advice (PI 2.3 Tables 2–4)",
+    "course": "Plan the next cycle from the history of earlier cycles",
+    "modify": "What to do now and the dose level that follows (PI 2.3 Tables 2–4)",
     "assess": "Classify response (CR, CRi, none) and MRD negativity",
     "grade": "CTCAE v5.0 grade of a laboratory or QTc value",
     "qtc": "QTcF and QTcB with the label's QT flags",

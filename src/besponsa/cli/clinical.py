@@ -26,7 +26,8 @@ EXIT_INVALID = 2
 _HELP = {
     "bsa": "body surface area from height and weight",
     "plan": "plan one cycle: status, Day 1/8/15 doses, dates and windows",
-    "modify": "dose-modification advice from PI 2.3 Tables 2-4",
+    "course": "plan the next cycle from the history of earlier cycles",
+    "modify": "what to do now and the dose level that follows (PI 2.3 Tables 2-4)",
     "assess": "classify response as CR, CRi or none, and MRD negativity",
     "grade": "CTCAE v5.0 grade for a laboratory or QTc value",
     "qtc": "QTcF and QTcB with the label's QT flags",
@@ -168,7 +169,8 @@ def register(subparsers: Any) -> None:
     """Add `clinical` and its operations to the `besponsa` parser (`subparsers` from add_subparsers)."""
     parser = subparsers.add_parser(
         "clinical",
-        help="label rules: BSA, cycle plan, dose modifications, response, grading, QTc, dates, preparation",
+        help="label rules: BSA, cycle and course plans, dose modifications, response, grading, QTc, dates, "
+        "preparation",
         description="Decision support from the BESPONSA label (PI 3/2024): each operation reads one JSON "
         "object on standard input and writes one JSON object on standard output. The clinician decides.",
     )

@@ -62,8 +62,15 @@ class Values:
     def date(self, name: str) -> dt.date:
         return cast(dt.date, self._data[name])
 
+    def optional_date(self, name: str) -> dt.date | None:
+        return cast(dt.date | None, self._data.get(name))
+
     def nested(self, name: str) -> Values | None:
         return cast(Values | None, self._data.get(name))
+
+    def items(self, name: str) -> list[Values]:
+        """A list of objects (absent: empty)."""
+        return cast(list[Values], self._data.get(name, []))
 
 
 def show(value: object) -> str:
@@ -168,7 +175,27 @@ def _value(spec: FieldSpec, field: str, value: object, errors: ErrorCollector) -
         return None
     if spec.kind is Kind.DATE:
         return _date(field, value, errors)
+    if spec.kind is Kind.LIST:
+        return _list(spec, field, value, errors)
     return parse_object(spec.fields, value, errors, path=field)
+
+
+def _list(spec: FieldSpec, field: str, value: object, errors: ErrorCollector) -> list[Values] | None:
+    if not isinstance(value, list):
+        errors.add(field, f"{field} must be a list of objects (got {show(value)})")
+        return None
+    if len(value) > spec.max_items:
+        errors.add(
+            field, f"{field} may hold at most {spec.max_items} items (got {len(value)}){spec.too_many}"
+        )
+        return None
+    before = len(errors)
+    parsed = [
+        parse_object(spec.fields, item, errors, path=f"{field}[{index}]") for index, item in enumerate(value)
+    ]
+    if len(errors) > before:
+        return None
+    return [item for item in parsed if item is not None]
 
 
 def _extensions(key: str, names: list[str]) -> list[str]:

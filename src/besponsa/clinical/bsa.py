@@ -13,10 +13,18 @@ from typing import Final
 
 from besponsa.clinical import limits
 from besponsa.clinical.citations import PI_2_2
+from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.interpretations import note
 from besponsa.clinical.rounding import CONTEXT, round_bsa
 
-__all__ = ["FORMULA_REFERENCE", "FORMULA_TEXT", "BsaFormula", "BsaResult", "body_surface_area"]
+__all__ = [
+    "FORMULA_REFERENCE",
+    "FORMULA_TEXT",
+    "BsaFormula",
+    "BsaResult",
+    "body_size_problems",
+    "body_surface_area",
+]
 
 
 class BsaFormula(StrEnum):
@@ -94,10 +102,52 @@ class BsaResult:
         return (note("bsa_formula"), note("rounding"))
 
 
+_INCH_CM: Final = _D("2.54")
+_POUND_KG: Final = _D("2.20462")
+
+
+def _ponderal(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
+    with localcontext(CONTEXT):
+        return weight_kg / (height_cm / 100) ** 3
+
+
+def body_size_problems(*, height_cm: Decimal, weight_kg: Decimal) -> list[FieldError]:
+    """A height and a weight each in range but together no human body (40 cm with 300 kg), or a height
+    typed in inches / a weight in pounds that the pair gives away. Both values must already be in range."""
+    index = _ponderal(height_cm, weight_kg)
+    if limits.PONDERAL_INDEX.contains(index):
+        return []
+    guesses = []
+    inches_as_cm = (height_cm * _INCH_CM).quantize(_D("0.1"))
+    if limits.HEIGHT_CM.contains(inches_as_cm) and limits.PONDERAL_INDEX.contains(
+        _ponderal(inches_as_cm, weight_kg)
+    ):
+        guesses.append(
+            f"did you mean {limits.format_number(inches_as_cm)} cm? height is entered in cm, not inches"
+        )
+    pounds_as_kg = (weight_kg / _POUND_KG).quantize(_D("0.1"))
+    if limits.WEIGHT_KG.contains(pounds_as_kg) and limits.PONDERAL_INDEX.contains(
+        _ponderal(height_cm, pounds_as_kg)
+    ):
+        guesses.append(
+            f"did you mean {limits.format_number(pounds_as_kg)} kg? weight is entered in kg, not pounds"
+        )
+    hint = "; " + "; or ".join(guesses) if guesses else "; check both values"
+    message = (
+        f"height_cm {limits.format_number(height_cm)} cm with weight_kg {limits.format_number(weight_kg)} kg "
+        f"is not a human body size (weight ÷ height³ is {limits.format_number(index.quantize(_D('0.1')))} "
+        f"kg/m³; a body lies {limits.PONDERAL_INDEX.describe()}){hint}"
+    )
+    return [{"field": "height_cm", "message": message}]
+
+
 def body_surface_area(
     *, height_cm: Decimal, weight_kg: Decimal, formula: BsaFormula = BsaFormula.MOSTELLER
 ) -> BsaResult:
     limits.require((("height_cm", height_cm, limits.HEIGHT_CM), ("weight_kg", weight_kg, limits.WEIGHT_KG)))
+    problems = body_size_problems(height_cm=height_cm, weight_kg=weight_kg)
+    if problems:
+        raise InvalidInput(problems)
     # Our own context: a caller that lowered the thread's decimal precision must not change a dose.
     with localcontext(CONTEXT):
         unrounded = _FORMULAS[formula](height_cm, weight_kg)

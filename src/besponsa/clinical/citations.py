@@ -13,6 +13,7 @@ from typing import Final
 __all__ = [
     "BOXED_WARNING",
     "CTCAE_V5",
+    "PI_1",
     "PI_2_1",
     "PI_2_2",
     "PI_2_2_TABLE_1",
@@ -29,6 +30,8 @@ __all__ = [
     "PI_5_6",
     "PI_8_2",
     "PI_8_3",
+    "PI_8_4",
+    "PI_8_6",
     "PI_11",
     "PI_12_2",
     "PI_14",
@@ -45,6 +48,7 @@ class Confirmation(StrEnum):
     UNCONFIRMED = "unconfirmed"  # [U]: not found in any retrieved text; verify before relying on it
 
 
+PI_1: Final = "PI 1"
 PI_2_1: Final = "PI 2.1"
 PI_2_2: Final = "PI 2.2"
 PI_2_2_TABLE_1: Final = "PI 2.2 Table 1"
@@ -61,6 +65,8 @@ PI_5_5: Final = "PI 5.5"
 PI_5_6: Final = "PI 5.6"
 PI_8_2: Final = "PI 8.2"
 PI_8_3: Final = "PI 8.3"
+PI_8_4: Final = "PI 8.4"
+PI_8_6: Final = "PI 8.6"
 PI_11: Final = "PI 11"
 PI_12_2: Final = "PI 12.2"
 PI_14: Final = "PI 14"

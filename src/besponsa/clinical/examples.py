@@ -17,6 +17,30 @@ EXAMPLES: Final[dict[str, dict[str, object]]] = {
         "mrd_negative": False,
         "hsct_planned": True,
         "dose_level": "full",
+        "age_years": 34,
+    },
+    "course": {
+        "height_cm": 165,
+        "weight_kg": 62.5,
+        "age_years": 34,
+        "hsct_planned": False,
+        "cycles": [
+            {
+                "day1_date": "2025-03-03",
+                "response": "cri",
+                "mrd_negative": False,
+                "last_dose_date": "2025-03-17",
+                "interruption_days": 0,
+            },
+            {
+                "day1_date": "2025-03-31",
+                "dose_level": "full",
+                "response": "cr",
+                "mrd_negative": True,
+                "last_dose_date": "2025-04-07",
+                "interruption_days": 15,
+            },
+        ],
     },
     "modify": {
         "timing": "before_cycle",

@@ -18,8 +18,11 @@ from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.interpretations import note
 
 __all__ = [
+    "BILIRUBIN_GRADE_4_X_ULN",
     "CTCAE_BANDS",
     "CTCAE_VERSION",
+    "DEFAULT_LLN",
+    "TRANSAMINASE_GRADE_4_X_ULN",
     "Band",
     "GradeResult",
     "Term",
@@ -102,6 +105,27 @@ _TRANSAMINASE_ABNORMAL: Final = ((_D("1.5"), _D(3), _D(5), _D(20)), True)
 _BILIRUBIN: Final = ((_D(1), _D("1.5"), _D(3), _D(10)), False)  # same multiples for either baseline
 _QTC_EDGES: Final = (_D(450), _D(480), _D(500))  # grade 1 from 450 inclusive; 2 above 480; 3 above 500
 _QTC_CHANGE_GRADE_3: Final = _D(60)
+# Above these a liver test is CTCAE grade 4 on a normal baseline (the dose advisor's severe-toxicity rule).
+TRANSAMINASE_GRADE_4_X_ULN: Final = _TRANSAMINASE_NORMAL[0][3]
+BILIRUBIN_GRADE_4_X_ULN: Final = _BILIRUBIN[0][3]
+
+# Without the laboratory's own LLN a count is graded against these commonly used adult lower limits,
+# and the answer says so (interpretation `grade_without_lln`): platelets of 100 ×10⁹/L are below every
+# laboratory's LLN and must never read as normal.
+DEFAULT_LLN: Final = {
+    Term.NEUTROPHIL_COUNT_DECREASED: _D("2.0"),
+    Term.PLATELET_COUNT_DECREASED: _D("150"),
+}
+_VALUE_LIMITS: Final = {
+    Term.NEUTROPHIL_COUNT_DECREASED: limits.ANC,
+    Term.PLATELET_COUNT_DECREASED: limits.PLATELETS,
+    Term.QTC_PROLONGED: limits.QT_MS,
+}
+_MULTIPLE_LIMITS: Final = {
+    Term.AST_INCREASED: limits.TRANSAMINASE_X_ULN,
+    Term.ALT_INCREASED: limits.TRANSAMINASE_X_ULN,
+    Term.BLOOD_BILIRUBIN_INCREASED: limits.BILIRUBIN_X_ULN,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +136,17 @@ class GradeResult:
     citations: tuple[str, ...]
     notes: tuple[str, ...]
     ctcae_version: str = CTCAE_VERSION
+    lln_used: Decimal | None = None  # counts only: the LLN the value was compared with
+    lln_default: bool = False  # True when no LLN was given and DEFAULT_LLN was used
 
     @property
     def band(self) -> str:
         if self.grade == 0:
-            return "Not graded: within the normal range for this term"
+            if self.lln_default:
+                return (
+                    "Grade 0: at or above the default lower limit of normal used (give your laboratory's LLN)"
+                )
+            return "Grade 0: no CTCAE band reached"
         return CTCAE_BANDS[self.term][self.grade - 1].text
 
 
@@ -125,7 +155,7 @@ def grade_problems(
 ) -> list[FieldError]:
     """Range and applicability problems; shared with the boundary so all are reported together."""
     problems: list[FieldError] = []
-    value_limit = limits.QT_MS if term is Term.QTC_PROLONGED else limits.LAB_VALUE
+    value_limit = _VALUE_LIMITS.get(term, limits.LAB_VALUE)
     checks: list[tuple[str, Decimal | None, limits.Limit]] = [
         ("value", value, value_limit),
         ("uln", uln, limits.REFERENCE_LIMIT),
@@ -136,6 +166,19 @@ def grade_problems(
         message = None if amount is None else limit.problem(name, amount)
         if message is not None:
             problems.append({"field": name, "message": message})
+    if term in LIVER_TERMS and value is not None and not problems:
+        multiple_limit = _MULTIPLE_LIMITS[term]
+        multiple = value if uln is None else value / uln
+        if multiple_limit.problem("value", multiple) is not None:
+            unit = "as a multiple of the ULN" if uln is None else "in the same units as uln"
+            problems.append(
+                {
+                    "field": "value",
+                    "message": f"value is {limits.format_number(multiple)}× the ULN, above "
+                    f"the plausible {limits.format_number(multiple_limit.maximum)}× ULN; check that it "
+                    f"is entered {unit}",
+                }
+            )
     if uln is not None and term not in LIVER_TERMS:
         problems.append(
             {
@@ -161,7 +204,7 @@ def grade_problems(
     return problems
 
 
-def _count_grade(term: Term, value: Decimal, lln: Decimal | None) -> int:
+def _count_grade(term: Term, value: Decimal, lln: Decimal) -> int:
     grade_2, grade_3, grade_4 = _COUNT_EDGES[term]
     if value < grade_4:
         return 4
@@ -169,7 +212,7 @@ def _count_grade(term: Term, value: Decimal, lln: Decimal | None) -> int:
         return 3
     if value < grade_2:
         return 2
-    return 1 if lln is not None and value < lln else 0
+    return 1 if value < lln else 0
 
 
 def _rising_grade(value: Decimal, reference: Decimal, edges: tuple[tuple[Decimal, ...], bool]) -> int:
@@ -204,11 +247,16 @@ def grade(
     if problems:
         raise InvalidInput(problems)
     notes: list[str] = []
+    lln_used: Decimal | None = None
     if term in COUNT_TERMS:
-        result = _count_grade(term, value, lln)
-        basis = "lower limit of normal" if lln is not None else "fixed CTCAE limits (no LLN given)"
-        if lln is None and result == 0:
-            notes.append(note("grade_without_lln"))
+        lln_used = DEFAULT_LLN[term] if lln is None else lln
+        result = _count_grade(term, value, lln_used)
+        basis = "lower limit of normal" if lln is not None else "default lower limit of normal (no LLN given)"
+        if lln is None:
+            notes.append(
+                f"No LLN given: graded against a default LLN of {lln_used} ×10⁹/L. "
+                + note("grade_without_lln")
+            )
     elif term in LIVER_TERMS:
         reference = _D(1) if uln is None else uln
         if uln is None:
@@ -227,4 +275,12 @@ def grade(
         result = qtc_interval_grade(value, baseline)
         basis = "QTc interval" if baseline is None else "QTc interval and change from baseline"
         notes.append(note("qtc_thresholds"))
-    return GradeResult(term=term, grade=result, basis=basis, citations=(CTCAE_V5,), notes=tuple(notes))
+    return GradeResult(
+        term=term,
+        grade=result,
+        basis=basis,
+        citations=(CTCAE_V5,),
+        notes=tuple(notes),
+        lln_used=lln_used,
+        lln_default=lln_used is not None and lln is None,
+    )

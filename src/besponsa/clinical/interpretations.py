@@ -184,6 +184,42 @@ INTERPRETATIONS: Final[tuple[Interpretation, ...]] = (
         PI_2_3_TABLE_2,
     ),
     Interpretation(
+        "table_2_overlap",
+        GapKind.INTERPRETATION,
+        "Overlapping rows of Table 2",
+        "The rows of Table 2 overlap: a patient can start with an ANC below 1 ×10⁹/L and platelets of at "
+        "least 50 ×10⁹/L, so the platelet row and the low-count row both apply. The label does not say how "
+        "they combine; this tool applies each row and takes the more cautious action.",
+        PI_2_3_TABLE_2,
+    ),
+    Interpretation(
+        "cytopenia_cause_not_assessed",
+        GapKind.INTERPRETATION,
+        "Cause of prolonged low counts not stated",
+        "The label discontinues when low counts last more than 28 days and are suspected to be related to "
+        "BESPONSA. Counts not marked as due to the leukemia are not therefore drug-related: when the cause "
+        "is not stated, this tool answers 'consider discontinuation' and asks for the judgement.",
+        PI_2_3_TABLE_2,
+    ),
+    Interpretation(
+        "severe_liver_toxicity",
+        GapKind.INTERPRETATION,
+        "What counts as severe liver toxicity",
+        "Table 3 discontinues for VOD 'or other severe liver toxicity' without defining severe. This tool "
+        "treats a CTCAE grade 4 total bilirubin, AST or ALT (multiples of the ULN) as at least 'consider "
+        "discontinuation' and asks for an assessment for VOD; the clinician decides.",
+        PI_2_3_TABLE_3,
+    ),
+    Interpretation(
+        "interruption_within_cycle",
+        GapKind.INTERPRETATION,
+        "Short interruptions at the start of a cycle",
+        "Table 4's bands below 14 days (hold or omit the next dose) act on doses inside a cycle. Before "
+        "Day 1 of a cycle this tool lets Tables 2 and 3 decide and applies only the 14-day and 28-day "
+        "bands of Table 4.",
+        PI_2_3_TABLE_4,
+    ),
+    Interpretation(
         "nonhematologic_grade_scale",
         GapKind.INTERPRETATION,
         "Grading scale for 'Grade 2 or higher'",
@@ -195,8 +231,10 @@ INTERPRETATIONS: Final[tuple[Interpretation, ...]] = (
         "grade_without_lln",
         GapKind.INTERPRETATION,
         "Counts without a lower limit of normal",
-        "Without an LLN, a neutrophil count of at least 1.5 ×10⁹/L or a platelet count of at least 75 "
-        "×10⁹/L cannot be told apart from normal; it is graded 0. Give the LLN to grade it.",
+        "CTCAE grade 1 starts below the laboratory's lower limit of normal (LLN). Without one, this tool "
+        "grades against a commonly used adult LLN, named in the answer, so a count below every "
+        "laboratory's LLN is never called normal. Give your laboratory's LLN (children's ranges "
+        "differ) to grade against it.",
         CTCAE_V5,
     ),
     Interpretation(
@@ -223,6 +261,15 @@ INTERPRETATIONS: Final[tuple[Interpretation, ...]] = (
         "The 3/2024 label adds a syringe route whose final volume, concentration range and infusion rate "
         "were not read. Those values are left blank here: take them from the current PI 2.4.",
         PI_2_4,
+    ),
+    Interpretation(
+        "mrd_blast_consistency",
+        GapKind.INTERPRETATION,
+        "MRD result against marrow blasts",
+        "An MRD fraction more than 10 percentage points above the marrow blast percentage is refused as "
+        "a contradiction (usually a percentage typed as a fraction). MRD and morphology are different "
+        "methods, so smaller differences are accepted.",
+        PI_14,
     ),
     Interpretation(
         "response_definitions",

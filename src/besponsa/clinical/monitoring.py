@@ -5,16 +5,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from enum import StrEnum
 from typing import Final
 
 from besponsa.clinical import limits
-from besponsa.clinical.citations import BOXED_WARNING, PI_2_2, PI_5_1, PI_5_3, PI_5_4, PI_5_5, PI_12_2
+from besponsa.clinical.citations import (
+    BOXED_WARNING,
+    PI_2_2,
+    PI_5_1,
+    PI_5_3,
+    PI_5_4,
+    PI_5_5,
+    PI_8_3,
+    PI_8_6,
+    PI_12_2,
+    Confirmation,
+)
 from besponsa.clinical.grading import qtc_interval_grade
 from besponsa.clinical.interpretations import note
+
+# Hepatic impairment (PI 8.6) uses the same limits as Table 3's liver rule.
+from besponsa.clinical.modifications import BILIRUBIN_LIMIT_X_ULN, TRANSAMINASE_LIMIT_X_ULN
 from besponsa.clinical.product import CYTOREDUCTION_LIMIT, OBSERVATION_AFTER_INFUSION
 from besponsa.clinical.rounding import CONTEXT, round_interval_ms
 
 __all__ = [
+    "BEFORE_DOSING",
+    "MONITORING_CHECKLIST",
     "PRE_DOSE_CHECKS",
     "QTCF_CHANGE_FLAG_MS",
     "QTCF_FLAG_MS",
@@ -23,6 +40,8 @@ __all__ = [
     "CytoreductionCheck",
     "QtcResult",
     "RiskFactor",
+    "When",
+    "checklist",
     "cytoreduction_check",
     "qtc",
     "vod_risk_factors",
@@ -76,16 +95,66 @@ def qtc(*, qt_ms: Decimal, heart_rate_bpm: Decimal, baseline_qtcf_ms: Decimal | 
     )
 
 
+class When(StrEnum):
+    BEFORE_FIRST_DOSE = "before_first_dose"
+    BEFORE_EACH_DOSE = "before_each_dose"
+    DURING_INFUSION = "during_and_after_infusion"
+    AFTER_EACH_DOSE = "after_each_dose"
+    QT_DRUG_STARTED = "after_starting_a_qt_prolonging_drug"
+    THROUGHOUT = "throughout_treatment"
+    AFTER_HSCT = "first_month_after_hsct"
+
+
+BEFORE_DOSING: Final = frozenset({When.BEFORE_FIRST_DOSE, When.BEFORE_EACH_DOSE})
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     code: str
     text: str
     citation: str
+    when: When = When.BEFORE_EACH_DOSE
+    status: Confirmation = Confirmation.SECONDARY
 
 
-PRE_DOSE_CHECKS: Final[tuple[Check, ...]] = (
+# The full checklist (issue #10 item 9), in the order a ward works through it. `checklist()` picks the
+# items that apply to one cycle; each carries when it is due and how firmly the label text was read.
+MONITORING_CHECKLIST: Final[tuple[Check, ...]] = (
+    Check(
+        "pregnancy_test",
+        "Verify the pregnancy status of females of reproductive potential before starting (the exact "
+        "label wording was not read).",
+        PI_8_3,
+        When.BEFORE_FIRST_DOSE,
+        Confirmation.UNCONFIRMED,
+    ),
+    Check(
+        "cytoreduction",
+        f"Peripheral blasts at most {CYTOREDUCTION_LIMIT.amount} ×10⁹/L (10,000/mm³) before the first dose; "
+        "cytoreduce first if higher.",
+        PI_2_2,
+        When.BEFORE_FIRST_DOSE,
+    ),
+    Check(
+        "hepatic_impairment",
+        "Hepatic function before starting: no starting-dose change with total bilirubin at most "
+        f"{BILIRUBIN_LIMIT_X_ULN} × ULN and AST/ALT at most {TRANSAMINASE_LIMIT_X_ULN} × ULN; safety "
+        "information is limited above those limits (apply Table 3).",
+        PI_8_6,
+        When.BEFORE_FIRST_DOSE,
+    ),
+    Check(
+        "ecg_baseline",
+        "ECG and electrolytes before the first dose.",
+        PI_5_5,
+        When.BEFORE_FIRST_DOSE,
+    ),
     Check("cbc", "Complete blood count before each dose.", PI_5_3),
-    Check("liver_tests", "ALT, AST, total bilirubin and alkaline phosphatase before each dose.", PI_5_1),
+    Check(
+        "liver_tests",
+        "ALT, AST, total bilirubin and alkaline phosphatase before each dose.",
+        PI_5_1,
+    ),
     Check(
         "premedication",
         "Premedicate before each dose with a corticosteroid, an antipyretic and an antihistamine.",
@@ -96,9 +165,50 @@ PRE_DOSE_CHECKS: Final[tuple[Check, ...]] = (
         "Observe the patient during the infusion and for at least "
         f"{OBSERVATION_AFTER_INFUSION.amount} hour after it ends (fever, chills, rash, breathing problems).",
         PI_5_4,
+        When.DURING_INFUSION,
     ),
-    Check("ecg", "ECG and electrolytes before the first dose and periodically during treatment.", PI_5_5),
+    Check(
+        "liver_tests_after_dose",
+        "ALT, AST, total bilirubin and alkaline phosphatase after each dose; watch for signs of VOD "
+        "(rising bilirubin, enlarged or painful liver, rapid weight gain, ascites).",
+        PI_5_1,
+        When.AFTER_EACH_DOSE,
+    ),
+    Check(
+        "ecg_qt_drug",
+        "ECG and electrolytes after starting any drug known to prolong QT, and periodically during "
+        "treatment.",
+        PI_5_5,
+        When.QT_DRUG_STARTED,
+    ),
+    Check(
+        "anti_infectives",
+        "Prophylactic anti-infectives and surveillance testing as appropriate; watch for infection and "
+        "bleeding.",
+        PI_5_3,
+        When.THROUGHOUT,
+    ),
+    Check(
+        "liver_tests_after_hsct",
+        "Monitor liver tests closely during the first month after HSCT, then less often.",
+        PI_5_1,
+        When.AFTER_HSCT,
+    ),
 )
+
+
+def checklist(*, cycle: int, hsct_planned: bool) -> tuple[Check, ...]:
+    """The checks that apply to one cycle: first-dose items for cycle 1 only, post-HSCT when planned."""
+    return tuple(
+        check
+        for check in MONITORING_CHECKLIST
+        if (check.when is not When.BEFORE_FIRST_DOSE or cycle == 1)
+        and (check.when is not When.AFTER_HSCT or hsct_planned)
+    )
+
+
+# The Dosing page's "before and around each dose" table shows the whole checklist (each text says when).
+PRE_DOSE_CHECKS: Final[tuple[Check, ...]] = MONITORING_CHECKLIST
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +221,7 @@ class CytoreductionCheck:
 
 def cytoreduction_check(*, peripheral_blasts: Decimal) -> CytoreductionCheck:
     """Before the first dose, circulating blasts must be at most 10 ×10⁹/L (10,000/mm³)."""
-    limits.require((("peripheral_blasts", peripheral_blasts, limits.COUNT),))
+    limits.require((("peripheral_blasts", peripheral_blasts, limits.BLASTS),))
     limit = CYTOREDUCTION_LIMIT.amount
     if peripheral_blasts <= limit:
         message = f"Peripheral blasts are at most {limit} ×10⁹/L (10,000/mm³): no cytoreduction needed."

@@ -17,27 +17,35 @@ from typing import Final
 
 from besponsa.clinical import modifications as mod
 from besponsa.clinical._validation import Values, parse_object
-from besponsa.clinical.bsa import FORMULA_REFERENCE, BsaFormula, BsaResult, body_surface_area
+from besponsa.clinical.bsa import (
+    FORMULA_REFERENCE,
+    BsaFormula,
+    BsaResult,
+    body_size_problems,
+    body_surface_area,
+)
+from besponsa.clinical.course import PastCycle, course_problems, plan_course
 from besponsa.clinical.errors import ErrorCollector, InvalidInput, UnknownOperation
 from besponsa.clinical.examples import EXAMPLES
 from besponsa.clinical.grading import Term, grade, grade_problems
 from besponsa.clinical.monitoring import (
-    PRE_DOSE_CHECKS,
+    BEFORE_DOSING,
     VOD_RISK_FACTORS,
-    cytoreduction_check,
+    Check,
+    checklist,
     qtc,
     vod_risk_factors,
 )
-from besponsa.clinical.planner import PlanStatus, plan_cycle, plan_problems
+from besponsa.clinical.planner import CyclePlan, PlanStatus, plan_cycle, plan_problems
 from besponsa.clinical.preparation import Route, prepare_infusion
 from besponsa.clinical.regimen import DoseLevel, Response
 from besponsa.clinical.reproductive import reproductive_dates
-from besponsa.clinical.response import assess_response
+from besponsa.clinical.response import assess_response, mrd_problems
 from besponsa.clinical.schemas import INPUT_SCHEMAS
 
 __all__ = ["EXAMPLES", "OPERATION_NAMES", "InvalidInput", "UnknownOperation", "execute"]
 
-OPERATION_NAMES: Final = ("bsa", "plan", "modify", "assess", "grade", "qtc", "dates", "prepare")
+OPERATION_NAMES: Final = ("bsa", "plan", "course", "modify", "assess", "grade", "qtc", "dates", "prepare")
 
 Json = dict[str, object]
 
@@ -78,34 +86,30 @@ def _bsa(values: Values) -> Json:
     }
 
 
-def _plan(values: Values) -> Json:
-    body = _bsa_of(values)
-    cycle = values.integer("cycle")
-    plan = plan_cycle(
-        bsa_m2=body.bsa_m2,
-        cycle=cycle,
-        start_date=values.date("start_date"),
-        best_response=Response(values.text("best_response")),
-        mrd_negative=values.boolean("mrd_negative"),
-        hsct_planned=values.boolean("hsct_planned"),
-        dose_level=DoseLevel(values.text("dose_level")),
-    )
+def _check_json(check: Check) -> Json:
+    return {
+        "code": check.code,
+        "text": check.text,
+        "citation": check.citation,
+        "when": check.when.value,
+        "status": check.status.value,
+    }
+
+
+def _plan_json(plan: CyclePlan, body: BsaResult, values: Values) -> Json:
+    """The plan answer, shared by `plan` and `course`."""
     citations = list(plan.citations)
     notes = [*body.notes[:1], *plan.notes]
     giving = plan.status is not PlanStatus.STOP
+    check = plan.cytoreduction
     cytoreduction: Json | None = None
-    blasts = values.optional_decimal("peripheral_blasts")
-    if blasts is not None and cycle == 1 and giving:
-        check = cytoreduction_check(peripheral_blasts=blasts)
+    if check is not None:
         cytoreduction = {"passed": check.passed, "message": check.message, "citation": check.citation}
-        if not check.passed:
-            notes.insert(0, check.message)
-    elif blasts is not None:
-        notes.append("peripheral_blasts is checked only before the first dose of cycle 1.")
     risk = values.nested("vod_risk")
     present = frozenset() if risk is None else frozenset(code for code in _RISK_CODES if risk.boolean(code))
-    factors = vod_risk_factors(present=present, cycle=cycle) if giving else ()
-    checks = PRE_DOSE_CHECKS if giving else ()
+    factors = vod_risk_factors(present=present, cycle=plan.cycle) if giving else ()
+    hsct = values.boolean("hsct_planned")
+    checks = checklist(cycle=plan.cycle, hsct_planned=hsct) if giving else ()
     for citation in [factor.citation for factor in factors] + [item.citation for item in checks]:
         if citation not in citations:
             citations.append(citation)
@@ -114,6 +118,7 @@ def _plan(values: Values) -> Json:
         "formula": body.formula.value,
         "cycle": plan.cycle,
         "status": plan.status.value,
+        "headline": plan.headline,
         "reasons": [reason.code for reason in plan.reasons],
         "reason_details": [
             {"code": r.code, "status": r.status.value, "message": r.message, "citation": r.citation}
@@ -142,7 +147,8 @@ def _plan(values: Values) -> Json:
             }
             for dose in plan.doses
         ],
-        "pre_dose_checks": [{"code": c.code, "text": c.text, "citation": c.citation} for c in checks],
+        "pre_dose_checks": [_check_json(c) for c in checks if c.when in BEFORE_DOSING],
+        "monitoring": [_check_json(c) for c in checks if c.when not in BEFORE_DOSING],
         "cytoreduction": cytoreduction,
         "vod_risk_factors": [{"code": f.code, "text": f.text, "citation": f.citation} for f in factors],
         "citations": citations,
@@ -150,11 +156,81 @@ def _plan(values: Values) -> Json:
     }
 
 
+def _plan(values: Values) -> Json:
+    body = _bsa_of(values)
+    plan = plan_cycle(
+        bsa_m2=body.bsa_m2,
+        cycle=values.integer("cycle"),
+        start_date=values.date("start_date"),
+        best_response=Response(values.text("best_response")),
+        mrd_negative=values.boolean("mrd_negative"),
+        hsct_planned=values.boolean("hsct_planned"),
+        dose_level=DoseLevel(values.text("dose_level")),
+        age_years=values.decimal("age_years"),
+        peripheral_blasts=values.optional_decimal("peripheral_blasts"),
+    )
+    return _plan_json(plan, body, values)
+
+
+def _body_check(values: Values, errors: ErrorCollector) -> None:
+    if values.has("height_cm") and values.has("weight_kg"):
+        errors.extend(
+            body_size_problems(height_cm=values.decimal("height_cm"), weight_kg=values.decimal("weight_kg"))
+        )
+
+
 def _plan_check(values: Values, errors: ErrorCollector) -> None:
+    _body_check(values, errors)
     if values.has("cycle") and values.has("dose_level"):
         errors.extend(
             plan_problems(cycle=values.integer("cycle"), dose_level=DoseLevel(values.text("dose_level")))
         )
+
+
+def _history(values: Values) -> tuple[PastCycle, ...]:
+    return tuple(
+        PastCycle(
+            day1_date=item.date("day1_date"),
+            dose_level=DoseLevel(item.text("dose_level")),
+            response=Response(item.text("response")),
+            mrd_negative=item.boolean("mrd_negative"),
+            extended_to_28_days=item.boolean("extended_to_28_days"),
+            last_dose_date=item.optional_date("last_dose_date"),
+            interruption_days=item.integer("interruption_days"),
+        )
+        for item in values.items("cycles")
+    )
+
+
+def _course(values: Values) -> Json:
+    body = _bsa_of(values)
+    course = plan_course(
+        bsa_m2=body.bsa_m2,
+        history=_history(values),
+        start_date=values.optional_date("start_date"),
+        hsct_planned=values.boolean("hsct_planned"),
+        age_years=values.decimal("age_years"),
+        peripheral_blasts=values.optional_decimal("peripheral_blasts"),
+    )
+    result = _plan_json(course.plan, body, values)
+    citations = result.pop("citations")
+    notes = result.pop("notes")
+    assert isinstance(notes, list)
+    result.update(
+        cycles_completed=course.cycles_completed,
+        best_response=course.best_response.value,
+        mrd_negative_with_response=course.mrd_negative_with_response,
+        earliest_start_date=_iso(course.earliest_start),
+        citations=citations,
+        notes=[*course.notes, *notes],
+    )
+    return result
+
+
+def _course_check(values: Values, errors: ErrorCollector) -> None:
+    _body_check(values, errors)
+    if values.has("cycles"):
+        errors.extend(course_problems(_history(values), values.optional_date("start_date")))
 
 
 def _counts(values: Values | None) -> mod.Counts | None:
@@ -183,7 +259,7 @@ def _modify(values: Values) -> Json:
         other_nonhematologic_grade=values.integer("other_nonhematologic_grade"),
         other_nonhematologic_baseline_grade=values.integer("other_nonhematologic_baseline_grade"),
         bilirubin_from_gilbert_or_hemolysis=values.boolean("bilirubin_from_gilbert_or_hemolysis"),
-        disease_related_cytopenia=values.boolean("disease_related_cytopenia"),
+        cytopenia_cause=mod.CytopeniaCause(values.text("cytopenia_cause")),
         marrow_stable_or_improved=values.boolean("marrow_stable_or_improved"),
         cytopenia_days=values.integer("cytopenia_days"),
         interruption_days=values.integer("interruption_days"),
@@ -192,11 +268,24 @@ def _modify(values: Values) -> Json:
     advice = mod.advise(report)
     return {
         "action": advice.action.value,
-        "next_dose_level": None if advice.next_dose_level is None else advice.next_dose_level.value,
+        "next_dose_level": "none" if advice.next_dose_level is None else advice.next_dose_level.value,
+        "headline": advice.headline,
+        "rows_applied": [
+            {
+                "table": row.table,
+                "key": row.key,
+                "condition": row.condition,
+                "citation": row.citation,
+                "status": row.status.value,
+            }
+            for row in advice.rows_applied
+        ],
         "findings": [
             {
                 "code": f.code,
                 "action": f.action.value,
+                "next_dose_level": None if f.next_dose_level is None else f.next_dose_level.value,
+                "rows": list(f.rows),
                 "citation": f.citation,
                 "message": f.message,
                 "unconfirmed": f.unconfirmed,
@@ -204,6 +293,7 @@ def _modify(values: Values) -> Json:
             }
             for f in advice.findings
         ],
+        "questions": [{"field": q.field, "question": q.text} for q in advice.questions],
         "not_evaluated": list(advice.not_evaluated),
         "citations": list(advice.citations),
         "notes": list(advice.notes),
@@ -259,6 +349,8 @@ def _grade(values: Values) -> Json:
         "ctcae_version": result.ctcae_version,
         "band": result.band,
         "basis": result.basis,
+        "lln_used": _opt_num(result.lln_used),
+        "lln_source": None if result.lln_used is None else ("default" if result.lln_default else "given"),
         "citations": list(result.citations),
         "notes": list(result.notes),
     }
@@ -331,6 +423,14 @@ def _prepare(values: Values) -> Json:
         "do_not_shake": result.do_not_shake,
         "unconfirmed": list(result.unconfirmed),
         "steps": list(result.steps),
+        "concentration_check": {
+            "low_mg_per_ml": _num(result.concentration_check.low),
+            "high_mg_per_ml": _num(result.concentration_check.high),
+            "within": result.concentration_check.within,
+            "message": result.concentration_check.message,
+            "status": result.concentration_check.status.value,
+        },
+        "suggested_route": result.concentration_check.suggested_route.value,
         "citations": list(result.citations),
         "notes": list(result.notes),
     }
@@ -340,14 +440,25 @@ def _no_check(values: Values, errors: ErrorCollector) -> None:
     del values, errors
 
 
+def _assess_check(values: Values, errors: ErrorCollector) -> None:
+    if values.has("marrow_blasts_pct"):
+        errors.extend(
+            mrd_problems(
+                marrow_blasts_pct=values.decimal("marrow_blasts_pct"),
+                mrd_fraction=values.optional_decimal("mrd_fraction"),
+            )
+        )
+
+
 _Handler = Callable[[Values], Json]
 _Check = Callable[[Values, ErrorCollector], None]
 
 _OPERATIONS: Final[dict[str, tuple[_Handler, _Check]]] = {
-    "bsa": (_bsa, _no_check),
+    "bsa": (_bsa, _body_check),
     "plan": (_plan, _plan_check),
+    "course": (_course, _course_check),
     "modify": (_modify, _modify_check),
-    "assess": (_assess, _no_check),
+    "assess": (_assess, _assess_check),
     "grade": (_grade, _grade_check),
     "qtc": (_qtc, _no_check),
     "dates": (_dates, _no_check),

@@ -13,14 +13,20 @@ from enum import StrEnum
 from typing import Final
 
 from besponsa.clinical import limits, regimen
-from besponsa.clinical.citations import PI_2_2, PI_2_2_TABLE_1, PI_2_3, PI_2_3_TABLE_4
+from besponsa.clinical.citations import PI_2_2, PI_2_2_TABLE_1, PI_2_3, PI_2_3_TABLE_4, PI_8_4
 from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.interpretations import note
+from besponsa.clinical.monitoring import CytoreductionCheck, cytoreduction_check
+from besponsa.clinical.product import CYTOREDUCTION_LIMIT
 from besponsa.clinical.regimen import DoseLevel, RegimenRow, Response
 from besponsa.clinical.rounding import dose_mg, round_bsa, vials_for_dose, withdraw_volume_ml
 
 __all__ = [
+    "AGE_UNDER_1",
+    "CYTOREDUCTION_NEEDED",
+    "PEDIATRIC_NOTES",
     "PLAN_REASONS",
+    "STATUS_ORDER",
     "CyclePlan",
     "PlanReason",
     "PlanStatus",
@@ -28,16 +34,21 @@ __all__ = [
     "cycle_status",
     "plan_cycle",
     "plan_problems",
+    "status_headline",
+    "worst",
 ]
 
 
 class PlanStatus(StrEnum):
     PROCEED = "proceed"
-    CONSIDER = "consider"  # the label allows the cycle only as something that "may be considered"
+    # Something must be weighed or done first: a cycle the label says "may be considered", or a first
+    # dose that needs cytoreduction before it.
+    CONSIDER = "consider"
+    OUTSIDE_LABEL = "outside_label"  # use not established by the label (under 1 year old, PI 8.4)
     STOP = "stop"
 
 
-_STATUS_ORDER: Final = (PlanStatus.PROCEED, PlanStatus.CONSIDER, PlanStatus.STOP)
+STATUS_ORDER: Final = (PlanStatus.PROCEED, PlanStatus.CONSIDER, PlanStatus.OUTSIDE_LABEL, PlanStatus.STOP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +91,36 @@ HSCT_THIRD_CYCLE: Final = PlanReason(
     "considered.",
     PI_2_2,
 )
+CYTOREDUCTION_NEEDED: Final = PlanReason(
+    "cytoreduction_needed",
+    PlanStatus.CONSIDER,
+    f"Peripheral blasts above {CYTOREDUCTION_LIMIT.amount} ×10⁹/L (10,000/mm³) before the first dose: "
+    "reduce them first (for example hydroxyurea, steroids and/or vincristine), then recheck.",
+    PI_2_2,
+)
+AGE_UNDER_1: Final = PlanReason(
+    "age_under_1_year",
+    PlanStatus.OUTSIDE_LABEL,
+    f"Younger than {regimen.MIN_AGE_YEARS} year: safety and effectiveness are not established (the label "
+    "covers patients aged 1 year and older); any use is the clinician's decision outside the label.",
+    PI_8_4,
+)
 PLAN_REASONS: Final[tuple[PlanReason, ...]] = (
     MAX_CYCLES_REACHED,
     NO_RESPONSE,
     HSCT_RECOMMENDED,
     HSCT_MAX,
     HSCT_THIRD_CYCLE,
+    CYTOREDUCTION_NEEDED,
+    AGE_UNDER_1,
+)
+
+PEDIATRIC_NOTES: Final = (
+    "Children aged 1 year and older receive the same mg/m² regimen as adults (PI 2.2).",
+    "In the pediatric study, premedication was methylprednisolone 1 mg/kg (at most 50 mg) with an "
+    "antipyretic and an antihistamine (PI 14; secondary source).",
+    "VOD occurred in 15% of children in the pediatric study and in 19% of those who went on to HSCT "
+    "(PI 5.1): monitor liver tests closely.",
 )
 
 
@@ -116,6 +151,11 @@ class CyclePlan:
     next_cycle_start_if_extended: dt.date | None
     citations: tuple[str, ...]
     notes: tuple[str, ...]
+    cytoreduction: CytoreductionCheck | None = None
+
+    @property
+    def headline(self) -> str:
+        return status_headline(self.status, self.reasons, cycle=self.cycle, dose_level=self.dose_level)
 
     @property
     def cycle_length_days(self) -> int | None:
@@ -149,8 +189,33 @@ def cycle_status(
         reasons.append(HSCT_MAX)
     elif hsct_planned and cycle > regimen.HSCT_RECOMMENDED_CYCLES:
         reasons.append(HSCT_RECOMMENDED if responded and mrd_negative else HSCT_THIRD_CYCLE)
-    status = max((reason.status for reason in reasons), key=_STATUS_ORDER.index, default=PlanStatus.PROCEED)
-    return status, tuple(reasons)
+    return worst(reasons), tuple(reasons)
+
+
+def worst(reasons: list[PlanReason] | tuple[PlanReason, ...]) -> PlanStatus:
+    """The most restrictive status among the reasons (proceed when there are none)."""
+    return max((reason.status for reason in reasons), key=STATUS_ORDER.index, default=PlanStatus.PROCEED)
+
+
+_LEVEL_TEXT: Final = {
+    DoseLevel.FULL: "at the full dose",
+    DoseLevel.REDUCED_25: "at the dose reduced by 25%",
+    DoseLevel.TWO_DOSES: "at 2 doses per cycle",
+}
+
+
+def status_headline(
+    status: PlanStatus, reasons: tuple[PlanReason, ...], *, cycle: int, dose_level: DoseLevel
+) -> str:
+    """The plan's status in plain words, with the reasons that set it."""
+    why = " ".join(reason.message for reason in reasons)
+    if status is PlanStatus.PROCEED:
+        return f"Proceed with cycle {cycle} {_LEVEL_TEXT[dose_level]}."
+    if status is PlanStatus.STOP:
+        return f"Do not give cycle {cycle}. {why}"
+    if status is PlanStatus.OUTSIDE_LABEL:
+        return f"Not established: cycle {cycle} is outside the label. {why}"
+    return f"Consider before giving cycle {cycle} {_LEVEL_TEXT[dose_level]}. {why}"
 
 
 def plan_problems(*, cycle: int, dose_level: DoseLevel) -> list[FieldError]:
@@ -205,23 +270,53 @@ def plan_cycle(
     mrd_negative: bool = False,
     hsct_planned: bool = False,
     dose_level: DoseLevel = DoseLevel.FULL,
+    age_years: Decimal | None = None,
+    peripheral_blasts: Decimal | None = None,
+    extra_reasons: tuple[PlanReason, ...] = (),
 ) -> CyclePlan:
-    """Plan one cycle; `best_response` is the best response reached before this cycle starts."""
+    """Plan one cycle; `best_response` is the best response reached before this cycle starts.
+
+    `peripheral_blasts` (×10⁹/L) gates the first dose of cycle 1 (PI 2.2); `age_years` below 1 puts
+    the plan outside the label (PI 8.4). `extra_reasons` come from a caller that knows more (the course
+    planner's history checks) and count toward the status like the others.
+    """
     limits.require(
-        (("bsa_m2", bsa_m2, limits.BSA_M2), ("cycle", cycle, limits.CYCLE)),
+        (
+            ("bsa_m2", bsa_m2, limits.BSA_M2),
+            ("cycle", cycle, limits.CYCLE),
+            ("age_years", age_years, limits.AGE_YEARS),
+            ("peripheral_blasts", peripheral_blasts, limits.BLASTS),
+        ),
         dates=(("start_date", start_date),),
     )
     problems = plan_problems(cycle=cycle, dose_level=dose_level)
     if problems:
         raise InvalidInput(problems)
     bsa = round_bsa(bsa_m2)
-    status, reasons = cycle_status(
+    _, duration_reasons = cycle_status(
         cycle=cycle, best_response=best_response, mrd_negative=mrd_negative, hsct_planned=hsct_planned
     )
+    reasons = [*duration_reasons, *extra_reasons]
     citations = [PI_2_2_TABLE_1]
     notes: list[str] = []
+    cytoreduction: CytoreductionCheck | None = None
+    if peripheral_blasts is not None and cycle == 1:
+        cytoreduction = cytoreduction_check(peripheral_blasts=peripheral_blasts)
+        if not cytoreduction.passed:
+            reasons.append(CYTOREDUCTION_NEEDED)
+    elif peripheral_blasts is not None:
+        notes.append("peripheral_blasts is checked only before the first dose of cycle 1.")
+    elif cycle == 1:
+        notes.append(
+            "Peripheral blasts were not given: check them before the first dose (cytoreduction, PI 2.2)."
+        )
+    if age_years is not None and age_years < regimen.MIN_AGE_YEARS:
+        reasons.append(AGE_UNDER_1)
+    if age_years is not None and age_years < regimen.PEDIATRIC_BELOW_YEARS:
+        notes.extend(PEDIATRIC_NOTES)
+    status = worst(reasons)
     if reasons:
-        citations.append(PI_2_2)
+        citations.extend(dict.fromkeys(r.citation for r in reasons if r.citation not in citations))
     if NO_RESPONSE in reasons:
         notes.append(note("futility_timing"))
     if hsct_planned and cycle > regimen.HSCT_RECOMMENDED_CYCLES:
@@ -235,7 +330,7 @@ def plan_cycle(
             start_date=start_date,
             dose_level=dose_level,
             status=status,
-            reasons=reasons,
+            reasons=tuple(reasons),
             regimen_row=None,
             doses=(),
             cycle_end_date=None,
@@ -243,6 +338,7 @@ def plan_cycle(
             next_cycle_start_if_extended=None,
             citations=tuple(citations),
             notes=tuple(notes),
+            cytoreduction=cytoreduction,
         )
     row = regimen.regimen_row(cycle=cycle, best_response=best_response)
     extended: dt.date | None = None
@@ -261,7 +357,7 @@ def plan_cycle(
         start_date=start_date,
         dose_level=dose_level,
         status=status,
-        reasons=reasons,
+        reasons=tuple(reasons),
         regimen_row=row,
         doses=_doses(
             bsa_m2=bsa, start_date=start_date, cycle=cycle, best_response=best_response, dose_level=dose_level
@@ -271,4 +367,5 @@ def plan_cycle(
         next_cycle_start_if_extended=extended,
         citations=tuple(citations),
         notes=tuple(notes),
+        cytoreduction=cytoreduction,
     )

@@ -10,9 +10,12 @@ from enum import StrEnum
 from typing import Final
 
 from besponsa.clinical import limits
-from besponsa.clinical.citations import PI_2_4
+from besponsa.clinical.bsa import BsaFormula, body_surface_area
+from besponsa.clinical.citations import PI_2_4, Confirmation
 from besponsa.clinical.interpretations import note
 from besponsa.clinical.product import (
+    BAG_CONCENTRATION_MAX,
+    BAG_CONCENTRATION_MIN,
     BAG_TOTAL_VOLUME,
     DELIVERABLE_VOLUME,
     DILUENT_VOLUME,
@@ -21,10 +24,23 @@ from besponsa.clinical.product import (
     RECONSTITUTED_CONCENTRATION,
     RECONSTITUTION_TO_DILUTION_MAX,
     RECONSTITUTION_TO_END_MAX,
+    SYRINGE_CONCENTRATION_MAX,
+    SYRINGE_CONCENTRATION_MIN,
+    LabelFact,
 )
+from besponsa.clinical.regimen import REGIMEN_TABLE
 from besponsa.clinical.rounding import CONTEXT, vials_for_dose, withdraw_volume_ml
+from besponsa.clinical.rounding import dose_mg as level_dose_mg
 
-__all__ = ["SYRINGE_UNCONFIRMED_FIELDS", "Preparation", "Route", "prepare_infusion"]
+__all__ = [
+    "DOSE_MG",
+    "MAX_DOSE_MG",
+    "SYRINGE_UNCONFIRMED_FIELDS",
+    "ConcentrationCheck",
+    "Preparation",
+    "Route",
+    "prepare_infusion",
+]
 
 
 class Route(StrEnum):
@@ -41,6 +57,85 @@ SYRINGE_UNCONFIRMED_FIELDS: Final = (
 _CONCENTRATION_QUANTUM: Final = Decimal("0.0001")
 
 
+def _largest_dose() -> Decimal:
+    """The largest single dose the regimen gives at the largest accepted body (any BSA formula)."""
+    bsa = max(
+        body_surface_area(
+            height_cm=limits.HEIGHT_CM.maximum, weight_kg=limits.WEIGHT_KG.maximum, formula=formula
+        ).bsa_m2
+        for formula in BsaFormula
+    )
+    level = max(level for row in REGIMEN_TABLE for _, level in row.days)
+    return level_dose_mg(level_mg_per_m2=level, bsa_m2=bsa)
+
+
+# A dose above what any accepted patient can be prescribed is refused (issue #10 item 7): it is a
+# typing error (micrograms, a total instead of one dose) and must not be prepared.
+MAX_DOSE_MG: Final = _largest_dose()
+DOSE_MG: Final = limits.Limit(
+    Decimal("0.01"),
+    MAX_DOSE_MG,
+    "mg",
+    guesses=(
+        limits.UnitGuess(
+            Decimal("1000"), "doses are entered in mg, not micrograms", Decimal("0.01"), floor=Decimal("50")
+        ),
+    ),
+    advice="no single dose of the regimen is larger, even at the largest accepted body size",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ConcentrationCheck:
+    """The final concentration against a commonly cited range that the US label text does not confirm."""
+
+    low: Decimal
+    high: Decimal
+    within: bool | None  # None when the final volume is not known (syringe route)
+    message: str
+    suggested_route: Route
+    status: Confirmation = Confirmation.UNCONFIRMED
+
+
+def _range_text(low: LabelFact, high: LabelFact) -> str:
+    return f"{low.amount}–{high.amount} mg/mL"
+
+
+def _concentration_check(dose_mg: Decimal, route: Route, concentration: Decimal | None) -> ConcentrationCheck:
+    bag_low, bag_high = BAG_CONCENTRATION_MIN.amount, BAG_CONCENTRATION_MAX.amount
+    bag_concentration = CONTEXT.divide(dose_mg, BAG_TOTAL_VOLUME.amount)
+    small = bag_concentration < bag_low  # too dilute in a 50 mL bag
+    suggested = Route.SYRINGE if small else Route.BAG
+    unconfirmed = "unconfirmed range from an institutional protocol, not the US label"
+    if route is Route.BAG:
+        assert concentration is not None
+        within = bag_low <= concentration <= bag_high
+        shown = limits.format_number(concentration)
+        if within:
+            message = (
+                f"Final concentration {shown} mg/mL is within the commonly cited "
+                f"{_range_text(BAG_CONCENTRATION_MIN, BAG_CONCENTRATION_MAX)} for a bag ({unconfirmed})."
+            )
+        else:
+            message = (
+                f"Final concentration {shown} mg/mL is outside the commonly cited "
+                f"{_range_text(BAG_CONCENTRATION_MIN, BAG_CONCENTRATION_MAX)} for a bag ({unconfirmed}): "
+                "check it with pharmacy; for a dose this small consider the syringe route."
+            )
+        return ConcentrationCheck(bag_low, bag_high, within, message, suggested)
+    low, high = SYRINGE_CONCENTRATION_MIN.amount, SYRINGE_CONCENTRATION_MAX.amount
+    most = CONTEXT.divide(dose_mg, low).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP, context=CONTEXT)
+    least = CONTEXT.divide(dose_mg, high).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP, context=CONTEXT)
+    syringe_range = _range_text(SYRINGE_CONCENTRATION_MIN, SYRINGE_CONCENTRATION_MAX)
+    message = (
+        f"The commonly cited syringe range {syringe_range} "
+        f"({unconfirmed}) means a final volume of {least}–{most} mL for this dose."
+    )
+    if not small:
+        message += " A dose this size also fits the 50 mL bag route."
+    return ConcentrationCheck(low, high, None, message, suggested)
+
+
 @dataclass(frozen=True, slots=True)
 class Preparation:
     dose_mg: Decimal
@@ -55,6 +150,7 @@ class Preparation:
     steps: tuple[str, ...]
     unconfirmed: tuple[str, ...]
     notes: tuple[str, ...]
+    concentration_check: ConcentrationCheck
     diluent_ml_per_vial: Decimal = DILUENT_VOLUME.amount
     concentration_mg_per_ml: Decimal = RECONSTITUTED_CONCENTRATION.amount
     deliverable_ml_per_vial: Decimal = DELIVERABLE_VOLUME.amount
@@ -68,7 +164,7 @@ class Preparation:
 
 def prepare_infusion(*, dose_mg: Decimal, route: Route = Route.BAG) -> Preparation:
     """Preparation for one dose in mg (already rounded by the planner, or entered by the pharmacist)."""
-    limits.require((("dose_mg", dose_mg, limits.DOSE_MG),))
+    limits.require((("dose_mg", dose_mg, DOSE_MG),))
     vials = vials_for_dose(dose_mg)
     withdraw = withdraw_volume_ml(dose_mg)
     discard = CONTEXT.subtract(CONTEXT.multiply(DELIVERABLE_VOLUME.amount, Decimal(vials)), withdraw)
@@ -126,4 +222,5 @@ def prepare_infusion(*, dose_mg: Decimal, route: Route = Route.BAG) -> Preparati
         steps=tuple(steps),
         unconfirmed=unconfirmed,
         notes=tuple(notes),
+        concentration_check=_concentration_check(dose_mg, route, concentration),
     )

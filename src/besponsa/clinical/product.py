@@ -13,6 +13,8 @@ from typing import Final
 from besponsa.clinical.citations import PI_2_2, PI_2_4, PI_3, PI_5_4, PI_11, PI_16, Confirmation
 
 __all__ = [
+    "BAG_CONCENTRATION_MAX",
+    "BAG_CONCENTRATION_MIN",
     "BAG_TOTAL_VOLUME",
     "CYTOREDUCTION_LIMIT",
     "DELIVERABLE_VOLUME",
@@ -29,6 +31,8 @@ __all__ = [
     "RECONSTITUTION_TO_DILUTION_MAX",
     "RECONSTITUTION_TO_END_MAX",
     "STORAGE",
+    "SYRINGE_CONCENTRATION_MAX",
+    "SYRINGE_CONCENTRATION_MIN",
     "VIAL_STRENGTH",
     "LabelFact",
 ]
@@ -188,6 +192,46 @@ CYTOREDUCTION_LIMIT: Final = LabelFact(
     "×10⁹/L",
     PI_2_2,
     Confirmation.SECONDARY,
+)
+
+# Final concentration ranges cited by an institutional pediatric protocol, NOT read in the US label
+# (label_facts §6.2): used only to flag a dose for review, always shown as unconfirmed.
+_RANGE_NOTE: Final = "From an institutional protocol, not the US label: confirm against the current PI 2.4."
+BAG_CONCENTRATION_MIN: Final = LabelFact(
+    "bag_concentration_min",
+    "Lowest commonly cited final concentration, infusion bag",
+    Decimal("0.01"),
+    "mg/mL",
+    PI_2_4,
+    Confirmation.UNCONFIRMED,
+    _RANGE_NOTE,
+)
+BAG_CONCENTRATION_MAX: Final = LabelFact(
+    "bag_concentration_max",
+    "Highest commonly cited final concentration, infusion bag",
+    Decimal("0.1"),
+    "mg/mL",
+    PI_2_4,
+    Confirmation.UNCONFIRMED,
+    _RANGE_NOTE,
+)
+SYRINGE_CONCENTRATION_MIN: Final = LabelFact(
+    "syringe_concentration_min",
+    "Lowest commonly cited final concentration, syringe",
+    Decimal("0.025"),
+    "mg/mL",
+    PI_2_4,
+    Confirmation.UNCONFIRMED,
+    _RANGE_NOTE,
+)
+SYRINGE_CONCENTRATION_MAX: Final = LabelFact(
+    "syringe_concentration_max",
+    "Highest commonly cited final concentration, syringe",
+    Decimal("0.1"),
+    "mg/mL",
+    PI_2_4,
+    Confirmation.UNCONFIRMED,
+    _RANGE_NOTE,
 )
 
 PRODUCT_FACTS: Final[tuple[LabelFact, ...]] = (

@@ -22,7 +22,9 @@ __all__ = [
     "HSCT_MAX_CYCLES",
     "HSCT_RECOMMENDED_CYCLES",
     "MAX_CYCLES",
+    "MIN_AGE_YEARS",
     "MIN_DAYS_BETWEEN_DOSES",
+    "PEDIATRIC_BELOW_YEARS",
     "REDUCTION_FACTOR",
     "REGIMEN_TABLE",
     "RESPONSE_DEADLINE_CYCLES",
@@ -49,7 +51,7 @@ class Response(StrEnum):
 class DoseLevel(StrEnum):
     FULL = "full"
     REDUCED_25 = "reduced_25"
-    TWO_DOSES = "two_doses"
+    TWO_DOSES = "two_doses_per_cycle"
 
 
 # Left to right is the only allowed direction: a reduced level is never re-escalated (PI 2.3).
@@ -100,6 +102,10 @@ REGIMEN_TABLE: Final[tuple[RegimenRow, ...]] = (CYCLE_1, LATER_WITH_RESPONSE, LA
 CYCLE_1_EXTENDED_DAYS: Final = 28
 DOSE_WINDOW_DAYS: Final = 2
 MIN_DAYS_BETWEEN_DOSES: Final = 6
+
+# Indication: patients aged 1 year and older (PI 1); below that use is not established (PI 8.4).
+MIN_AGE_YEARS: Final = 1
+PEDIATRIC_BELOW_YEARS: Final = 18
 
 MAX_CYCLES: Final = 6
 RESPONSE_DEADLINE_CYCLES: Final = 3

@@ -12,12 +12,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
-from besponsa.clinical import limits, product, reproductive, response, rounding
+from besponsa.clinical import limits, preparation, product, regimen, reproductive, response, rounding
 from besponsa.clinical.bsa import BsaFormula
+from besponsa.clinical.citations import Confirmation
+from besponsa.clinical.course import COURSE_REASONS
 from besponsa.clinical.grading import Term
 from besponsa.clinical.limits import Limit
-from besponsa.clinical.modifications import Action, InfusionReaction, Timing
-from besponsa.clinical.monitoring import VOD_RISK_FACTORS
+from besponsa.clinical.modifications import Action, CytopeniaCause, InfusionReaction, Timing
+from besponsa.clinical.monitoring import VOD_RISK_FACTORS, When
 from besponsa.clinical.planner import PLAN_REASONS, PlanStatus
 from besponsa.clinical.preparation import Route
 from besponsa.clinical.product import LabelFact
@@ -57,6 +59,7 @@ class Kind(StrEnum):
     CHOICE = "choice"
     DATE = "date"
     OBJECT = "object"
+    LIST = "list"  # a list of objects, each with `fields`, at most `max_items` long
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,9 @@ class FieldSpec:
     default: str | bool | int | None = None  # filled in when the field is absent or null
     limit: Limit | None = None
     choices: tuple[str, ...] = ()
-    fields: tuple[FieldSpec, ...] = ()  # members of an OBJECT
+    fields: tuple[FieldSpec, ...] = ()  # members of an OBJECT, or of each item of a LIST
+    max_items: int = 0  # LIST only
+    too_many: str = ""  # LIST only: why there can be no more items
 
     def range_text(self) -> str:
         if self.limit is not None:
@@ -85,13 +90,14 @@ class FieldSpec:
             schema.update(type="string", format="date")
         elif self.kind is Kind.OBJECT:
             schema.update(_object_schema(self.fields))
+        elif self.kind is Kind.LIST:
+            schema.update(type="array", items=_object_schema(self.fields), maxItems=self.max_items)
         else:
             schema["type"] = self.kind.value
         if self.limit is not None:
             bound = "exclusiveMinimum" if self.limit.exclusive_minimum else "minimum"
             schema[bound] = _json_number(self.limit.minimum)
-            if self.limit.maximum is not None:
-                schema["maximum"] = _json_number(self.limit.maximum)
+            schema["maximum"] = _json_number(self.limit.maximum)
         if self.default is not None:
             schema["default"] = self.default
         return schema
@@ -131,8 +137,8 @@ _DOSE_LEVEL = FieldSpec(
 )
 
 
-def _count(name: str, description: str, *, required: bool = True) -> FieldSpec:
-    return FieldSpec(name, _N, description, required=required, limit=limits.COUNT)
+def _count(name: str, description: str, *, required: bool = True, limit: Limit = limits.ANC) -> FieldSpec:
+    return FieldSpec(name, _N, description, required=required, limit=limit)
 
 
 def _flag(name: str, description: str, *, required: bool = False) -> FieldSpec:
@@ -141,7 +147,54 @@ def _flag(name: str, description: str, *, required: bool = False) -> FieldSpec:
 
 _COUNTS = (
     _count("anc", "Absolute neutrophil count, ×10⁹/L"),
-    _count("platelets", "Platelet count not supported by transfusion, ×10⁹/L"),
+    _count("platelets", "Platelet count not supported by transfusion, ×10⁹/L", limit=limits.PLATELETS),
+)
+_AGE = FieldSpec(
+    "age_years",
+    _N,
+    "Age in years (fractions allowed: 0.5 is 6 months); under 1 year the plan is outside the label",
+    required=True,
+    limit=limits.AGE_YEARS,
+)
+_BLASTS = _count(
+    "peripheral_blasts",
+    "Peripheral blood blasts before the first dose, ×10⁹/L "
+    f"({_fact(product.CYTOREDUCTION_LIMIT)} = 10,000/mm³); cycle 1 only",
+    required=False,
+    limit=limits.BLASTS,
+)
+_VOD_RISK = FieldSpec(
+    "vod_risk",
+    _O,
+    "VOD risk factors the clinician knows to be present",
+    fields=tuple(_flag(factor.code, factor.text) for factor in VOD_RISK_FACTORS),
+)
+_PAST_CYCLE = (
+    FieldSpec("day1_date", _DT, "Actual Day 1 of that cycle, YYYY-MM-DD", required=True),
+    FieldSpec(
+        "dose_level",
+        _C,
+        "Dose level given in that cycle",
+        default=DoseLevel.FULL.value,
+        choices=_choices(DoseLevel),
+    ),
+    FieldSpec(
+        "response",
+        _C,
+        "Best response assessed during or at the end of that cycle",
+        default=Response.NONE.value,
+        choices=_choices(Response),
+    ),
+    _flag("mrd_negative", "MRD negative (<1×10⁻⁴) at that assessment"),
+    _flag("extended_to_28_days", "Cycle 1 only: the cycle was extended to 28 days"),
+    FieldSpec("last_dose_date", _DT, "Actual date of that cycle's last dose, YYYY-MM-DD"),
+    FieldSpec(
+        "interruption_days",
+        _I,
+        "Longest interruption of dosing for toxicity in that cycle, days",
+        default=0,
+        limit=limits.DAYS,
+    ),
 )
 
 INPUT_SCHEMAS: Final[dict[str, tuple[FieldSpec, ...]]] = {
@@ -162,17 +215,32 @@ INPUT_SCHEMAS: Final[dict[str, tuple[FieldSpec, ...]]] = {
         _flag("mrd_negative", "MRD negativity (<1×10⁻⁴) reached before this cycle"),
         _flag("hsct_planned", "The patient is going on to HSCT"),
         _DOSE_LEVEL,
-        _count(
-            "peripheral_blasts",
-            "Peripheral blood blasts before the first dose, ×10⁹/L (10 ×10⁹/L = 10,000/mm³); cycle 1 only",
-            required=False,
+        _AGE,
+        _BLASTS,
+        _VOD_RISK,
+    ),
+    "course": (
+        _HEIGHT,
+        _WEIGHT,
+        _FORMULA,
+        _AGE,
+        FieldSpec(
+            "cycles",
+            Kind.LIST,
+            "Earlier cycles in order, as they went (empty or absent before the first cycle)",
+            fields=_PAST_CYCLE,
+            max_items=regimen.MAX_CYCLES,
+            too_many=f": the label allows at most {regimen.MAX_CYCLES} cycles",
         ),
         FieldSpec(
-            "vod_risk",
-            _O,
-            "VOD risk factors the clinician knows to be present",
-            fields=tuple(_flag(factor.code, factor.text) for factor in VOD_RISK_FACTORS),
+            "start_date",
+            _DT,
+            "Day 1 of the cycle to plan, YYYY-MM-DD (default: the earliest the history allows; required "
+            "for the first cycle)",
         ),
+        _flag("hsct_planned", "The patient is going on to HSCT"),
+        _BLASTS,
+        _VOD_RISK,
     ),
     "modify": (
         FieldSpec(
@@ -197,12 +265,20 @@ INPUT_SCHEMAS: Final[dict[str, tuple[FieldSpec, ...]]] = {
             required=True,
             fields=(
                 _count("anc", "Absolute neutrophil count, ×10⁹/L", required=False),
-                _count("platelets", "Platelet count not supported by transfusion, ×10⁹/L", required=False),
-                FieldSpec(
-                    "total_bilirubin_x_uln", _N, "Total bilirubin as a multiple of ULN", limit=limits.X_ULN
+                _count(
+                    "platelets",
+                    "Platelet count not supported by transfusion, ×10⁹/L",
+                    required=False,
+                    limit=limits.PLATELETS,
                 ),
-                FieldSpec("ast_x_uln", _N, "AST as a multiple of ULN", limit=limits.X_ULN),
-                FieldSpec("alt_x_uln", _N, "ALT as a multiple of ULN", limit=limits.X_ULN),
+                FieldSpec(
+                    "total_bilirubin_x_uln",
+                    _N,
+                    "Total bilirubin as a multiple of ULN",
+                    limit=limits.BILIRUBIN_X_ULN,
+                ),
+                FieldSpec("ast_x_uln", _N, "AST as a multiple of ULN", limit=limits.TRANSAMINASE_X_ULN),
+                FieldSpec("alt_x_uln", _N, "ALT as a multiple of ULN", limit=limits.TRANSAMINASE_X_ULN),
             ),
         ),
         _flag("vod", "Hepatic veno-occlusive disease or other severe liver toxicity"),
@@ -231,7 +307,14 @@ INPUT_SCHEMAS: Final[dict[str, tuple[FieldSpec, ...]]] = {
             "bilirubin_from_gilbert_or_hemolysis",
             "The bilirubin rise is due to Gilbert's syndrome or hemolysis",
         ),
-        _flag("disease_related_cytopenia", "Low counts are judged due to the leukemia, not the drug"),
+        FieldSpec(
+            "cytopenia_cause",
+            _C,
+            "What the low counts are judged to come from (not_assessed is not the same as drug-related: "
+            "the tool asks)",
+            default=CytopeniaCause.NOT_ASSESSED.value,
+            choices=_choices(CytopeniaCause),
+        ),
         _flag("marrow_stable_or_improved", "The latest bone marrow shows stable or improved disease"),
         FieldSpec("cytopenia_days", _I, "Days the counts have been low", default=0, limit=limits.DAYS),
         FieldSpec(
@@ -245,9 +328,9 @@ INPUT_SCHEMAS: Final[dict[str, tuple[FieldSpec, ...]]] = {
     ),
     "assess": (
         FieldSpec("marrow_blasts_pct", _N, "Bone-marrow blasts, %", required=True, limit=limits.PERCENT),
-        _count("peripheral_blasts", "Peripheral blood leukemic blasts, ×10⁹/L"),
+        _count("peripheral_blasts", "Peripheral blood leukemic blasts, ×10⁹/L", limit=limits.BLASTS),
         _count("anc", "Absolute neutrophil count, ×10⁹/L"),
-        _count("platelets", "Platelet count, ×10⁹/L"),
+        _count("platelets", "Platelet count, ×10⁹/L", limit=limits.PLATELETS),
         _flag("extramedullary_disease", "Extramedullary disease present (not resolved)", required=True),
         FieldSpec(
             "mrd_fraction",
@@ -277,7 +360,7 @@ INPUT_SCHEMAS: Final[dict[str, tuple[FieldSpec, ...]]] = {
     ),
     "dates": (FieldSpec("last_dose_date", _DT, "Date of the last BESPONSA dose, YYYY-MM-DD", required=True),),
     "prepare": (
-        FieldSpec("dose_mg", _N, "Dose to prepare, mg", required=True, limit=limits.DOSE_MG),
+        FieldSpec("dose_mg", _N, "One dose to prepare, mg", required=True, limit=preparation.DOSE_MG),
         FieldSpec("route", _C, "Administration route", default=Route.BAG.value, choices=_choices(Route)),
     ),
 }
@@ -307,6 +390,8 @@ class OutputField:
             schema.update(_output_object(self.fields))
         if self.nullable:
             schema["type"] = [schema["type"], "null"]
+            if self.choices:
+                schema["enum"] = [*self.choices, None]
         return schema
 
 
@@ -329,38 +414,29 @@ _ITEM = (
     _O_("citation", "string", ""),
 )
 
-OUTPUT_SCHEMAS: Final[dict[str, tuple[OutputField, ...]]] = {
-    "bsa": (
-        _O_(
-            "bsa_m2",
-            "number",
-            f"BSA rounded half-up to {rounding.BSA_QUANTUM} m²: every dose uses this value",
-        ),
-        _O_("bsa_unrounded_m2", "number", "BSA before rounding, to 4 decimals"),
-        _O_("formula", "string", "Formula used", choices=_choices(BsaFormula)),
-        _O_("formula_text", "string", "The formula written out"),
-        _O_("formula_reference", "string", "Publication of the formula"),
-        _O_("weight_basis", "string", "Which weight was used"),
-        _CITATIONS,
-        _NOTES,
-    ),
-    "plan": (
+
+def _plan_fields(reason_codes: tuple[str, ...]) -> tuple[OutputField, ...]:
+    """The plan's output fields; the course answer has the same ones (and its own reason codes)."""
+    return (
         _O_("bsa_m2", "number", "Rounded BSA, m²"),
         _O_("formula", "string", "BSA formula", choices=_choices(BsaFormula)),
         _O_("cycle", "integer", "Cycle planned"),
         _O_(
             "status",
             "string",
-            "Whether the label's duration rules allow the cycle",
+            "proceed; consider (weigh or do something first: a cycle the label says may be considered, "
+            "cytoreduction before the first dose); outside_label (use not established, e.g. under 1 year); "
+            "stop (no doses)",
             choices=_choices(PlanStatus),
         ),
-        _O_("reasons", "array", "Codes of the duration rules that apply", item_type="string"),
+        _O_("headline", "string", "The status and its reasons in plain words"),
+        _O_("reasons", "array", "Codes of the rules that set the status", item_type="string"),
         _O_(
             "reason_details",
             "array",
-            "Each duration rule that applies",
+            "Each rule that sets the status, in plain words",
             fields=(
-                _O_("code", "string", "", choices=tuple(reason.code for reason in PLAN_REASONS)),
+                _O_("code", "string", "", choices=reason_codes),
                 _O_("status", "string", "", choices=_choices(PlanStatus)),
                 _O_("message", "string", ""),
                 _O_("citation", "string", ""),
@@ -400,7 +476,18 @@ OUTPUT_SCHEMAS: Final[dict[str, tuple[OutputField, ...]]] = {
                 _O_("vials", "integer", f"{_fact(product.VIAL_STRENGTH)} vials for this dose"),
             ),
         ),
-        _O_("pre_dose_checks", "array", "Checks before every dose", fields=_ITEM),
+        _O_(
+            "pre_dose_checks",
+            "array",
+            "Checks before this cycle's doses (first-dose items in cycle 1 only)",
+            fields=_CHECK,
+        ),
+        _O_(
+            "monitoring",
+            "array",
+            "Monitoring during and after the cycle (after each dose, new QT-prolonging drugs, after HSCT)",
+            fields=_CHECK,
+        ),
         _O_(
             "cytoreduction",
             "object",
@@ -413,17 +500,77 @@ OUTPUT_SCHEMAS: Final[dict[str, tuple[OutputField, ...]]] = {
             ),
         ),
         _O_("vod_risk_factors", "array", "VOD risk factors present", fields=_ITEM),
+    )
+
+
+_CHECK = (
+    *_ITEM,
+    _O_("when", "string", "When it is due", choices=_choices(When)),
+    _O_("status", "string", "How firmly the label text was read", choices=_choices(Confirmation)),
+)
+_PLAN_CODES = tuple(reason.code for reason in PLAN_REASONS)
+
+OUTPUT_SCHEMAS: Final[dict[str, tuple[OutputField, ...]]] = {
+    "bsa": (
+        _O_(
+            "bsa_m2",
+            "number",
+            f"BSA rounded half-up to {rounding.BSA_QUANTUM} m²: every dose uses this value",
+        ),
+        _O_("bsa_unrounded_m2", "number", "BSA before rounding, to 4 decimals"),
+        _O_("formula", "string", "Formula used", choices=_choices(BsaFormula)),
+        _O_("formula_text", "string", "The formula written out"),
+        _O_("formula_reference", "string", "Publication of the formula"),
+        _O_("weight_basis", "string", "Which weight was used"),
+        _CITATIONS,
+        _NOTES,
+    ),
+    "plan": (*_plan_fields(_PLAN_CODES), _CITATIONS, _NOTES),
+    "course": (
+        *_plan_fields(_PLAN_CODES + tuple(reason.code for reason in COURSE_REASONS)),
+        _O_("cycles_completed", "integer", "Earlier cycles given: the planned cycle is this plus one"),
+        _O_("best_response", "string", "Best response over the earlier cycles", choices=_choices(Response)),
+        _O_(
+            "mrd_negative_with_response",
+            "boolean",
+            "CR/CRi together with MRD negativity reached at one assessment (the HSCT rule's goal)",
+        ),
+        _O_(
+            "earliest_start_date",
+            "date",
+            "Earliest Day 1 the history allows (null before the first cycle)",
+            nullable=True,
+        ),
         _CITATIONS,
         _NOTES,
     ),
     "modify": (
-        _O_("action", "string", "Most severe action among the findings", choices=_choices(Action)),
+        _O_(
+            "action",
+            "string",
+            "What to do NOW: give, hold (until recovered), omit_next_dose (within a cycle), "
+            "consider_discontinuation, discontinue. A dose reduction is never an action: see next_dose_level",
+            choices=_choices(Action),
+        ),
         _O_(
             "next_dose_level",
             "string",
-            "Dose level from now on (null after discontinuation)",
-            nullable=True,
-            choices=_choices(DoseLevel),
+            "Dose level that follows: before_cycle, the level of the cycle about to start; before_dose, "
+            "the level from the next cycle on. Never above dose_level; none once discontinued",
+            choices=(*_choices(DoseLevel), "none"),
+        ),
+        _O_("headline", "string", "The answer in plain words: what to do now, then the dose level"),
+        _O_(
+            "rows_applied",
+            "array",
+            "The label table rows the answer rests on",
+            fields=(
+                _O_("table", "string", "Table 2, Table 3 or Table 4 of PI 2.3"),
+                _O_("key", "string", "Stable key of the row"),
+                _O_("condition", "string", "The row's condition in plain words"),
+                _O_("citation", "string", ""),
+                _O_("status", "string", "How firmly the row was read", choices=_choices(Confirmation)),
+            ),
         ),
         _O_(
             "findings",
@@ -431,11 +578,28 @@ OUTPUT_SCHEMAS: Final[dict[str, tuple[OutputField, ...]]] = {
             "Every rule that applies",
             fields=(
                 _O_("code", "string", "Stable code"),
-                _O_("action", "string", "", choices=_choices(Action)),
+                _O_("action", "string", "What this rule asks for now", choices=_choices(Action)),
+                _O_(
+                    "next_dose_level",
+                    "string",
+                    "A lower level this rule asks for (null: no change)",
+                    nullable=True,
+                    choices=_choices(DoseLevel),
+                ),
+                _O_("rows", "array", "Keys of the rows in rows_applied", item_type="string"),
                 _O_("citation", "string", ""),
                 _O_("message", "string", "Plain words"),
-                _O_("unconfirmed", "boolean", "Rests on an unconfirmed label table (Table 4)"),
+                _O_("unconfirmed", "boolean", "Rests on label text that was not read (e.g. Table 4)"),
                 _O_("interpretation", "boolean", "Rests on this tool's reading of an ambiguous rule"),
+            ),
+        ),
+        _O_(
+            "questions",
+            "array",
+            "What the clinician should answer or assess; the answer may change with it",
+            fields=(
+                _O_("field", "string", "The input field that records the answer"),
+                _O_("question", "string", "Plain words"),
             ),
         ),
         _O_(
@@ -477,6 +641,19 @@ OUTPUT_SCHEMAS: Final[dict[str, tuple[OutputField, ...]]] = {
         _O_("ctcae_version", "string", "Always 5.0"),
         _O_("band", "string", "The band the value falls in"),
         _O_("basis", "string", "What the value was compared with"),
+        _O_(
+            "lln_used",
+            "number",
+            "Counts: the lower limit of normal used (the one given, or a stated default)",
+            nullable=True,
+        ),
+        _O_(
+            "lln_source",
+            "string",
+            "Counts: given or default; null for other terms",
+            nullable=True,
+            choices=("given", "default"),
+        ),
         _CITATIONS,
         _NOTES,
     ),
@@ -543,6 +720,24 @@ OUTPUT_SCHEMAS: Final[dict[str, tuple[OutputField, ...]]] = {
             item_type="string",
         ),
         _O_("steps", "array", "Preparation steps in order", item_type="string"),
+        _O_(
+            "concentration_check",
+            "object",
+            "Final concentration against a commonly cited range the US label does not confirm",
+            fields=(
+                _O_("low_mg_per_ml", "number", ""),
+                _O_("high_mg_per_ml", "number", ""),
+                _O_("within", "boolean", "Null when the final volume is unknown (syringe)", nullable=True),
+                _O_("message", "string", ""),
+                _O_("status", "string", "Always unconfirmed", choices=_choices(Confirmation)),
+            ),
+        ),
+        _O_(
+            "suggested_route",
+            "string",
+            "bag, or syringe for a dose too small for a 50 mL bag in that range",
+            choices=_choices(Route),
+        ),
         _CITATIONS,
         _NOTES,
     ),

@@ -46,7 +46,16 @@ def test_an_unreadable_or_malformed_file_exits_2_with_errors(tmp_path: Path) -> 
 
 
 def test_plan_fhir_out_writes_a_valid_bundle() -> None:
-    plan = {"height_cm": 170, "weight_kg": 70, "cycle": 1, "start_date": "2026-12-01"}
+    plan = {"height_cm": 170, "weight_kg": 70, "cycle": 1, "start_date": "2026-12-01", "age_years": 34}
     code, answer = call(["clinical", "plan", "--fhir-out"], json.dumps(plan))
     assert code == EXIT_OK
     Bundle.model_validate(answer)
+
+
+def test_course_fhir_out_writes_the_next_cycle() -> None:
+    from besponsa.clinical.examples import EXAMPLES
+
+    code, answer = call(["clinical", "course", "--fhir-out"], json.dumps(EXAMPLES["course"]))
+    assert code == EXIT_OK
+    Bundle.model_validate(answer)
+    assert any(e["resource"]["resourceType"] == "CarePlan" for e in answer["entry"])

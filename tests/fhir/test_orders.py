@@ -14,7 +14,7 @@ from besponsa.clinical.operations import execute
 from besponsa.fhir.examples import PLAN_OUT_EXAMPLE
 from besponsa.fhir.orders import LABEL_VERSION, engine_version, plan_bundle
 
-PLAN = {"height_cm": 170, "weight_kg": 70, "cycle": 1, "start_date": "2026-12-01"}
+PLAN = {"height_cm": 170, "weight_kg": 70, "cycle": 1, "start_date": "2026-12-01", "age_years": 34}
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 
 
@@ -107,3 +107,14 @@ def test_invalid_plan_input_is_refused_like_the_plan_operation() -> None:
     with pytest.raises(InvalidInput) as refused:
         plan_bundle({**PLAN, "height_cm": "tall"})
     assert refused.value.errors[0]["field"] == "height_cm"
+
+
+def test_a_course_history_gives_the_next_cycles_orders() -> None:
+    from besponsa.clinical.examples import EXAMPLES
+
+    course = execute("course", EXAMPLES["course"])
+    document = plan_bundle(EXAMPLES["course"], now=NOW)
+    careplan = _resources(document, "CarePlan")[0]
+    assert careplan["title"] == f"BESPONSA cycle {course['cycle']}"
+    assert len(_resources(document, "MedicationRequest")) == len(course["doses"])
+    assert [n["text"] for n in careplan["note"]] == course["notes"]

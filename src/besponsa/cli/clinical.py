@@ -193,7 +193,7 @@ def register(subparsers: Any) -> None:
                 help="read the laboratory and body values from a FHIR R4 Bundle of Observations "
                 "(standard input then holds the other fields, or nothing); see docs/fhir.md",
             )
-        if name == "plan":
+        if name in ("plan", "course"):
             sub.add_argument(
                 "--fhir-out", action="store_true", help="write the plan as a FHIR R4 Bundle of orders"
             )

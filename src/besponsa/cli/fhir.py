@@ -14,7 +14,7 @@ from besponsa.clinical.operations import execute
 
 # Operations that read Observations (besponsa.fhir.labs.OPERATION_FIELDS), kept here as names so that
 # building the parser does not import the FHIR models.
-FHIR_OPERATIONS = ("bsa", "plan", "modify", "assess", "grade", "qtc")
+FHIR_OPERATIONS = ("bsa", "plan", "course", "modify", "assess", "grade", "qtc")
 
 
 def _bundle(path: str) -> object:
@@ -39,5 +39,5 @@ def compute(
     if fhir_out:
         from besponsa.fhir.orders import plan_bundle
 
-        return plan_bundle(payload)
+        return plan_bundle(payload, operation=operation)
     return execute(operation, payload)

@@ -38,5 +38,6 @@ PLAN_OUT_EXAMPLE: Final[dict[str, Any]] = {
     "weight_kg": 70,
     "cycle": 1,
     "start_date": "2026-12-01",
+    "age_years": 34,
     "patient": {"reference": "Patient/example"},
 }

@@ -33,6 +33,7 @@ Json = dict[str, Any]
 OPERATION_FIELDS: Final[dict[str, dict[Quantity, str]]] = {
     "bsa": {Quantity.HEIGHT: "height_cm", Quantity.WEIGHT: "weight_kg"},
     "plan": {Quantity.HEIGHT: "height_cm", Quantity.WEIGHT: "weight_kg"},
+    "course": {Quantity.HEIGHT: "height_cm", Quantity.WEIGHT: "weight_kg"},
     "modify": {
         Quantity.ANC: "labs.anc",
         Quantity.PLATELETS: "labs.platelets",

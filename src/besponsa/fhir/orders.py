@@ -117,13 +117,15 @@ def _dose_request(dose: Json, plan: Json, medication_url: str, subject: Json) ->
     }
 
 
-def plan_bundle(body: object, *, now: dt.datetime | None = None) -> Json:
-    """The plan operation's answer for `body` (its input plus an optional `patient`) as a FHIR Bundle."""
+def plan_bundle(body: object, *, operation: str | None = None, now: dt.datetime | None = None) -> Json:
+    """The next cycle as a FHIR Bundle: `body` is the plan input, or the course input (it has `cycles`,
+    the history of earlier cycles), plus an optional `patient` reference. `operation` ("plan" or
+    "course") says which; without it the presence of `cycles` decides."""
     if not isinstance(body, dict):
-        raise InvalidInput([{"field": "body", "message": "must be a JSON object: the plan input"}])
+        raise InvalidInput([{"field": "body", "message": "must be a JSON object: the plan or course input"}])
     payload = {key: value for key, value in body.items() if key != "patient"}
     subject = _patient(body.get("patient"))
-    plan: Json = execute("plan", payload)
+    plan: Json = execute(operation or ("course" if "cycles" in payload else "plan"), payload)
     recorded = (now or dt.datetime.now(dt.UTC)).isoformat()
     urls = {name: f"urn:uuid:{uuid.uuid4()}" for name in ("careplan", "medication", "provenance")}
     requests = [

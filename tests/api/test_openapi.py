@@ -30,7 +30,8 @@ def _resolve(document: dict, schema: dict) -> dict:  # type: ignore[type-arg]
 
 def test_the_document_is_openapi_3_with_one_post_per_operation(document: Document) -> None:
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == {f"/api/v1/clinical/{name}" for name in OPERATION_NAMES}
+    fhir = {"/api/v1/fhir/evaluate/{operation}", "/api/v1/fhir/plan"}
+    assert set(document["paths"]) == {f"/api/v1/clinical/{name}" for name in OPERATION_NAMES} | fhir
     for item in document["paths"].values():
         assert set(item) == {"post"}
         assert {"200", "413", "422", "429"} <= set(item["post"]["responses"])

@@ -92,10 +92,9 @@ def test_page_json() -> None:
     assert any("72.1–87.7" in t for t in texts)
 
 
-def test_unknown_page_is_a_usage_error() -> None:
-    with pytest.raises(SystemExit) as info:
-        _run("page", "nope")
-    assert info.value.code == 2
+def test_unknown_page_is_a_usage_error_that_lists_the_pages() -> None:
+    code, out, err = _run("page", "nope")
+    assert code == 2 and out == "" and "no page 'nope'" in err and "efficacy-adult" in err
 
 
 def test_register_plugs_into_the_besponsa_parser(capsys: pytest.CaptureFixture[str]) -> None:

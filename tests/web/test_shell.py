@@ -134,7 +134,7 @@ FORBIDDEN_IN_CORE = (
 )
 
 
-@pytest.mark.parametrize("package", ["clinical", "evidence"])
+@pytest.mark.parametrize("package", ["clinical", "evidence", "fhir"])
 def test_the_pure_cores_import_no_web_code(package: str) -> None:
     offenders = []
     for path in (SRC / package).rglob("*.py"):

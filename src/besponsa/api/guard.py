@@ -94,16 +94,16 @@ def check_rate(request: HttpRequest) -> JsonResponse | None:
     )
 
 
-def read_body(request: HttpRequest) -> tuple[object, JsonResponse | None]:
+def read_body(request: HttpRequest, max_bytes: int = MAX_BODY_BYTES) -> tuple[object, JsonResponse | None]:
     """The JSON value of the body, or the 413/422 answer that explains why it cannot be used."""
     declared = request.META.get("CONTENT_LENGTH") or ""
     too_big = error_response(
-        413, [{"field": "body", "message": f"the body is larger than {MAX_BODY_BYTES // 1024} KB"}]
+        413, [{"field": "body", "message": f"the body is larger than {max_bytes // 1024} KB"}]
     )
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if declared.isdigit() and int(declared) > max_bytes:
         return None, too_big
-    raw = request.read(MAX_BODY_BYTES + 1)
-    if len(raw) > MAX_BODY_BYTES:
+    raw = request.read(max_bytes + 1)
+    if len(raw) > max_bytes:
         return None, too_big
     try:
         text = raw.decode("utf-8")

@@ -142,7 +142,7 @@ def build_document(document: dict[str, Any]) -> dict[str, Any]:
         schemas[f"{_title(operation)}Output"] = output_json_schema(operation)
     for path, item in result.get("paths", {}).items():
         operation = path.rstrip("/").rsplit("/", 1)[-1]
-        if operation in OPERATION_NAMES and "post" in item:
+        if "/clinical/" in path and operation in OPERATION_NAMES and "post" in item:
             post = item["post"]
             post.pop("parameters", None)
             post.update(operation_spec(operation))

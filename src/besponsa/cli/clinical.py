@@ -13,9 +13,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
+from besponsa.cli.fhir import FHIR_OPERATIONS, compute
 from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.jsonbody import parse_request
-from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, execute
+from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "handle", "register", "run"]
 
@@ -117,17 +118,27 @@ def render(data: Mapping[str, object], indent: int = 0) -> list[str]:
     return lines
 
 
-def handle(operation: str, *, human: bool, stdin: TextIO, stdout: TextIO) -> int:
-    """Read one request from `stdin`, write one response to `stdout`, return the exit code."""
+def handle(
+    operation: str,
+    *,
+    human: bool,
+    stdin: TextIO,
+    stdout: TextIO,
+    fhir: str | None = None,
+    fhir_out: bool = False,
+) -> int:
+    """Read one request from `stdin`, write one response to `stdout`, return the exit code.
+
+    With `fhir` (a Bundle file), standard input holds the operation's other fields and may be empty."""
     try:
         text = stdin.read()
     except UnicodeDecodeError:
         payload, errors = None, _body_error("the input is not UTF-8 text")
     else:
-        payload, errors = _parse(text)
+        payload, errors = ({}, []) if fhir is not None and not text.strip() else _parse(text)
     if not errors:
         try:
-            result = execute(operation, payload)
+            result = compute(operation, payload, fhir=fhir, fhir_out=fhir_out)
         except InvalidInput as invalid:
             errors = invalid.errors
     if errors:
@@ -144,7 +155,14 @@ def handle(operation: str, *, human: bool, stdin: TextIO, stdout: TextIO) -> int
 
 
 def _handler(args: argparse.Namespace) -> int:
-    return handle(args.operation, human=args.human, stdin=sys.stdin, stdout=sys.stdout)
+    return handle(
+        args.operation,
+        human=args.human,
+        stdin=sys.stdin,
+        stdout=sys.stdout,
+        fhir=getattr(args, "fhir", None),
+        fhir_out=getattr(args, "fhir_out", False),
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -168,6 +186,17 @@ def register(subparsers: Any) -> None:
             epilog=f"example: echo '{example}' | besponsa clinical {name}",
         )
         sub.add_argument("--human", action="store_true", help="print a readable table instead of JSON")
+        if name in FHIR_OPERATIONS:
+            sub.add_argument(
+                "--fhir",
+                metavar="BUNDLE.json",
+                help="read the laboratory and body values from a FHIR R4 Bundle of Observations "
+                "(standard input then holds the other fields, or nothing); see docs/fhir.md",
+            )
+        if name in ("plan", "course"):
+            sub.add_argument(
+                "--fhir-out", action="store_true", help="write the plan as a FHIR R4 Bundle of orders"
+            )
         sub.set_defaults(handler=_handler)
 
 
@@ -177,4 +206,11 @@ def run(argv: Sequence[str], stdin: TextIO, stdout: TextIO) -> int:
     parser = argparse.ArgumentParser(prog="besponsa")
     register(parser.add_subparsers(dest="group", required=True))
     args = parser.parse_args(argv)
-    return handle(args.operation, human=args.human, stdin=stdin, stdout=stdout)
+    return handle(
+        args.operation,
+        human=args.human,
+        stdin=stdin,
+        stdout=stdout,
+        fhir=getattr(args, "fhir", None),
+        fhir_out=getattr(args, "fhir_out", False),
+    )

@@ -20,9 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from besponsa.evidence import report
 from besponsa.evidence.errors import EvidenceDataError, UnknownFigureError
-from besponsa.evidence.pages import PAGES
 
 __all__ = ["register", "run"]
 
@@ -37,7 +35,13 @@ def _err(args: argparse.Namespace) -> TextIO:
     return stream if stream is not None else sys.stderr
 
 
+# The evidence modules (numpy, scipy, the data files) are imported inside each command, not here: the
+# parser is built for every `besponsa` command, and `besponsa clinical …` must start in milliseconds.
+
+
 def _report(args: argparse.Namespace) -> int:
+    from besponsa.evidence import report
+
     try:
         built = report.build(folder=args.data_dir)
     except (EvidenceDataError, OSError) as exc:
@@ -75,6 +79,9 @@ def _figure(args: argparse.Namespace) -> int:
 def _page(args: argparse.Namespace) -> int:
     from besponsa.evidence import pages
 
+    if args.slug not in pages.PAGES:
+        _err(args).write(f"no page {args.slug!r}; choose one of: {', '.join(pages.PAGES)}\n")
+        return 2
     view = pages.page(args.slug)
     payload: dict[str, Any] = dataclasses.asdict(view)
     payload["references"] = [{"number": n, "citation": c} for n, c in view.numbered_references()]
@@ -104,7 +111,7 @@ def register(subparsers: Any) -> None:
     fig.set_defaults(handler=_figure)
 
     page = commands.add_parser("page", help="a page view (statements, tables, figure ids) as JSON")
-    page.add_argument("slug", choices=tuple(PAGES))
+    page.add_argument("slug", help="page id, e.g. efficacy-adult (an unknown id lists the valid ones)")
     page.set_defaults(handler=_page)
 
 

@@ -1,0 +1,132 @@
+"""POST /api/v1/fhir/evaluate/{operation} (labs in) and POST /api/v1/fhir/plan (orders out).
+
+Thin: each view passes the same guards as the clinical endpoints (rate, size, strict JSON) and calls
+`besponsa.fhir`, which the CLI's `--fhir` / `--fhir-out` options call too. Bundles are larger than a
+clinical payload, so these bodies may be up to FHIR_MAX_BODY_BYTES. Nothing sent is logged or stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from besponsa.api import guard
+from besponsa.api.endpoints import api
+from besponsa.cli.fhir import FHIR_OPERATIONS
+from besponsa.clinical.errors import InvalidInput
+from besponsa.fhir.examples import EVALUATE_EXAMPLE, PLAN_OUT_EXAMPLE
+
+FHIR_MAX_BODY_BYTES: Final = 256 * 1024
+FHIR_JSON: Final = "application/fhir+json"
+
+
+def _answer(compute: Any, request: HttpRequest, content_type: str = "application/json") -> HttpResponse:
+    limited = guard.check_rate(request)
+    if limited is not None:
+        return limited
+    body, problem = guard.read_body(request, max_bytes=FHIR_MAX_BODY_BYTES)
+    if problem is not None:
+        return problem
+    try:
+        result = compute(body)
+    except InvalidInput as invalid:
+        return guard.error_response(422, invalid.errors)
+    response = JsonResponse(result, json_dumps_params={"ensure_ascii": False}, content_type=content_type)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@csrf_exempt
+def evaluate_view(request: HttpRequest, operation: str) -> HttpResponse:
+    from besponsa.fhir.evaluate import evaluate
+
+    if operation not in FHIR_OPERATIONS:
+        message = f"{operation!r} reads no Observations; use one of {', '.join(FHIR_OPERATIONS)}"
+        return guard.error_response(404, [{"field": "operation", "message": message}])
+    return _answer(lambda body: evaluate(operation, body), request)
+
+
+@csrf_exempt
+def plan_view(request: HttpRequest) -> HttpResponse:
+    from besponsa.fhir.orders import plan_bundle
+
+    return _answer(plan_bundle, request, content_type=FHIR_JSON)
+
+
+def _errors(description: str, field: str, message: str) -> dict[str, Any]:
+    example = {"errors": [{"field": field, "message": message}]}
+    return {
+        "description": description,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Errors"}, "example": example}
+        },
+    }
+
+
+_COMMON_ERRORS: Final = {
+    "413": _errors("The body is larger than 256 KB", "body", "the body is larger than 256 KB"),
+    "422": _errors(
+        "The Bundle or the input cannot be used; each problem names the resource and element",
+        "bundle.entry[0].resource.referenceRange",
+        "Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma needs its upper limit of "
+        "normal to be read as a multiple of ULN: add referenceRange.high, or give input.labs.ast_x_uln",
+    ),
+    "429": {
+        **_errors("Too many calls from this client this minute", "body", "too many calls; try again in 12 s"),
+        "headers": {
+            "Retry-After": {"description": "Seconds until a call is accepted", "schema": {"type": "integer"}}
+        },
+    },
+}
+_EVALUATE_DOC: Final = {
+    "description": (
+        'The body is `{"bundle": <FHIR R4 Bundle of Observations>, "input": {<the operation\'s '
+        "other fields>}}`. LOINC-coded results are converted from their UCUM units (docs/fhir.md lists "
+        "codes and units); the most recent result of each is used. The answer is the operation's own "
+        "answer plus `sources` (each value, its unit, the conversion and its date) and `not_used` (each "
+        "Observation left aside, and why)."
+    ),
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}, "example": EVALUATE_EXAMPLE}},
+    },
+    "responses": {
+        "200": {"description": "The operation's answer with `sources` and `not_used`"},
+        "404": _errors("The operation reads no Observations", "operation", "'dates' reads no Observations"),
+        **_COMMON_ERRORS,
+    },
+}
+_PLAN_DOC: Final = {
+    "description": (
+        "The body is the plan operation's input, plus an optional `patient` FHIR Reference that is "
+        "echoed into `subject` and never stored. The answer (application/fhir+json) is a Bundle holding "
+        "a draft CarePlan, the Medication (NDC), one draft MedicationRequest per dose and a Provenance "
+        "naming the label revision and the engine version."
+    ),
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}, "example": PLAN_OUT_EXAMPLE}},
+    },
+    "responses": {"200": {"description": "A FHIR R4 Bundle (type collection)"}, **_COMMON_ERRORS},
+}
+
+api.default_router.add_api_operation(
+    path="/fhir/evaluate/{operation}",
+    methods=["POST"],
+    view_func=evaluate_view,
+    operation_id="fhir_evaluate",
+    summary="Run a clinical operation on the labs of a FHIR R4 Bundle",
+    tags=["fhir"],
+    openapi_extra=_EVALUATE_DOC,
+)
+api.default_router.add_api_operation(
+    path="/fhir/plan",
+    methods=["POST"],
+    view_func=plan_view,
+    operation_id="fhir_plan",
+    summary="One cycle's plan as a FHIR R4 Bundle of proposed orders",
+    tags=["fhir"],
+    openapi_extra=_PLAN_DOC,
+)

@@ -66,6 +66,19 @@ class Approval(models.Model):
     )
     source = models.CharField(max_length=20, choices=SOURCES)
     recorded_at = models.DateTimeField(auto_now=True)
+    fingerprint = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="What the page showed beyond its revision when approved (see compliance/fingerprint.py).",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
+    lapse_noted_on = models.DateField(
+        null=True, blank=True, help_text="When check_expiry recorded that this approval had lapsed."
+    )
 
     class Meta:
         ordering = ("expires_on", "job_code")
@@ -92,6 +105,10 @@ class Approval(models.Model):
     def target_title(self) -> str:
         return str(self.page.title if self.page is not None else self.isi)
 
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
     def is_expired(self, today: datetime.date | None = None) -> bool:
         """The approval holds up to the day before the expiry date; on the expiry date it has lapsed."""
         return (today or site_today()) >= self.expires_on
@@ -108,17 +125,34 @@ class ApprovalEvent(models.Model):
     CHANGES_REQUESTED = "changes_requested"
     APPROVAL_RECORDED = "approval_recorded"
     REFUSED = "approval_refused"
+    WITHDRAWN = "withdrawn"
+    EXPIRY_CHANGED = "expiry_changed"
+    LAPSED = "lapsed"
+    FACT_VERIFIED = "fact_verified"
+    PERMISSION_CHANGED = "permission_changed"
     ACTIONS = (
         (SUBMITTED, "Submitted for MLR review"),
         (APPROVED, "Approved"),
         (CHANGES_REQUESTED, "Changes requested"),
         (APPROVAL_RECORDED, "Approval recorded (published)"),
         (REFUSED, "Approval refused"),
+        (WITHDRAWN, "Approval withdrawn"),
+        (EXPIRY_CHANGED, "Expiry date changed"),
+        (LAPSED, "Approval lapsed (expiry date reached)"),
+        (FACT_VERIFIED, "Fact verified against the label"),
+        (PERMISSION_CHANGED, "Group or permission changed"),
+    )
+    KINDS = (
+        ("page", "Page"),
+        ("isi", "ISI"),
+        ("surface", "Site page outside the CMS"),
+        ("fact", "Label fact"),
+        ("access", "Groups and permissions"),
     )
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     job_code = models.CharField(max_length=32, blank=True, db_index=True)
-    content_kind = models.CharField(max_length=10, choices=[("page", "Page"), ("isi", "ISI")])
+    content_kind = models.CharField(max_length=10, choices=KINDS)
     object_id = models.PositiveBigIntegerField()
     object_title = models.CharField(max_length=255)
     revision_id = models.PositiveBigIntegerField(null=True, blank=True)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
+from django.utils import timezone
 from wagtail.models import Page, Revision, TaskState, WorkflowState
 
+from besponsa.compliance import cache, fingerprint
 from besponsa.compliance.models import Approval, ApprovalEvent, default_expiry, site_today
 
 JOB_CODE = re.compile(r"^PP-INO-USA-\d{4}$")
@@ -204,6 +207,10 @@ def record_approval(
     approved_on = approved_on or site_today()
     job_code = revision_job_code(revision) or str(getattr(content, "job_code", ""))
     lookup = {"page": content} if isinstance(content, Page) else {"isi": content}
+    pinned = None
+    if isinstance(content, Page):
+        # Pin what the approved revision shows beyond itself: evidence, label data, the live ISI.
+        pinned = fingerprint.of_page(revision.as_object(), revision.pk, fingerprint.live_isi_revision())
     approval, _ = Approval.objects.update_or_create(
         **lookup,
         defaults={
@@ -212,32 +219,79 @@ def record_approval(
             "expires_on": default_expiry(approved_on),
             "revision": revision,
             "source": source,
+            "fingerprint": pinned,
+            "withdrawn_at": None,
+            "withdrawn_by": None,
+            "withdrawal_reason": "",
+            "lapse_noted_on": None,
         },
     )
     record_event(content, ApprovalEvent.APPROVAL_RECORDED, user=user, revision=revision, approval=approval)
+    cache.bump()
     return approval
 
 
 # --- what may be served ----------------------------------------------------------------------------
 
 
-def serving_problem(page: Page, today: datetime.date | None = None) -> str | None:
+LOOK_UP = -1  # serving_problem(isi_revision=...) not given: read the live ISI's revision
+
+
+def serving_problem(
+    page: Page,
+    today: datetime.date | None = None,
+    *,
+    approval: Approval | None = None,
+    isi_revision: int | None = LOOK_UP,
+) -> str | None:
     """Why this live page must not be shown to HCPs, or None. Pages without a job_code field (the
-    tree root) are not promotional content and are not checked."""
+    tree root) are not promotional content and are not checked.
+
+    `approval` and `isi_revision` may be passed in by callers that check many pages at once (search,
+    sitemap, reports), so the database is read once for all of them."""
     if not hasattr(page, "job_code"):
         return None
     if not (page.job_code or "").strip():
         return "no job code"
-    approval = Approval.objects.filter(page_id=page.pk).first()
+    if approval is None:
+        approval = Approval.objects.filter(page_id=page.pk).first()
     if approval is None:
         return "no MLR approval on record"
+    if approval.withdrawn:
+        assert approval.withdrawn_at is not None
+        when = timezone.localtime(approval.withdrawn_at).strftime("%Y-%m-%d %H:%M %Z")
+        return f"the approval was withdrawn on {when}: {approval.withdrawal_reason}"
     if approval.job_code != page.job_code:
         return "the live job code is not the approved one"
     if approval.revision_id is None or approval.revision_id != page.live_revision_id:
         return "the live revision is not the approved one"
     if approval.is_expired(today):
         return f"the approval expired on {approval.expires_on.isoformat()}"
+    if isi_revision == LOOK_UP:
+        isi_revision = fingerprint.live_isi_revision()
+    current = fingerprint.of_page(page, page.live_revision_id, isi_revision)
+    changed = fingerprint.differences(approval.fingerprint, current)
+    if changed:
+        return "what the page shows changed since it was approved: " + "; ".join(changed)
     return None
+
+
+def servable(pages: Iterable[Page], today: datetime.date | None = None) -> list[Page]:
+    """The pages (specific instances) that may be shown now, in the given order: for search results and
+    the sitemap. Reads all their approvals and the ISI once."""
+    pages = list(pages)
+    approvals = {a.page_id: a for a in Approval.objects.filter(page_id__in=[p.pk for p in pages])}
+    isi_revision = fingerprint.live_isi_revision()
+    today = today or site_today()
+    return [
+        page
+        for page in pages
+        if not hasattr(page, "job_code")
+        or (
+            page.pk in approvals
+            and serving_problem(page, today, approval=approvals[page.pk], isi_revision=isi_revision) is None
+        )
+    ]
 
 
 def approval_for(content: Any) -> Approval | None:

@@ -92,6 +92,16 @@ def explain_refused_approval(request: HttpRequest, page: Page) -> None:
         messages.error(request, f"Not approved. {reason}")
 
 
+@hooks.register("before_edit_page")
+def say_why_withheld(request: HttpRequest, page: Page) -> None:
+    """Opening a live page in the editor: if visitors get the neutral page instead, say why."""
+    if request.method != "GET" or not page.live:
+        return
+    problem = rules.serving_problem(page.specific)
+    if problem:
+        messages.warning(request, f"Withheld from visitors: {problem}.")
+
+
 @hooks.register("register_admin_urls")
 def admin_urls() -> list[Any]:
     return [

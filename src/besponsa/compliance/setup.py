@@ -33,11 +33,22 @@ STEPS = (("Medical review", MEDICAL), ("Legal review", LEGAL), ("Regulatory revi
 # Model permissions (app_label.codename) per group. Page permissions are set on the tree root below.
 COMMON = ("wagtailadmin.access_admin", "compliance.view_approval", "compliance.view_approvalevent")
 GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    CONTENT_EDITORS: (*COMMON, "portal.add_safetyinformation", "portal.change_safetyinformation"),
+    # Editors and Regulatory may set, shorten and withdraw an approval (audited; see docs/compliance.md).
+    CONTENT_EDITORS: (
+        *COMMON,
+        "portal.add_safetyinformation",
+        "portal.change_safetyinformation",
+        "compliance.change_approval",
+    ),
     MEDICAL: COMMON,
     LEGAL: COMMON,
     # The ISI snippet has no workflow of its own (see docs/compliance.md): only Regulatory publishes it.
-    REGULATORY: (*COMMON, "portal.change_safetyinformation", "portal.publish_safetyinformation"),
+    REGULATORY: (
+        *COMMON,
+        "portal.change_safetyinformation",
+        "portal.publish_safetyinformation",
+        "compliance.change_approval",
+    ),
 }
 # Page permissions on the tree root. Wagtail publishes the approved revision as the last approver, so
 # the last step's group (Regulatory) holds "publish"; publishing outside the workflow is refused by

@@ -107,6 +107,8 @@ def admin_urls() -> list[Any]:
     return [
         path("compliance/expiring/", views.expiring_report, name="compliance_expiring"),
         path("compliance/history.csv", views.history_csv, name="compliance_history_csv"),
+        path("compliance/approvals/", views.approvals, name="compliance_approvals"),
+        path("compliance/approvals/<int:approval_id>/", views.approval_detail, name="compliance_approval"),
         path(
             "compliance/refused/<int:task_state_id>/",
             views.approval_refused,
@@ -118,3 +120,8 @@ def admin_urls() -> list[Any]:
 @hooks.register("register_reports_menu_item")
 def expiring_menu_item() -> MenuItem:
     return MenuItem("Expiring approvals", reverse("compliance_expiring"), icon_name="date", order=50)
+
+
+@hooks.register("register_reports_menu_item")
+def approvals_menu_item() -> MenuItem:
+    return MenuItem("Approvals", reverse("compliance_approvals"), icon_name="tick", order=49)

@@ -50,6 +50,12 @@ class SitePage(Page):
     class Meta:
         abstract = True
 
+    def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict[str, Any]]:
+        from besponsa.compliance import rules
+
+        # A withheld page (see besponsa.compliance.rules.serving_problem) is not listed.
+        return [] if rules.serving_problem(self) else list(super().get_sitemap_urls(request))
+
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)
         # Marks the response for PageCacheMiddleware: a published page, the same for every visitor.

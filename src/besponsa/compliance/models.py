@@ -6,11 +6,13 @@ import calendar
 import datetime
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.forms import TaskStateCommentForm
 from wagtail.models import AbstractGroupApprovalTask, TaskState
 
 APPROVAL_MONTHS = 12
@@ -171,6 +173,15 @@ class ApprovalEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.job_code} {self.action} {self.user_name}"
 
 
+class ChangesRequestedForm(TaskStateCommentForm):
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=True,
+        help_text=_("Required: what the author has to change. It is emailed to them."),
+    )
+
+
 class MLRApprovalTask(AbstractGroupApprovalTask):
     """A group approval step with separation of duties.
 
@@ -193,6 +204,12 @@ class MLRApprovalTask(AbstractGroupApprovalTask):
             ("approve", _("Approve"), False),
             ("approve", _("Approve with comment"), True),
         ]
+
+    def get_form_for_action(self, action: str) -> Any:
+        """ "Request changes" needs a comment: the author gets it by email and has to act on it."""
+        if action == "reject":
+            return ChangesRequestedForm
+        return super().get_form_for_action(action)
 
     def get_task_states_user_can_moderate(self, user: Any, **kwargs: Any) -> Any:
         if not self._user_in_groups(user):
@@ -227,3 +244,34 @@ class MLRApprovalTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = "MLR approval step"
         verbose_name_plural = "MLR approval steps"
+
+
+class FactVerification(models.Model):
+    """A Medical reviewer's record that a fact marked unconfirmed in clinical/ reads so in the label.
+
+    It applies to the fact as it reads now (`fact_digest`): if a deploy changes the fact, the record no
+    longer counts and the fact blocks approval again until it is verified again. Rows are only added.
+    """
+
+    fact_key = models.CharField(max_length=160, db_index=True, help_text='e.g. "product:bag_total_volume"')
+    fact_digest = models.CharField(max_length=64, help_text="SHA-256 of the fact's text when verified.")
+    fact_text = models.TextField(help_text="The fact as it read when verified.")
+    label_section = models.CharField(
+        max_length=80, help_text='The section of the Prescribing Information read, e.g. "PI 2.4".'
+    )
+    label_version = models.CharField(max_length=40, help_text='The PI revision read, e.g. "3/2024".')
+    note = models.TextField(blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_by_name = models.CharField(max_length=255)
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-verified_at", "-pk")
+        constraints = (
+            models.UniqueConstraint(fields=("fact_key", "fact_digest"), name="compliance_fact_verified_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.fact_key} verified against {self.label_section} by {self.verified_by_name}"

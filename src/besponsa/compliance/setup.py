@@ -40,14 +40,16 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "portal.change_safetyinformation",
         "compliance.change_approval",
     ),
-    MEDICAL: COMMON,
-    LEGAL: COMMON,
+    # Medical reviewers record that an unconfirmed fact reads so in the label (see docs/compliance.md).
+    MEDICAL: (*COMMON, "compliance.add_factverification", "compliance.view_factverification"),
+    LEGAL: (*COMMON, "compliance.view_factverification"),
     # The ISI snippet has no workflow of its own (see docs/compliance.md): only Regulatory publishes it.
     REGULATORY: (
         *COMMON,
         "portal.change_safetyinformation",
         "portal.publish_safetyinformation",
         "compliance.change_approval",
+        "compliance.view_factverification",
     ),
 }
 # Page permissions on the tree root. Wagtail publishes the approved revision as the last approver, so

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
-from wagtail.models import Workflow, WorkflowPage
+from wagtail.models import Workflow, WorkflowPage, WorkflowState
 from wagtail.test.utils.form_data import rich_text
 
 from besponsa.compliance import setup
@@ -65,18 +65,28 @@ def test_job_code_rules() -> None:
 def test_the_workflow_cannot_approve_a_revision_without_a_valid_unique_job_code(
     site: MiniSite, cast: Cast
 ) -> None:
-    submit(login(cast.editor), site.dosing, title="Dosing without code", job_code="")
+    # The editor refuses the submission itself (see test_fresh_install); a revision that reaches review
+    # some other way (a script starting the workflow) is still refused at every step.
+    site.dosing.job_code = ""
+    site.dosing.save_revision(user=cast.editor)
+    Workflow.objects.get(name=setup.WORKFLOW_NAME).start(site.dosing, cast.editor)
     response = act(login(cast.medical), site.dosing, "approve")
     assert "refused" in response["Location"]
     notice = login(cast.medical).get(response["Location"]).content.decode()
     assert "This revision cannot be approved because it has no job code" in notice
     assert current_task(site.dosing).task.name == "Medical review"
 
-    # Sent back, fixed with a code the home page already uses: still refused.
-    act(login(cast.medical), site.dosing, "reject", "Add the job code.")
-    submit(login(cast.editor), site.dosing, title="Dosing", job_code="PP-INO-USA-0641")
-    response = act(login(cast.medical), site.dosing, "approve")
-    assert "refused" in response["Location"]
+
+def test_a_missing_or_duplicate_job_code_is_refused_at_submission(site: MiniSite, cast: Cast) -> None:
+    for code, reason in (("", "it has no job code"), ("PP-INO-USA-0641", "already used by the page")):
+        response = login(cast.editor).post(
+            reverse("wagtailadmin_pages:edit", args=[site.dosing.pk]),
+            {**edit_form(site.dosing, job_code=code), "action-submit": "1"},
+        )
+        assert response.status_code == 200
+        assert "Not submitted to MLR review" in response.content.decode()
+        assert reason in response.content.decode()
+    assert not WorkflowState.objects.filter(object_id=str(site.dosing.pk)).exists()
 
 
 def test_the_isi_cannot_be_published_without_a_job_code(site: MiniSite) -> None:

@@ -6,11 +6,13 @@ import calendar
 import datetime
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.forms import TaskStateCommentForm
 from wagtail.models import AbstractGroupApprovalTask, TaskState
 
 APPROVAL_MONTHS = 12
@@ -66,6 +68,19 @@ class Approval(models.Model):
     )
     source = models.CharField(max_length=20, choices=SOURCES)
     recorded_at = models.DateTimeField(auto_now=True)
+    fingerprint = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="What the page showed beyond its revision when approved (see compliance/fingerprint.py).",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
+    lapse_noted_on = models.DateField(
+        null=True, blank=True, help_text="When check_expiry recorded that this approval had lapsed."
+    )
 
     class Meta:
         ordering = ("expires_on", "job_code")
@@ -92,6 +107,10 @@ class Approval(models.Model):
     def target_title(self) -> str:
         return str(self.page.title if self.page is not None else self.isi)
 
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
     def is_expired(self, today: datetime.date | None = None) -> bool:
         """The approval holds up to the day before the expiry date; on the expiry date it has lapsed."""
         return (today or site_today()) >= self.expires_on
@@ -108,17 +127,34 @@ class ApprovalEvent(models.Model):
     CHANGES_REQUESTED = "changes_requested"
     APPROVAL_RECORDED = "approval_recorded"
     REFUSED = "approval_refused"
+    WITHDRAWN = "withdrawn"
+    EXPIRY_CHANGED = "expiry_changed"
+    LAPSED = "lapsed"
+    FACT_VERIFIED = "fact_verified"
+    PERMISSION_CHANGED = "permission_changed"
     ACTIONS = (
         (SUBMITTED, "Submitted for MLR review"),
         (APPROVED, "Approved"),
         (CHANGES_REQUESTED, "Changes requested"),
         (APPROVAL_RECORDED, "Approval recorded (published)"),
         (REFUSED, "Approval refused"),
+        (WITHDRAWN, "Approval withdrawn"),
+        (EXPIRY_CHANGED, "Expiry date changed"),
+        (LAPSED, "Approval lapsed (expiry date reached)"),
+        (FACT_VERIFIED, "Fact verified against the label"),
+        (PERMISSION_CHANGED, "Group or permission changed"),
+    )
+    KINDS = (
+        ("page", "Page"),
+        ("isi", "ISI"),
+        ("surface", "Site page outside the CMS"),
+        ("fact", "Label fact"),
+        ("access", "Groups and permissions"),
     )
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     job_code = models.CharField(max_length=32, blank=True, db_index=True)
-    content_kind = models.CharField(max_length=10, choices=[("page", "Page"), ("isi", "ISI")])
+    content_kind = models.CharField(max_length=10, choices=KINDS)
     object_id = models.PositiveBigIntegerField()
     object_title = models.CharField(max_length=255)
     revision_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -135,6 +171,15 @@ class ApprovalEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.job_code} {self.action} {self.user_name}"
+
+
+class ChangesRequestedForm(TaskStateCommentForm):
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=True,
+        help_text=_("Required: what the author has to change. It is emailed to them."),
+    )
 
 
 class MLRApprovalTask(AbstractGroupApprovalTask):
@@ -159,6 +204,12 @@ class MLRApprovalTask(AbstractGroupApprovalTask):
             ("approve", _("Approve"), False),
             ("approve", _("Approve with comment"), True),
         ]
+
+    def get_form_for_action(self, action: str) -> Any:
+        """ "Request changes" needs a comment: the author gets it by email and has to act on it."""
+        if action == "reject":
+            return ChangesRequestedForm
+        return super().get_form_for_action(action)
 
     def get_task_states_user_can_moderate(self, user: Any, **kwargs: Any) -> Any:
         if not self._user_in_groups(user):
@@ -193,3 +244,34 @@ class MLRApprovalTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = "MLR approval step"
         verbose_name_plural = "MLR approval steps"
+
+
+class FactVerification(models.Model):
+    """A Medical reviewer's record that a fact marked unconfirmed in clinical/ reads so in the label.
+
+    It applies to the fact as it reads now (`fact_digest`): if a deploy changes the fact, the record no
+    longer counts and the fact blocks approval again until it is verified again. Rows are only added.
+    """
+
+    fact_key = models.CharField(max_length=160, db_index=True, help_text='e.g. "product:bag_total_volume"')
+    fact_digest = models.CharField(max_length=64, help_text="SHA-256 of the fact's text when verified.")
+    fact_text = models.TextField(help_text="The fact as it read when verified.")
+    label_section = models.CharField(
+        max_length=80, help_text='The section of the Prescribing Information read, e.g. "PI 2.4".'
+    )
+    label_version = models.CharField(max_length=40, help_text='The PI revision read, e.g. "3/2024".')
+    note = models.TextField(blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_by_name = models.CharField(max_length=255)
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-verified_at", "-pk")
+        constraints = (
+            models.UniqueConstraint(fields=("fact_key", "fact_digest"), name="compliance_fact_verified_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.fact_key} verified against {self.label_section} by {self.verified_by_name}"

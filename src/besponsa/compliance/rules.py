@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
+from django.utils import timezone
 from wagtail.models import Page, Revision, TaskState, WorkflowState
 
+from besponsa.compliance import cache, fingerprint
 from besponsa.compliance.models import Approval, ApprovalEvent, default_expiry, site_today
 
 JOB_CODE = re.compile(r"^PP-INO-USA-\d{4}$")
@@ -204,6 +207,10 @@ def record_approval(
     approved_on = approved_on or site_today()
     job_code = revision_job_code(revision) or str(getattr(content, "job_code", ""))
     lookup = {"page": content} if isinstance(content, Page) else {"isi": content}
+    pinned = None
+    if isinstance(content, Page):
+        # Pin what the approved revision shows beyond itself: evidence, label data, the live ISI.
+        pinned = fingerprint.of_page(revision.as_object(), revision.pk, fingerprint.live_isi_revision())
     approval, _ = Approval.objects.update_or_create(
         **lookup,
         defaults={
@@ -212,32 +219,79 @@ def record_approval(
             "expires_on": default_expiry(approved_on),
             "revision": revision,
             "source": source,
+            "fingerprint": pinned,
+            "withdrawn_at": None,
+            "withdrawn_by": None,
+            "withdrawal_reason": "",
+            "lapse_noted_on": None,
         },
     )
     record_event(content, ApprovalEvent.APPROVAL_RECORDED, user=user, revision=revision, approval=approval)
+    cache.bump()
     return approval
 
 
 # --- what may be served ----------------------------------------------------------------------------
 
 
-def serving_problem(page: Page, today: datetime.date | None = None) -> str | None:
+LOOK_UP = -1  # serving_problem(isi_revision=...) not given: read the live ISI's revision
+
+
+def serving_problem(
+    page: Page,
+    today: datetime.date | None = None,
+    *,
+    approval: Approval | None = None,
+    isi_revision: int | None = LOOK_UP,
+) -> str | None:
     """Why this live page must not be shown to HCPs, or None. Pages without a job_code field (the
-    tree root) are not promotional content and are not checked."""
+    tree root) are not promotional content and are not checked.
+
+    `approval` and `isi_revision` may be passed in by callers that check many pages at once (search,
+    sitemap, reports), so the database is read once for all of them."""
     if not hasattr(page, "job_code"):
         return None
     if not (page.job_code or "").strip():
         return "no job code"
-    approval = Approval.objects.filter(page_id=page.pk).first()
+    if approval is None:
+        approval = Approval.objects.filter(page_id=page.pk).first()
     if approval is None:
         return "no MLR approval on record"
+    if approval.withdrawn:
+        assert approval.withdrawn_at is not None
+        when = timezone.localtime(approval.withdrawn_at).strftime("%Y-%m-%d %H:%M %Z")
+        return f"the approval was withdrawn on {when}: {approval.withdrawal_reason}"
     if approval.job_code != page.job_code:
         return "the live job code is not the approved one"
     if approval.revision_id is None or approval.revision_id != page.live_revision_id:
         return "the live revision is not the approved one"
     if approval.is_expired(today):
         return f"the approval expired on {approval.expires_on.isoformat()}"
+    if isi_revision == LOOK_UP:
+        isi_revision = fingerprint.live_isi_revision()
+    current = fingerprint.of_page(page, page.live_revision_id, isi_revision)
+    changed = fingerprint.differences(approval.fingerprint, current)
+    if changed:
+        return "what the page shows changed since it was approved: " + "; ".join(changed)
     return None
+
+
+def servable(pages: Iterable[Page], today: datetime.date | None = None) -> list[Page]:
+    """The pages (specific instances) that may be shown now, in the given order: for search results and
+    the sitemap. Reads all their approvals and the ISI once."""
+    pages = list(pages)
+    approvals = {a.page_id: a for a in Approval.objects.filter(page_id__in=[p.pk for p in pages])}
+    isi_revision = fingerprint.live_isi_revision()
+    today = today or site_today()
+    return [
+        page
+        for page in pages
+        if not hasattr(page, "job_code")
+        or (
+            page.pk in approvals
+            and serving_problem(page, today, approval=approvals[page.pk], isi_revision=isi_revision) is None
+        )
+    ]
 
 
 def approval_for(content: Any) -> Approval | None:
@@ -246,3 +300,108 @@ def approval_for(content: Any) -> Approval | None:
     if isinstance(content, Page):
         return Approval.objects.filter(page_id=content.pk).first()
     return Approval.objects.filter(isi_id=content.pk).first()
+
+
+# --- changing an approval: expiry date, withdrawal, lapse ------------------------------------------
+
+
+class ApprovalChangeRefused(ValueError):
+    """A change to an approval that the rules do not allow; the message names the field and the reason."""
+
+
+def _approval_event(approval: Approval, action: str, user: Any, comment: str) -> ApprovalEvent:
+    content = approval.target
+    return record_event(
+        content, action, user=user, revision=approval.revision, comment=comment, approval=approval
+    )
+
+
+def set_expiry(approval: Approval, expires_on: datetime.date, *, user: Any, reason: str) -> Approval:
+    """Sets (shortens, or lengthens up to 12 months after approval) the expiry date, audited; at once."""
+    reason = reason.strip()
+    if not reason:
+        raise ApprovalChangeRefused("reason: say why the expiry date changes (it goes into the audit log).")
+    latest = default_expiry(approval.approved_on)
+    if expires_on <= approval.approved_on:
+        raise ApprovalChangeRefused(
+            f"expires_on: {expires_on.isoformat()} is not after the approval date "
+            f"{approval.approved_on.isoformat()}; withdraw the approval to stop serving at once."
+        )
+    if expires_on > latest:
+        raise ApprovalChangeRefused(
+            f"expires_on: {expires_on.isoformat()} is later than {latest.isoformat()}, 12 months after the "
+            "approval; a longer life needs a new MLR approval."
+        )
+    if approval.withdrawn:
+        raise ApprovalChangeRefused("expires_on: the approval was withdrawn; it needs a new MLR approval.")
+    previous = approval.expires_on
+    approval.expires_on = expires_on
+    approval.lapse_noted_on = None
+    approval.save(update_fields=["expires_on", "lapse_noted_on", "recorded_at"])
+    _approval_event(
+        approval,
+        ApprovalEvent.EXPIRY_CHANGED,
+        user,
+        f"Expiry date {previous.isoformat()} → {expires_on.isoformat()}. {reason}",
+    )
+    cache.bump()
+    return approval
+
+
+def withdraw(approval: Approval, *, user: Any, reason: str) -> Approval:
+    """Withdraws a page's approval, audited: from this moment the page is withheld everywhere."""
+    reason = reason.strip()
+    if not reason:
+        raise ApprovalChangeRefused("reason: say why the approval is withdrawn (it goes into the audit log).")
+    if approval.isi_id is not None:
+        raise ApprovalChangeRefused(
+            "The ISI's approval cannot be withdrawn: safety information must always be shown. Submit a "
+            "corrected ISI to MLR review instead."
+        )
+    if approval.withdrawn:
+        raise ApprovalChangeRefused("This approval is already withdrawn.")
+    approval.withdrawn_at = timezone.now()
+    approval.withdrawn_by = user if getattr(user, "pk", None) else None
+    approval.withdrawal_reason = reason
+    approval.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "recorded_at"])
+    _approval_event(approval, ApprovalEvent.WITHDRAWN, user, reason)
+    cache.bump()
+    return approval
+
+
+def note_lapses(today: datetime.date | None = None) -> list[Approval]:
+    """Records (once) each approval whose expiry date has been reached; returns the ones noted now.
+    Running it again the same day, or every minute, notes nothing new."""
+    today = today or site_today()
+    noted = []
+    due = Approval.objects.select_related("page", "isi", "revision").filter(
+        expires_on__lte=today, lapse_noted_on__isnull=True, withdrawn_at__isnull=True
+    )
+    for approval in due:
+        # Only one runner records a lapse, however many run at once.
+        if Approval.objects.filter(pk=approval.pk, lapse_noted_on__isnull=True).update(lapse_noted_on=today):
+            _approval_event(
+                approval,
+                ApprovalEvent.LAPSED,
+                None,
+                f"Expiry date {approval.expires_on.isoformat()} reached; the content is withheld.",
+            )
+            noted.append(approval)
+    if noted:
+        cache.bump()
+    return noted
+
+
+def approval_status(approval: Approval, today: datetime.date | None = None) -> str | None:
+    """Why this approval's content is not served now, or None when it is served."""
+    if approval.page_id is not None:
+        assert approval.page is not None
+        page = approval.page.specific
+        if not page.live:
+            return "the page is not published"
+        return serving_problem(page, today, approval=approval)
+    if approval.withdrawn:
+        return f"withdrawn: {approval.withdrawal_reason}"
+    if approval.is_expired(today):
+        return f"the approval expired on {approval.expires_on.isoformat()}"
+    return None

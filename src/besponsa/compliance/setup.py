@@ -33,11 +33,24 @@ STEPS = (("Medical review", MEDICAL), ("Legal review", LEGAL), ("Regulatory revi
 # Model permissions (app_label.codename) per group. Page permissions are set on the tree root below.
 COMMON = ("wagtailadmin.access_admin", "compliance.view_approval", "compliance.view_approvalevent")
 GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    CONTENT_EDITORS: (*COMMON, "portal.add_safetyinformation", "portal.change_safetyinformation"),
-    MEDICAL: COMMON,
-    LEGAL: COMMON,
+    # Editors and Regulatory may set, shorten and withdraw an approval (audited; see docs/compliance.md).
+    CONTENT_EDITORS: (
+        *COMMON,
+        "portal.add_safetyinformation",
+        "portal.change_safetyinformation",
+        "compliance.change_approval",
+    ),
+    # Medical reviewers record that an unconfirmed fact reads so in the label (see docs/compliance.md).
+    MEDICAL: (*COMMON, "compliance.add_factverification", "compliance.view_factverification"),
+    LEGAL: (*COMMON, "compliance.view_factverification"),
     # The ISI snippet has no workflow of its own (see docs/compliance.md): only Regulatory publishes it.
-    REGULATORY: (*COMMON, "portal.change_safetyinformation", "portal.publish_safetyinformation"),
+    REGULATORY: (
+        *COMMON,
+        "portal.change_safetyinformation",
+        "portal.publish_safetyinformation",
+        "compliance.change_approval",
+        "compliance.view_factverification",
+    ),
 }
 # Page permissions on the tree root. Wagtail publishes the approved revision as the last approver, so
 # the last step's group (Regulatory) holds "publish"; publishing outside the workflow is refused by
@@ -116,7 +129,7 @@ def approve_unrecorded_system_content() -> list[str]:
     """Approval records for live content that was published by the seed loader (no user) before this
     app was installed. Content published by a person never gets an approval here: it must go through
     the MLR workflow. Returns the job codes recorded."""
-    from besponsa.compliance import rules
+    from besponsa.compliance import fingerprint, rules
     from besponsa.portal.models import SafetyInformation
 
     recorded: list[str] = []
@@ -128,6 +141,23 @@ def approve_unrecorded_system_content() -> list[str]:
             if rules.job_code_problem(page.job_code, page_id=page.pk) is None:
                 rules.record_approval(page, revision, Approval.SYSTEM)
                 recorded.append(page.job_code)
+    # Approvals of loader-published pages recorded before approvals pinned their content: pin what the
+    # approved revision shows now (seed content is reviewed with its data). A person's approval is never
+    # pinned after the fact: that page stays withheld until it is approved again.
+    for approval in Approval.objects.filter(
+        page__isnull=False, fingerprint__isnull=True, source=Approval.SYSTEM, withdrawn_at__isnull=True
+    ).select_related("revision"):
+        revision = approval.revision
+        if revision is None or revision.user_id is not None:
+            continue
+        assert approval.page is not None
+        page = approval.page.specific
+        if page.live_revision_id == revision.pk:
+            approval.fingerprint = fingerprint.of_page(
+                revision.as_object(), revision.pk, fingerprint.live_isi_revision()
+            )
+            approval.save(update_fields=["fingerprint", "recorded_at"])
+            recorded.append(f"{approval.job_code} (pinned)")
     for isi in SafetyInformation.objects.filter(live=True, compliance_approval__isnull=True):
         revision = isi.live_revision
         if revision is None or revision.user_id is not None:

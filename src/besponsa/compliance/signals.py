@@ -192,16 +192,96 @@ def setup_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> N
         return
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from wagtail.snippets.models import create_extra_permissions
 
     from besponsa.compliance.setup import ensure_groups_and_workflow
 
-    # Our post_migrate runs before later apps' (wagtail.admin's access_admin): create them all now.
+    # Our post_migrate runs before later apps' (wagtail.admin's access_admin, and the snippets app's
+    # publish/lock permissions of the ISI): create them all now, so a fresh install gets every grant.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
+    create_extra_permissions(apps.get_app_config("wagtailsnippets"), using=using)
     ensure_groups_and_workflow()
 
 
+# --- the audit log of permission changes -------------------------------------------------------------
+
+
+def _acting_user() -> Any:
+    from besponsa.accounts.audit import current_request
+
+    request = current_request.get()
+    user = getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _record_access(group: Any, comment: str) -> None:
+    user = _acting_user()
+    ApprovalEvent.objects.create(
+        content_kind="access",
+        object_id=group.pk,
+        object_title=group.name[:255],
+        action=ApprovalEvent.PERMISSION_CHANGED,
+        user=user,
+        user_name=rules._user_name(user),
+        comment=comment,
+    )
+
+
+def on_group_permissions_changed(
+    sender: Any, instance: Any, action: str, pk_set: set[int] | None, reverse: bool = False, **kwargs: Any
+) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    if action not in {"post_add", "post_remove", "pre_clear"}:
+        return
+    if reverse:  # permission.group_set.add(...): instance is the permission
+        groups = (
+            Group.objects.filter(pk__in=pk_set or set())
+            if action != "pre_clear"
+            else instance.group_set.all()
+        )
+        perms = [instance]
+    else:
+        groups = [instance]
+        perms = (
+            list(Permission.objects.filter(pk__in=pk_set or set()))
+            if action != "pre_clear"
+            else list(instance.permissions.all())
+        )
+    verb = "granted" if action == "post_add" else "withdrawn"
+    for group in groups:
+        for perm in sorted(perms, key=lambda p: (p.content_type.app_label, p.codename)):
+            _record_access(group, f"{verb} {perm.content_type.app_label}.{perm.codename}")
+
+
+def on_page_permission_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    if created:
+        _record_access(
+            instance.group,
+            f"granted page permission {instance.permission.codename} on page {instance.page_id}",
+        )
+
+
+def on_page_permission_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    codename = instance.permission.codename
+    _record_access(instance.group, f"withdrawn page permission {codename} on page {instance.page_id}")
+
+
 def connect() -> None:
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed
+    from wagtail.models import GroupPagePermission
+
+    m2m_changed.connect(
+        on_group_permissions_changed, sender=Group.permissions.through, dispatch_uid="compliance-group-perms"
+    )
+    post_save.connect(
+        on_page_permission_saved, sender=GroupPagePermission, dispatch_uid="compliance-gpp-saved"
+    )
+    post_delete.connect(
+        on_page_permission_deleted, sender=GroupPagePermission, dispatch_uid="compliance-gpp-deleted"
+    )
     workflow_submitted.connect(on_workflow_submitted, dispatch_uid="compliance-workflow-submitted")
     task_approved.connect(on_task_approved, dispatch_uid="compliance-task-approved")
     task_rejected.connect(on_task_rejected, dispatch_uid="compliance-task-rejected")

@@ -6,15 +6,17 @@ import csv
 import datetime
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.models import TaskState
 
 from besponsa.compliance import rules
-from besponsa.compliance.models import Approval, ApprovalEvent, site_today
+from besponsa.compliance.models import Approval, ApprovalEvent, default_expiry, site_today
 
 REPORT_WINDOWS = (30, 60, 90)
 
@@ -158,3 +160,103 @@ def approval_refused(request: HttpRequest, task_state_id: int) -> HttpResponse:
     edit_url = reverse("wagtailadmin_pages:edit", args=[content.pk]) if hasattr(content, "path") else None
     context = {"task_state": task_state, "content": content, "reason": reason, "edit_url": edit_url}
     return render(request, "compliance/approval_refused.html", context, status=403 if reason else 200)
+
+
+# --- approvals: list, set or shorten the expiry date, withdraw --------------------------------------
+
+
+class ExpiryForm(forms.Form):
+    expires_on = forms.DateField(
+        label="New expiry date",
+        help_text="YYYY-MM-DD. The content is withheld from this day on; at most 12 months after approval.",
+    )
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+def _edit_url(approval: Approval) -> str:
+    if approval.page_id:
+        return reverse("wagtailadmin_pages:edit", args=[approval.page_id])
+    return reverse("wagtailsnippets_portal_safetyinformation:edit", args=[approval.isi_id])
+
+
+@require_GET
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Every approval with what visitors get now: served, or withheld and why."""
+    if not request.user.has_perm("compliance.view_approval"):
+        raise PermissionDenied
+    today = site_today()
+    rows = [
+        {
+            "approval": approval,
+            "problem": rules.approval_status(approval, today),
+            "edit_url": _edit_url(approval),
+            "manage_url": reverse("compliance_approval", args=[approval.pk]),
+        }
+        for approval in Approval.objects.select_related("page", "isi", "withdrawn_by").order_by("job_code")
+    ]
+    return render(request, "compliance/approvals.html", {"rows": rows, "today": today})
+
+
+@require_http_methods(["GET", "POST"])
+def approval_detail(request: HttpRequest, approval_id: int) -> HttpResponse:
+    if not request.user.has_perm("compliance.view_approval"):
+        raise PermissionDenied
+    approval = get_object_or_404(
+        Approval.objects.select_related("page", "isi", "withdrawn_by"), pk=approval_id
+    )
+    can_change = request.user.has_perm("compliance.change_approval")
+    expiry_form, withdraw_form = ExpiryForm(prefix="expiry"), WithdrawForm(prefix="withdraw")
+    status, refusal = 200, ""
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        form: forms.Form
+        if action == "expiry":
+            form = expiry_form = ExpiryForm(request.POST, prefix="expiry")
+        elif action == "withdraw":
+            form = withdraw_form = WithdrawForm(request.POST, prefix="withdraw")
+        else:
+            return HttpResponse(
+                "action: must be expiry or withdraw.\n", status=400, content_type="text/plain"
+            )
+        if form.is_valid():
+            try:
+                if action == "expiry":
+                    rules.set_expiry(
+                        approval,
+                        form.cleaned_data["expires_on"],
+                        user=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                    messages.success(
+                        request, f"{approval.job_code}: expiry date is now {approval.expires_on}."
+                    )
+                else:
+                    rules.withdraw(approval, user=request.user, reason=form.cleaned_data["reason"])
+                    messages.success(
+                        request, f"{approval.job_code}: approval withdrawn; the content is withheld."
+                    )
+                return redirect(reverse("compliance_approval", args=[approval.pk]))
+            except rules.ApprovalChangeRefused as refused:
+                refusal = str(refused)
+                field, _, text = refusal.partition(": ")
+                target = "expires_on" if field == "expires_on" else "reason" if field == "reason" else None
+                form.add_error(target, text if target else str(refused))
+        status = 400
+    context = {
+        "approval": approval,
+        "problem": rules.approval_status(approval),
+        "edit_url": _edit_url(approval),
+        "can_change": can_change,
+        "expiry_form": expiry_form,
+        "withdraw_form": withdraw_form,
+        "history_url": reverse("compliance_history_csv") + f"?job_code={approval.job_code}",
+        "latest_expiry": default_expiry(approval.approved_on),
+        "refusal": refusal,
+    }
+    return render(request, "compliance/approval_detail.html", context, status=status)

@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from wagtail import hooks
+from wagtail.admin import messages as wagtail_messages
 from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
 
-from besponsa.compliance import rules, views
+from besponsa.compliance import compare, rules, views
 
 
 @hooks.register("before_serve_page")
@@ -92,11 +93,51 @@ def explain_refused_approval(request: HttpRequest, page: Page) -> None:
         messages.error(request, f"Not approved. {reason}")
 
 
+@hooks.register("before_edit_page")
+def say_why_withheld(request: HttpRequest, page: Page) -> None:
+    """Opening a page in the editor: if visitors get the neutral page instead, say why; a reviewer gets
+    links to compare what they review with the live version and the previous revision."""
+    if request.method != "GET":
+        return
+    specific = page.specific
+    problem = rules.serving_problem(specific) if page.live else None
+    if problem:
+        messages.warning(request, f"Withheld from visitors: {problem}.")
+    if compare.is_reviewer(request.user) and specific.current_workflow_state is not None:
+        buttons = [wagtail_messages.button(url, label) for label, url in compare.links(specific)]
+        if buttons:
+            wagtail_messages.info(request, "Under MLR review: see what changed.", buttons=buttons)
+
+
+@hooks.register("before_edit_snippet")
+def isi_compare_links(request: HttpRequest, instance: Any) -> None:
+    from besponsa.portal.models import SafetyInformation
+
+    if request.method != "GET" or not isinstance(instance, SafetyInformation):
+        return
+    if compare.is_reviewer(request.user) and instance.current_workflow_state is not None:
+        buttons = [wagtail_messages.button(url, label) for label, url in compare.links(instance)]
+        if buttons:
+            wagtail_messages.info(request, "Under MLR review: see what changed.", buttons=buttons)
+
+
 @hooks.register("register_admin_urls")
 def admin_urls() -> list[Any]:
     return [
         path("compliance/expiring/", views.expiring_report, name="compliance_expiring"),
         path("compliance/history.csv", views.history_csv, name="compliance_history_csv"),
+        path("compliance/approvals/", views.approvals, name="compliance_approvals"),
+        re_path(
+            r"^compliance/compare/page/(?P<pk>\d+)/(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$",
+            compare.page_compare,
+            name="compliance_compare_page",
+        ),
+        re_path(
+            r"^compliance/compare/isi/(?P<pk>\d+)/(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$",
+            compare.isi_compare,
+            name="compliance_compare_isi",
+        ),
+        path("compliance/approvals/<int:approval_id>/", views.approval_detail, name="compliance_approval"),
         path(
             "compliance/refused/<int:task_state_id>/",
             views.approval_refused,
@@ -108,3 +149,8 @@ def admin_urls() -> list[Any]:
 @hooks.register("register_reports_menu_item")
 def expiring_menu_item() -> MenuItem:
     return MenuItem("Expiring approvals", reverse("compliance_expiring"), icon_name="date", order=50)
+
+
+@hooks.register("register_reports_menu_item")
+def approvals_menu_item() -> MenuItem:
+    return MenuItem("Approvals", reverse("compliance_approvals"), icon_name="tick", order=49)

@@ -22,6 +22,7 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from besponsa.compliance.forms import JobCodeCheckedPageForm, JobCodeCheckedSnippetForm
 from besponsa.portal.blocks import BodyBlock
 from besponsa.portal.validators import validate_job_code
 
@@ -44,11 +45,18 @@ class SitePage(Page):
     body = StreamField(BodyBlock(), blank=True, use_json_field=True)
 
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    base_form_class = JobCodeCheckedPageForm  # a bad job code is refused when submitted to MLR review
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
     promote_panels = [*Page.promote_panels, FieldPanel("job_code")]
 
     class Meta:
         abstract = True
+
+    def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict[str, Any]]:
+        from besponsa.compliance import rules
+
+        # A withheld page (see besponsa.compliance.rules.serving_problem) is not listed.
+        return [] if rules.serving_problem(self) else list(super().get_sitemap_urls(request))
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)
@@ -121,6 +129,7 @@ class SafetyInformation(
         for_concrete_model=False,
     )
 
+    base_form_class = JobCodeCheckedSnippetForm
     panels = [
         FieldPanel("title"),
         FieldPanel("job_code"),

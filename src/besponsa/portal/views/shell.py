@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.models import Page
 
+from besponsa.compliance import rules
 from besponsa.portal import gate
 from besponsa.portal import search as search_text
 from besponsa.portal.leaving import find_departure
@@ -58,7 +59,9 @@ def search(request: HttpRequest) -> HttpResponse:
     terms = search_text.terms_of(query)
     words = search_text.backend_query(query)
     found = Page.objects.live().public().specific().search(words) if words else Page.objects.none()
-    page = Paginator(search_text.titles_first(list(found), terms), 10).get_page(request.GET.get("page"))
+    # A withheld page (no current approval, withdrawn, expired, changed since approval) is never a result.
+    servable = rules.servable(found)
+    page = Paginator(search_text.titles_first(servable, terms), 10).get_page(request.GET.get("page"))
     hits = [
         {
             "page": result,

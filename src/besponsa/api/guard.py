@@ -50,10 +50,21 @@ def _bucket(request: HttpRequest) -> tuple[str, int, str] | JsonResponse:
     if not header:
         return f"ip:{client_key(request)}", rate_limit_per_minute(), "from one client"
     scheme, _, raw = header.partition(" ")
-    from besponsa.accounts.access import authenticate_api_token  # the accounts app owns tokens
+    from besponsa.accounts import throttle  # the accounts app owns tokens and their throttle
+    from besponsa.accounts.access import authenticate_api_token
 
+    # Counted before the lookup and given back when the token is good, so parallel guesses from one
+    # address cannot all slip under the limit.
+    slot = throttle.api_token_begin(client_key(request))
+    if isinstance(slot, throttle.Lock):
+        message = f"too many unusable API tokens from this client; try again in {slot.retry_after} s"
+        return error_response(
+            429, [{"field": "Authorization", "message": message}], Retry_After=str(slot.retry_after)
+        )
     user = authenticate_api_token(raw.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
+    if user is not None:
+        throttle.api_token_valid(slot)
+    else:
         message = "the API token is unknown, revoked, or belongs to an account that is not verified"
         return error_response(
             401, [{"field": "Authorization", "message": message}], WWW_Authenticate='Bearer realm="besponsa"'

@@ -235,6 +235,9 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_SITE_NAME = "BESPONSA HCP"
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+# Private pages send visitors to our sign-in page; Wagtail's /_util/login/ still answers, but through the
+# same throttled backend (besponsa.accounts.backends).
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -21,9 +22,34 @@ def _required(label: str) -> dict[str, str]:
     return {"required": f"{label}: this field is required."}
 
 
+# Control characters, format characters (bidirectional overrides, zero-width joiners), private-use,
+# unassigned and line/paragraph separators: invisible or reordering in emails, the CMS and the log.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+
+
+def printable_text(label: str, allowed: str = "letters, spaces, apostrophes and hyphens") -> Any:
+    def check(value: str) -> None:
+        if any(unicodedata.category(ch) in REFUSED_CATEGORIES for ch in value):
+            raise forms.ValidationError(
+                f"{label}: use {allowed}, with no control or invisible characters.", code="control_character"
+            )
+
+    return check
+
+
 class HcpDetailsMixin(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=150, error_messages=_required("First name"))
-    last_name = forms.CharField(label="Last name", max_length=150, error_messages=_required("Last name"))
+    first_name = forms.CharField(
+        label="First name",
+        max_length=150,
+        error_messages=_required("First name"),
+        validators=[printable_text("First name")],
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=150,
+        error_messages=_required("Last name"),
+        validators=[printable_text("Last name")],
+    )
     profession = forms.ChoiceField(
         label="Profession",
         choices=[("", "Choose your profession"), *Profession.choices],
@@ -34,6 +60,7 @@ class HcpDetailsMixin(forms.Form):
         max_length=100,
         error_messages=_required("Specialty"),
         help_text="For example, hematology.",
+        validators=[printable_text("Specialty", "letters, digits, spaces and punctuation")],
     )
     npi = forms.CharField(
         label="NPI (National Provider Identifier)",
@@ -191,6 +218,7 @@ class TokenForm(forms.Form):
         max_length=60,
         help_text="So you can recognise it later, for example the name of the script or app that uses it.",
         error_messages={**_required("Token name"), "max_length": "Token name: use at most 60 characters."},
+        validators=[printable_text("Token name", "letters, digits, spaces and punctuation")],
     )
 
 

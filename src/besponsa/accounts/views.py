@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -65,7 +66,9 @@ def register(request: HttpRequest) -> HttpResponse:
         if (lock := throttle.email_request(email, audit.client_ip(request))) is not None:
             return too_many_emails(request, lock)
         if User.objects.filter(email__iexact=email).exists():
-            # Same answer as a new registration, so the form cannot be used to test which addresses exist.
+            # Same answer as a new registration, so the form cannot be used to test which addresses exist;
+            # and the same work: the password hasher (Argon2, the slow step) runs here too.
+            make_password(data["password1"])
             emails.send_already_registered(request, email)
             return redirect("accounts:register-done")
         try:

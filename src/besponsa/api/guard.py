@@ -105,9 +105,32 @@ def check_rate(request: HttpRequest) -> JsonResponse | None:
     )
 
 
+def _lone_surrogate(value: object) -> str | None:
+    """The first string (key or value) holding a lone UTF-16 surrogate: valid JSON escapes, not text."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
 def read_body(request: HttpRequest) -> tuple[object, JsonResponse | None]:
-    """The JSON value of the body, or the 413/422 answer that explains why it cannot be used."""
+    """The JSON value of the body, or the 413/415/422 answer that explains why it cannot be used."""
+    media_type = (request.content_type or "").split(";", 1)[0].strip().lower()
     declared = request.META.get("CONTENT_LENGTH") or ""
+    has_body = declared.isdigit() and int(declared) > 0  # no body, no media type: the 422 says "got nothing"
+    if media_type != "application/json" and has_body:
+        message = f"send the body as application/json (Content-Type was {media_type or 'missing'})"
+        return None, error_response(415, [{"field": "Content-Type", "message": message}])
     too_big = error_response(
         413, [{"field": "body", "message": f"the body is larger than {MAX_BODY_BYTES // 1024} KB"}]
     )
@@ -123,6 +146,11 @@ def read_body(request: HttpRequest) -> tuple[object, JsonResponse | None]:
     value, errors = parse_request(text, noun="body", where="in the body")
     if errors:
         return None, error_response(422, errors)
+    if _lone_surrogate(value) is not None:
+        message = (
+            "the body has a \\uD800–\\uDFFF escape that is not part of a surrogate pair, so it is not text"
+        )
+        return None, _body_problem(message)
     return value, None
 
 

@@ -15,9 +15,10 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from besponsa.accounts import audit
+        from besponsa.accounts import audit, logredact
 
         audit.connect()
+        logredact.install()
         post_migrate.connect(_ensure_roles, dispatch_uid="accounts-ensure-roles")
 
 

@@ -251,7 +251,9 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # MLR: an edit made during review restarts the approvals, so all three steps approve the same revision.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 
-# The request log carries method, path, status and duration only: no bodies, no query strings.
+# The request log carries method, path, status and duration only: no bodies, no query strings. Every
+# record of every logger also passes besponsa.accounts.logredact (emailed-link tokens, API tokens,
+# email addresses and query strings are replaced before any handler sees them).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

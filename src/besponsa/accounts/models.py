@@ -134,6 +134,11 @@ class AuditEvent(models.Model):
         TOKEN_CREATED = "token_created", "API token created"
         TOKEN_REVOKED = "token_revoked", "API token revoked"
         ACCOUNT_DELETED = "account_deleted", "Account deleted"
+        ACCOUNT_CREATED = "account_created", "Account created by staff or a command"
+        ACCOUNT_DEACTIVATED = "account_deactivated", "Account deactivated"
+        ACCOUNT_REACTIVATED = "account_reactivated", "Account reactivated"
+        PERMISSION_CHANGE = "permission_change", "Group or permission changed"
+        PUBLISH_REFUSED = "publish_refused", "Publish outside the MLR workflow refused"
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)

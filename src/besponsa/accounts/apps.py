@@ -15,9 +15,11 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from besponsa.accounts import audit
+        from besponsa.accounts import audit, logredact, privilege
 
         audit.connect()
+        privilege.connect()
+        logredact.install()
         post_migrate.connect(_ensure_roles, dispatch_uid="accounts-ensure-roles")
 
 

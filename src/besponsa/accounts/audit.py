@@ -120,6 +120,9 @@ def _on_user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
 def connect() -> None:
     user_model = get_user_model()
     user_logged_in.connect(_on_login, dispatch_uid="accounts-audit-login")
+    from besponsa.accounts.middleware import stamp_sign_in
+
+    user_logged_in.connect(stamp_sign_in, dispatch_uid="accounts-session-signed-in-at")
     user_logged_out.connect(_on_logout, dispatch_uid="accounts-audit-logout")
     user_login_failed.connect(_on_login_failed, dispatch_uid="accounts-audit-login-failed")
     m2m_changed.connect(

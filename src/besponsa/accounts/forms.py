@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.http import HttpRequest
 
+from besponsa.accounts.backends import verify_current_password
 from besponsa.accounts.models import HcpProfile, Profession
 from besponsa.accounts.npi import get_npi_verifier, npi_format_error
 from besponsa.accounts.states import STATE_CHOICES
@@ -19,9 +22,34 @@ def _required(label: str) -> dict[str, str]:
     return {"required": f"{label}: this field is required."}
 
 
+# Control characters, format characters (bidirectional overrides, zero-width joiners), private-use,
+# unassigned and line/paragraph separators: invisible or reordering in emails, the CMS and the log.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+
+
+def printable_text(label: str, allowed: str = "letters, spaces, apostrophes and hyphens") -> Any:
+    def check(value: str) -> None:
+        if any(unicodedata.category(ch) in REFUSED_CATEGORIES for ch in value):
+            raise forms.ValidationError(
+                f"{label}: use {allowed}, with no control or invisible characters.", code="control_character"
+            )
+
+    return check
+
+
 class HcpDetailsMixin(forms.Form):
-    first_name = forms.CharField(label="First name", max_length=150, error_messages=_required("First name"))
-    last_name = forms.CharField(label="Last name", max_length=150, error_messages=_required("Last name"))
+    first_name = forms.CharField(
+        label="First name",
+        max_length=150,
+        error_messages=_required("First name"),
+        validators=[printable_text("First name")],
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=150,
+        error_messages=_required("Last name"),
+        validators=[printable_text("Last name")],
+    )
     profession = forms.ChoiceField(
         label="Profession",
         choices=[("", "Choose your profession"), *Profession.choices],
@@ -32,6 +60,7 @@ class HcpDetailsMixin(forms.Form):
         max_length=100,
         error_messages=_required("Specialty"),
         help_text="For example, hematology.",
+        validators=[printable_text("Specialty", "letters, digits, spaces and punctuation")],
     )
     npi = forms.CharField(
         label="NPI (National Provider Identifier)",
@@ -189,6 +218,7 @@ class TokenForm(forms.Form):
         max_length=60,
         help_text="So you can recognise it later, for example the name of the script or app that uses it.",
         error_messages={**_required("Token name"), "max_length": "Token name: use at most 60 characters."},
+        validators=[printable_text("Token name", "letters, digits, spaces and punctuation")],
     )
 
 
@@ -200,15 +230,31 @@ class ConfirmPasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: Any, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
         password = str(self.cleaned_data["password"])
-        if not self.user.check_password(password):
+        # Through the throttled backend: re-entering a password is a guess like any sign-in.
+        if not verify_current_password(self.request, self.user, password):
             raise forms.ValidationError("Your password: that is not your current password.")
         return password
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password checked through the throttled backend."""
+
+    def __init__(self, user: Any, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password = str(self.cleaned_data["old_password"])
+        if not verify_current_password(self.request, self.user, old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 
 class ChangeEmailForm(ConfirmPasswordForm):

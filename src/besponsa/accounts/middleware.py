@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
@@ -28,6 +32,35 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             current_request.reset(token)
+
+
+SIGNED_IN_AT = "besponsa_signed_in_at"
+
+
+def stamp_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """user_logged_in: remember when this session was signed in (the idle expiry keeps moving; this not)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = time.time()
+
+
+class SessionLifetimeMiddleware:
+    """Signs a session out SESSION_ABSOLUTE_SECONDS after it signed in, however active it has been.
+
+    The idle limit (SESSION_COOKIE_AGE, renewed by every request) alone would let a session that is used
+    every few minutes — or a stolen cookie kept warm — live for ever.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SIGNED_IN_AT)
+            if started is None:  # signed in before this rule existed: the lifetime starts now
+                request.session[SIGNED_IN_AT] = time.time()
+            elif time.time() - float(started) > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+        return self.get_response(request)
 
 
 class StaffTwoFactorMiddleware:

@@ -134,6 +134,11 @@ class AuditEvent(models.Model):
         TOKEN_CREATED = "token_created", "API token created"
         TOKEN_REVOKED = "token_revoked", "API token revoked"
         ACCOUNT_DELETED = "account_deleted", "Account deleted"
+        ACCOUNT_CREATED = "account_created", "Account created by staff or a command"
+        ACCOUNT_DEACTIVATED = "account_deactivated", "Account deactivated"
+        ACCOUNT_REACTIVATED = "account_reactivated", "Account reactivated"
+        PERMISSION_CHANGE = "permission_change", "Group or permission changed"
+        PUBLISH_REFUSED = "publish_refused", "Publish outside the MLR workflow refused"
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)
@@ -161,3 +166,23 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events cannot be deleted")
+
+
+class ThrottleCounter(models.Model):
+    """A failure counter for sign-in, password re-entry, API tokens and email requests.
+
+    Kept in the database, not in the cache: the page cache may evict entries at any time, and a
+    throttle that can be evicted can be bypassed. `key` is a hash (never an email address or token).
+    Attempts are counted *before* a password is checked, with a conditional UPDATE, so parallel
+    attempts cannot all slip under the limit (see besponsa.accounts.throttle).
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    next_allowed_at = models.DateTimeField(
+        null=True, blank=True, help_text="While slowed: the earliest time the next attempt may run."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.key[:20]}… {self.count}"

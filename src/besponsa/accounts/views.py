@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,12 +25,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from besponsa.accounts import audit, emails, throttle
 from besponsa.accounts.access import hcp_profile, is_staff_member, verified_hcp_required
+from besponsa.accounts.backends import lock_of
 from besponsa.accounts.forms import (
     ChangeEmailForm,
     ConfirmPasswordForm,
     EmailAuthenticationForm,
     ProfileForm,
     RegistrationForm,
+    ThrottledPasswordChangeForm,
     TokenForm,
     TotpForm,
 )
@@ -63,7 +66,9 @@ def register(request: HttpRequest) -> HttpResponse:
         if (lock := throttle.email_request(email, audit.client_ip(request))) is not None:
             return too_many_emails(request, lock)
         if User.objects.filter(email__iexact=email).exists():
-            # Same answer as a new registration, so the form cannot be used to test which addresses exist.
+            # Same answer as a new registration, so the form cannot be used to test which addresses exist;
+            # and the same work: the password hasher (Argon2, the slow step) runs here too.
+            make_password(data["password1"])
             emails.send_already_registered(request, email)
             return redirect("accounts:register-done")
         try:
@@ -137,31 +142,28 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        email = str(request.POST.get("username", ""))[:254]
-        ip = audit.client_ip(request)
-        lock = throttle.check(email, ip)
-        if lock is not None:
-            return self.locked(lock)
+        # The throttle lives in the authentication backend (every login path goes through it); the
+        # backend leaves its lock on the request so this page can say why, with 429 and Retry-After.
         form = self.get_form()
         if form.is_valid():
-            throttle.clear_account(email)
             return self.form_valid(form)
-        # Only a real attempt (both fields given, credentials refused) counts towards the lock.
-        if form.has_error("__all__") and throttle.register_failure(email, ip):
-            user = User.objects.filter(email__iexact=email.strip()).only("pk").first()
-            audit.record(AuditEvent.Kind.LOCKOUT, user_id=user.pk if user else None, request=request)
-            return self.locked(throttle.check(email, ip) or throttle.Lock(throttle.window_seconds()))
+        if (lock := lock_of(request)) is not None:
+            return self.locked(lock)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def locked(self, lock: throttle.Lock) -> HttpResponse:
-        minutes = max(1, -(-lock.retry_after // 60))
-        response = render(self.request, "accounts/locked.html", {"minutes": minutes}, status=429)
-        response["Retry-After"] = str(lock.retry_after)
-        return response
+        return locked_response(self.request, lock)
 
     def get_success_url(self) -> str:
         # get_redirect_url() already refuses other hosts; an empty answer means "no next given".
         return self.get_redirect_url() or "/accounts/profile/"
+
+
+def locked_response(request: HttpRequest, lock: throttle.Lock) -> HttpResponse:
+    minutes = max(1, -(-lock.retry_after // 60))
+    response = render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(lock.retry_after)
+    return response
 
 
 @require_POST
@@ -197,6 +199,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password-change-done")
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if (lock := lock_of(self.request)) is not None:
+            return locked_response(self.request, lock)
+        return super().form_invalid(form)
 
 
 @never_cache
@@ -238,9 +249,11 @@ def profile(request: HttpRequest) -> HttpResponse:
 def change_email(request: HttpRequest) -> HttpResponse:
     """Sends a link to the new address; the account keeps the old one until that link is opened."""
     user: Any = request.user
-    form = ChangeEmailForm(user, request.POST or None)
+    form = ChangeEmailForm(user, request.POST or None, request=request)
     if request.method == "POST":
         if not form.is_valid():
+            if (lock := lock_of(request)) is not None:
+                return locked_response(request, lock)
             return render(request, "accounts/change_email.html", {"form": form}, status=400)
         new_email = form.cleaned_data["new_email"]
         if (lock := throttle.email_request(new_email, audit.client_ip(request))) is not None:
@@ -287,6 +300,25 @@ def _active_tokens(user: Any) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
 
 
+def _issue_token(request: HttpRequest, user: Any, form: TokenForm) -> tuple[ApiToken, str] | None:
+    """A new token, unless the account already has the maximum (then a form error and None).
+
+    The count and the insert run in one transaction holding the account's row (SELECT … FOR UPDATE on
+    PostgreSQL; SQLite's IMMEDIATE transactions take the write lock at BEGIN), so parallel requests
+    cannot all see four tokens and each add a fifth.
+    """
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+        if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
+            form.add_error(
+                "name", f"Token name: you already have {MAX_ACTIVE_TOKENS} tokens; revoke one first."
+            )
+            return None
+        token, raw = ApiToken.issue(user, form.cleaned_data["name"].strip())
+        audit.record(AuditEvent.Kind.TOKEN_CREATED, user_id=user.pk, request=request, detail=token.hint)
+    return token, raw
+
+
 @never_cache
 @verified_hcp_required
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -294,13 +326,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = TokenForm(request.POST or None)
     if request.method == "POST":
-        if form.is_valid() and len(_active_tokens(user)) >= MAX_ACTIVE_TOKENS:
-            form.add_error(
-                "name", f"Token name: you already have {MAX_ACTIVE_TOKENS} tokens; revoke one first."
-            )
-        if form.is_valid():
-            token, raw = ApiToken.issue(user, form.cleaned_data["name"].strip())
-            audit.record(AuditEvent.Kind.TOKEN_CREATED, user_id=user.pk, request=request, detail=token.hint)
+        issued = _issue_token(request, user, form) if form.is_valid() else None
+        if issued is not None:
+            token, raw = issued
             context = {
                 "form": TokenForm(),
                 "tokens": _active_tokens(user),
@@ -334,9 +362,11 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if is_staff_member(user) or user.is_superuser:
         return render(request, "accounts/delete_staff.html", status=403)
-    form = ConfirmPasswordForm(user, request.POST or None)
+    form = ConfirmPasswordForm(user, request.POST or None, request=request)
     if request.method == "POST":
         if not form.is_valid():
+            if (lock := lock_of(request)) is not None:
+                return locked_response(request, lock)
             return render(request, "accounts/delete.html", {"form": form}, status=400)
         user_id = user.pk
         with transaction.atomic():

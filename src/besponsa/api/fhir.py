@@ -26,7 +26,9 @@ def _answer(compute: Any, request: HttpRequest, content_type: str = "application
     limited = guard.check_rate(request)
     if limited is not None:
         return limited
-    body, problem = guard.read_body(request, max_bytes=FHIR_MAX_BODY_BYTES)
+    body, problem = guard.read_body(
+        request, max_bytes=FHIR_MAX_BODY_BYTES, media_types=("application/json", FHIR_JSON)
+    )
     if problem is not None:
         return problem
     try:

@@ -50,10 +50,21 @@ def _bucket(request: HttpRequest) -> tuple[str, int, str] | JsonResponse:
     if not header:
         return f"ip:{client_key(request)}", rate_limit_per_minute(), "from one client"
     scheme, _, raw = header.partition(" ")
-    from besponsa.accounts.access import authenticate_api_token  # the accounts app owns tokens
+    from besponsa.accounts import throttle  # the accounts app owns tokens and their throttle
+    from besponsa.accounts.access import authenticate_api_token
 
+    # Counted before the lookup and given back when the token is good, so parallel guesses from one
+    # address cannot all slip under the limit.
+    slot = throttle.api_token_begin(client_key(request))
+    if isinstance(slot, throttle.Lock):
+        message = f"too many unusable API tokens from this client; try again in {slot.retry_after} s"
+        return error_response(
+            429, [{"field": "Authorization", "message": message}], Retry_After=str(slot.retry_after)
+        )
     user = authenticate_api_token(raw.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
+    if user is not None:
+        throttle.api_token_valid(slot)
+    else:
         message = "the API token is unknown, revoked, or belongs to an account that is not verified"
         return error_response(
             401, [{"field": "Authorization", "message": message}], WWW_Authenticate='Bearer realm="besponsa"'
@@ -94,9 +105,37 @@ def check_rate(request: HttpRequest) -> JsonResponse | None:
     )
 
 
-def read_body(request: HttpRequest, max_bytes: int = MAX_BODY_BYTES) -> tuple[object, JsonResponse | None]:
-    """The JSON value of the body, or the 413/422 answer that explains why it cannot be used."""
+def _lone_surrogate(value: object) -> str | None:
+    """The first string (key or value) holding a lone UTF-16 surrogate: valid JSON escapes, not text."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def read_body(
+    request: HttpRequest,
+    max_bytes: int = MAX_BODY_BYTES,
+    media_types: tuple[str, ...] = ("application/json",),
+) -> tuple[object, JsonResponse | None]:
+    """The JSON value of the body, or the 413/415/422 answer that explains why it cannot be used."""
+    media_type = (request.content_type or "").split(";", 1)[0].strip().lower()
     declared = request.META.get("CONTENT_LENGTH") or ""
+    has_body = declared.isdigit() and int(declared) > 0  # no body, no media type: the 422 says "got nothing"
+    if media_type not in media_types and has_body:
+        wanted = " or ".join(media_types)
+        message = f"send the body as {wanted} (Content-Type was {media_type or 'missing'})"
+        return None, error_response(415, [{"field": "Content-Type", "message": message}])
     too_big = error_response(
         413, [{"field": "body", "message": f"the body is larger than {max_bytes // 1024} KB"}]
     )
@@ -112,6 +151,11 @@ def read_body(request: HttpRequest, max_bytes: int = MAX_BODY_BYTES) -> tuple[ob
     value, errors = parse_request(text, noun="body", where="in the body")
     if errors:
         return None, error_response(422, errors)
+    if _lone_surrogate(value) is not None:
+        message = (
+            "the body has a \\uD800–\\uDFFF escape that is not part of a surrogate pair, so it is not text"
+        )
+        return None, _body_problem(message)
     return value, None
 
 

@@ -96,6 +96,10 @@ def operation_spec(operation: str) -> dict[str, Any]:
             "413": _error_response(
                 "The body is larger than 32 KB", f"the body is larger than {MAX_BODY_BYTES // 1024} KB"
             ),
+            "415": _error_response(
+                "The body was not sent as application/json",
+                "send the body as application/json (Content-Type was text/plain)",
+            ),
             "422": {
                 "description": "The body is not JSON, not an object, or has fields that cannot be used: "
                 "every problem is listed with its field",
@@ -134,6 +138,9 @@ def _null_means_absent(schema: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+BEARER_SCHEME: Final = "bearerToken"
+
+
 def build_document(document: dict[str, Any]) -> dict[str, Any]:
     result = copy.deepcopy(dict(document))
     schemas: dict[str, Any] = {"Errors": ERROR_JSON_SCHEMA}
@@ -146,7 +153,15 @@ def build_document(document: dict[str, Any]) -> dict[str, Any]:
             post = item["post"]
             post.pop("parameters", None)
             post.update(operation_spec(operation))
+            post["security"] = [{}, {BEARER_SCHEME: []}]  # a token is optional: it buys a higher limit
     components = result.setdefault("components", {})
+    components.setdefault("securitySchemes", {})[BEARER_SCHEME] = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An HCP's API token (bsp_…) from /accounts/tokens/. Optional: without it calls "
+        "count per client address; an unusable token is a 401, and repeated unusable tokens from one "
+        "address a 429.",
+    }
     components.setdefault("schemas", {}).update(schemas)
     result["servers"] = []
     return result

@@ -1,9 +1,56 @@
-from django.urls import path
+"""/api/ routes. Everything under /api/ answers JSON: a mistyped operation is a JSON 404 (never an
+HTML page, never a slash-appending redirect), a wrong method a JSON 405 with Allow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from besponsa.api import fhir  # noqa: F401  (registers the /fhir/ operations on the same API)
 from besponsa.api.endpoints import api, docs
+from besponsa.api.guard import error_response
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    message = f"no API operation at {request.path}; the operations are listed at /api/v1/docs"
+    return error_response(404, [{"field": "path", "message": message}])
+
+
+def _json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith("application/json"):
+            return response
+        allowed = response.get("Allow", "")
+        message = f"{request.method} is not accepted here; use {allowed or 'another method'}"
+        answer = error_response(405, [{"field": "method", "message": message}])
+        answer["Allow"] = allowed
+        return answer
+
+    for attribute in ("csrf_exempt", "__name__", "__doc__"):
+        if hasattr(view, attribute):
+            setattr(wrapper, attribute, getattr(view, attribute))
+    return wrapper
+
+
+def _with_json_405(patterns: Iterable[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _json_405(pattern.callback)
+        else:
+            _with_json_405(pattern.url_patterns)
+    return list(patterns)
+
+
+_ninja_patterns, _app_name, _namespace = api.urls
 
 urlpatterns = [
     path("v1/docs", docs, name="api-docs"),
-    path("v1/", api.urls),
+    path("v1/", (_with_json_405(_ninja_patterns), _app_name, _namespace)),
+    re_path(r"^(?P<rest>.*)$", not_found, name="api-not-found"),
 ]

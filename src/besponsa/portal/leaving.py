@@ -19,8 +19,12 @@ class Departure:
 
 
 def _matches(url: str, allowed: str) -> bool:
-    target, rule = urlsplit(url), urlsplit(allowed)
-    if target.scheme != "https" or target.username or target.password or target.port not in (None, 443):
+    try:  # a malformed address (unclosed IPv6 bracket, port out of range) is simply not on the list
+        target, rule = urlsplit(url), urlsplit(allowed)
+        port = target.port
+    except ValueError:
+        return False
+    if target.scheme != "https" or target.username or target.password or port not in (None, 443):
         return False
     if (target.hostname or "").lower() != (rule.hostname or "").lower():
         return False

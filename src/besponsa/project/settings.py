@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "besponsa.accounts.middleware.AuditContextMiddleware",
+    "besponsa.accounts.middleware.SessionLifetimeMiddleware",
     "besponsa.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -184,6 +185,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "besponsa.accounts.passwords.MinimumStrengthValidator"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -216,6 +218,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
+# However active, a signed-in session ends this long after the sign-in (accounts.middleware).
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "besponsa.portal.views.errors.csrf_failure"
@@ -258,6 +262,9 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_SITE_NAME = "BESPONSA HCP"
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+# Private pages send visitors to our sign-in page; Wagtail's /_util/login/ still answers, but through the
+# same throttled backend (besponsa.accounts.backends).
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -267,7 +274,9 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # MLR: an edit made during review restarts the approvals, so all three steps approve the same revision.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 
-# The request log carries method, path, status and duration only: no bodies, no query strings.
+# The request log carries method, path, status and duration only: no bodies, no query strings. Every
+# record of every logger also passes besponsa.accounts.logredact (emailed-link tokens, API tokens,
+# email addresses and query strings are replaced before any handler sees them).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

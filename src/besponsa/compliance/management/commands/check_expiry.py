@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from besponsa.compliance import rules
 from besponsa.compliance.models import Approval, site_today
-from besponsa.portal.middleware import invalidate_page_cache
+from besponsa.portal.pagecache import bump_generation
 
 
 class Command(BaseCommand):
@@ -36,8 +36,8 @@ class Command(BaseCommand):
                     withheld.append(f"{page.url_path}: {problem}")
         for line in withheld:
             self.stdout.write(f"WITHHELD\t{line}")
-        # With a shared cache (Redis) this reaches every server process; each process also checks
-        # expiry on its own before every request (compliance.signals.expire_cached_pages).
-        invalidate_page_cache()
+        # Not needed for lapses (a cached page is never served past its approval's expiry instant), but
+        # harmless and safe every minute: whatever changed outside a signal is picked up.
+        bump_generation()
         if withheld:
             raise CommandError(f"{len(withheld)} live page(s) are withheld from HCPs")

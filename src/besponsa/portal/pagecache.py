@@ -180,6 +180,7 @@ class RedisStore:
         self.breaker_seconds = breaker_seconds
         self.lock_ms = int(lock_seconds * 1000)
         self._open_until = 0.0
+        self._last_contact = 0.0
         self._failed = False
         self._retry: threading.Thread | None = None
         self.generation_key = self.PREFIX + "generation"
@@ -190,26 +191,24 @@ class RedisStore:
         if time.monotonic() < self._open_until:
             raise Unavailable("circuit open")
         try:
+            if self._failed:
+                # Back after an outage: a bump may have been lost meanwhile (ours or another process's),
+                # so start a new generation BEFORE reading anything that was stored under the old one.
+                self._client.set(self.generation_key, uuid.uuid4().hex)
+                self._failed = False
+                log.warning("page cache: Redis reachable again; started a new generation")
             result = getattr(self._client, operation)(*args, **kwargs)
         except self._errors as error:
             self._trip(error)
             raise Unavailable(str(error)) from error
-        if self._failed:
-            self._recovered()
+        self._last_contact = time.monotonic()
         return result
 
     def _trip(self, error: BaseException) -> None:
         if not self._failed:
             log.warning("page cache: Redis unreachable (%s); serving uncached pages", type(error).__name__)
         self._failed = True
-        self._open_until = time.monotonic() + self.breaker_seconds
-
-    def _recovered(self) -> None:
-        # A bump may have been lost while Redis was away (ours or another process's): start afresh.
-        self._failed = False
-        log.warning("page cache: Redis reachable again; starting a new generation")
-        with contextlib.suppress(*self._errors):
-            self._client.set(self.generation_key, uuid.uuid4().hex)
+        self._open_until = self._last_contact = time.monotonic() + self.breaker_seconds
 
     # --- the store -----------------------------------------------------------------------------------
 
@@ -271,6 +270,11 @@ class RedisStore:
             self._call("set", self.generation_key, uuid.uuid4().hex)
 
     def status(self) -> str:
+        """From this process's own experience; a quiet process pings at most once per breaker period,
+        so /healthz reports an outage without costing a round trip per call."""
+        if time.monotonic() - self._last_contact > self.breaker_seconds:
+            with contextlib.suppress(Unavailable):
+                self._call("ping")
         return "degraded" if self._failed else "ok"
 
 

@@ -157,6 +157,7 @@ def main() -> int:
         for r, d in zip(samples["pg+redis"][FLOOR], samples["default"][FLOOR], strict=True)
     )
 
+    print("floor req/s per run:", {n: [round(r["rps"]) for r in samples[n][FLOOR]] for n in samples})
     print(
         f"{'deployment':10} {'target':18} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'CPU ms/req':>10} {'rps/floor':>9} {'CPU/floor':>9} {'errors':>6}"
@@ -181,7 +182,7 @@ def main() -> int:
             statistics.median(figures["steady_p99_ms"]),
             statistics.median(figures["after_clear_p99_ms"]),
         )
-        ratio = after / steady
+        ratio = after / steady if steady > 0 else float("inf")
         verdicts.append(
             (
                 f"{name}: p99 in the second after a clear ≤ 3 × steady",

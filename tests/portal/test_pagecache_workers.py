@@ -142,7 +142,7 @@ def redis_server() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
 
 
 @contextmanager
-def gunicorn(database: Path, **extra: str) -> Iterator[Site]:
+def gunicorn(database: Path, *options: str, **extra: str) -> Iterator[Site]:
     var_dir = Path(tempfile.mkdtemp(prefix="besponsa-workers-"))
     shutil.copy(database, var_dir / "db.sqlite3")
     env = _env(var_dir, **extra)
@@ -160,6 +160,7 @@ def gunicorn(database: Path, **extra: str) -> Iterator[Site]:
             str(access_log),
             "--access-logformat",
             ACCESS_FORMAT,
+            *options,
             "besponsa.project.wsgi:application",
         ],
         env={**env, "GUNICORN_CMD_ARGS": ""},
@@ -327,3 +328,20 @@ def test_database_outage_error_pages_carry_the_headers_and_health_says_503(seede
             (site.var_dir / "db.away").rename(database)
         assert {a.status for a in site.burst("/healthz", 8)} == {200}
         assert {a.status for a in site.burst("/efficacy/adult/", 8)} == {200}
+
+
+def test_workers_started_with_the_project_config_serve_their_first_request_warm(
+    seeded_database: Path,
+) -> None:
+    """gunicorn -c python:besponsa.project.gunicorn: each worker renders every page before it takes
+    traffic, so the very first request any worker answers for a page comes from its cache."""
+    with gunicorn(seeded_database, "-c", "python:besponsa.project.gunicorn") as site:
+        workers: set[str] = set()
+        for _ in range(60):  # a worker takes requests only once it is warm: until both have answered
+            answers = site.burst("/efficacy/adult/", 8)
+            assert all(a.status == 200 and a.headers.get("X-Page-Cache") == "hit" for a in answers)
+            workers = {pid for pid, url, _s, _c in site.log_lines() if url == "/efficacy/adult/"}
+            if len(workers) == 2:
+                break
+            time.sleep(0.5)
+        assert len(workers) == 2

@@ -345,3 +345,22 @@ def test_workers_started_with_the_project_config_serve_their_first_request_warm(
                 break
             time.sleep(0.5)
         assert len(workers) == 2
+
+
+def test_with_redis_one_render_of_a_page_runs_at_a_time_across_workers() -> None:
+    """Single-flight: the render lock is shared by every process, short-lived, and released."""
+    from besponsa.portal import pagecache
+
+    with redis_server() as (_redis, url):
+        first, second = (
+            pagecache.RedisStore(url, timeout=0.2, breaker_seconds=1, lock_seconds=0.3) for _ in range(2)
+        )
+        assert first.begin_render("host/efficacy/adult/")
+        assert not second.begin_render("host/efficacy/adult/")
+        assert second.begin_render("host/dosing/")  # other pages are not held up
+        first.end_render("host/efficacy/adult/")
+        assert second.begin_render("host/efficacy/adult/")
+        time.sleep(0.4)  # a holder that died: its lock lapses on its own
+        assert first.begin_render("host/efficacy/adult/")
+        first.close()
+        second.close()

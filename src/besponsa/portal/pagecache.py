@@ -269,6 +269,9 @@ class RedisStore:
         with contextlib.suppress(Unavailable):
             self._call("set", self.generation_key, uuid.uuid4().hex)
 
+    def close(self) -> None:
+        self._client.connection_pool.disconnect()
+
     def status(self) -> str:
         """From this process's own experience; a quiet process pings at most once per breaker period,
         so /healthz reports an outage without costing a round trip per call."""

@@ -140,8 +140,9 @@ class PageCacheMiddleware:
         from django.conf import settings
 
         store = pagecache.store()
+        gzipped = _accepts_gzip(request)
         try:
-            generation, entry = store.lookup(key)
+            generation, entry = store.lookup(key, gzipped)
         except pagecache.Unavailable:
             return self._finish(request, self.get_response(request))
         if _fresh(entry, generation):
@@ -155,7 +156,7 @@ class PageCacheMiddleware:
             while time.monotonic() < deadline:
                 time.sleep(WAIT_STEP_SECONDS)
                 try:
-                    generation, entry = store.lookup(key)
+                    generation, entry = store.lookup(key, gzipped)
                 except pagecache.Unavailable:
                     break
                 if _fresh(entry, generation):

@@ -22,6 +22,7 @@ process, do other views that are not cacheable pages (the framework floor, forms
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import fcntl
 import gzip
@@ -69,7 +70,7 @@ def compress(body: bytes) -> bytes:
 class Store(Protocol):
     kind: str
 
-    def lookup(self, key: str) -> tuple[str, Entry | None]: ...
+    def lookup(self, key: str, gzipped: bool = False) -> tuple[str, Entry | None]: ...
     def save(self, key: str, entry: Entry, ttl: float) -> None: ...
     def bump(self) -> None: ...
     def begin_render(self, key: str) -> bool: ...
@@ -99,7 +100,7 @@ class LocalStore:
             self.bump()
             return str(os.stat(self.stamp).st_mtime_ns)
 
-    def lookup(self, key: str) -> tuple[str, Entry | None]:
+    def lookup(self, key: str, gzipped: bool = False) -> tuple[str, Entry | None]:
         generation = self.generation()
         with self._lock:
             entry = self._entries.get(key)
@@ -188,6 +189,9 @@ class RedisStore:
     # --- the circuit breaker -----------------------------------------------------------------------
 
     def _call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
+        return self._run(lambda: getattr(self._client, operation)(*args, **kwargs))
+
+    def _run(self, action: Any) -> Any:
         if time.monotonic() < self._open_until:
             raise Unavailable("circuit open")
         try:
@@ -197,7 +201,7 @@ class RedisStore:
                 self._client.set(self.generation_key, uuid.uuid4().hex)
                 self._failed = False
                 log.warning("page cache: Redis reachable again; started a new generation")
-            result = getattr(self._client, operation)(*args, **kwargs)
+            result = action()
         except self._errors as error:
             self._trip(error)
             raise Unavailable(str(error)) from error
@@ -215,19 +219,30 @@ class RedisStore:
     def _page_key(self, key: str) -> str:
         return self.PREFIX + "page:" + hashlib.sha256(key.encode()).hexdigest()
 
-    def lookup(self, key: str) -> tuple[str, Entry | None]:
-        generation, raw = self._call("mget", [self.generation_key, self._page_key(key)])
+    def lookup(self, key: str, gzipped: bool = False) -> tuple[str, Entry | None]:
+        """One MGET: the generation and the one variant (gzip or plain) this client will be sent."""
+        variant = self._page_key(key) + (":gz" if gzipped else ":plain")
+        generation, raw = self._call("mget", [self.generation_key, variant])
         if generation is None:
             self._call("set", self.generation_key, uuid.uuid4().hex, nx=True)
             generation = self._call("get", self.generation_key)
             if generation is None:
                 raise Unavailable("no generation")
             return generation.decode(), None
-        entry = pickle.loads(raw) if raw is not None else None  # noqa: S301 (our own Redis, our own entries)
+        try:
+            entry = pickle.loads(raw) if raw is not None else None  # noqa: S301 (our own Redis and entries)
+        except Exception:  # an entry written by another release of this code: render the page again
+            entry = None
         return generation.decode(), entry
 
     def save(self, key: str, entry: Entry, ttl: float) -> None:
-        self._call("set", self._page_key(key), pickle.dumps(entry), px=max(1, int(ttl * 1000)))
+        """Each variant under its own key, so that a hit moves only the bytes it sends."""
+        base, ms = self._page_key(key), max(1, int(ttl * 1000))
+        plain, packed = dataclasses.replace(entry, gzipped=b""), dataclasses.replace(entry, body=b"")
+        pipe = self._client.pipeline(transaction=False)
+        pipe.set(base + ":plain", pickle.dumps(plain), px=ms)
+        pipe.set(base + ":gz", pickle.dumps(packed), px=ms)
+        self._run(pipe.execute)
 
     def bump(self) -> None:
         try:

@@ -28,9 +28,23 @@ class Server:
     base_url: str
     env: dict[str, str]
     var_dir: Path
+    master_pid: int = 0
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.master_pid}/task/{self.master_pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def worker_cpu_seconds(self) -> float:
+        """User + system CPU used so far by the gunicorn workers (from /proc)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / tick
 
 
 def _free_port() -> int:
@@ -50,7 +64,11 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 @contextmanager
-def production_server(workers: int = 2, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+def production_server(
+    workers: int = 2, extra_env: dict[str, str] | None = None, database_url: str | None = None
+) -> Iterator[Server]:
+    """gunicorn in production mode over a fresh database: SQLite under a temporary VAR_DIR unless
+    `database_url` names another (a throwaway PostgreSQL from `postgres_cluster`)."""
     var_dir = Path(tempfile.mkdtemp(prefix="besponsa-bench-"))
     port = _free_port()
     env = {
@@ -60,7 +78,7 @@ def production_server(workers: int = 2, extra_env: dict[str, str] | None = None)
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "BESPONSA_VAR_DIR": str(var_dir),
-        "DATABASE_URL": f"sqlite:///{var_dir / 'db.sqlite3'}",
+        "DATABASE_URL": database_url or f"sqlite:///{var_dir / 'db.sqlite3'}",
         "REQUEST_LOG_LEVEL": "WARNING",
         "ROOT_URLCONF": "bench_urls",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), os.environ.get("PYTHONPATH", "")]),
@@ -88,7 +106,7 @@ def production_server(workers: int = 2, extra_env: dict[str, str] | None = None)
         stdout=subprocess.DEVNULL,
         stderr=log,
     )
-    server = Server(f"http://127.0.0.1:{port}", env, var_dir)
+    server = Server(f"http://127.0.0.1:{port}", env, var_dir, process.pid)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -161,10 +179,12 @@ def wrk(
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     latencies = {f"p{m.group(1)}_ms": _ms(m.group(2), m.group(3)) for m in WRK_LATENCY.finditer(output)}
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    total = float(re.search(r"(\d+) requests in", output).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(r"Socket errors: (.*)", output)
     return {
         "rps": rps,
+        "requests": total,
         **latencies,
         "non_2xx": float(non_2xx.group(1)) if non_2xx else 0.0,
         "socket_errors": 1.0 if errors else 0.0,
@@ -176,3 +196,72 @@ def write_results(name: str, data: object) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(data, indent=2))
     return path
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """A throwaway redis-server on a free loopback port, no persistence (never the machine's own)."""
+    port = _free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster (initdb + pg_ctl as the postgres user) on a free loopback port."""
+    folder = Path(tempfile.mkdtemp(prefix="besponsa-bench-pg-"))
+    shutil.chown(folder, "postgres", "postgres")
+    data = folder / "data"
+    port = _free_port()
+    as_postgres = ["runuser", "-u", "postgres", "--"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
+    subprocess.run(
+        [*as_postgres, str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"], **quiet
+    )
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
+    subprocess.run(
+        [
+            *as_postgres,
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(folder / "log"),
+            "-w",
+            "start",
+        ],
+        **quiet,
+    )
+    try:
+        yield f"postgres://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*as_postgres, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], **quiet
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _wait_for_port(port: int) -> None:
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

@@ -184,4 +184,7 @@ def _fresh_cache() -> Iterator[None]:
     yield
     from django.core.cache import cache
 
+    from besponsa.portal import pagecache
+
     cache.clear()
+    pagecache.clear()

@@ -11,16 +11,17 @@ from django.utils import timezone
 
 from besponsa.compliance import signals
 from besponsa.compliance.models import Approval, default_expiry, site_today
+from besponsa.portal import pagecache
 from besponsa.portal.models import ContentPage
 
 from .conftest import MiniSite, hcp_client, make_user
 
 
 def travel_to(monkeypatch: pytest.MonkeyPatch, day: datetime.date) -> None:
-    """Moves the site's calendar and the expiry guard's clock to the start of `day` (site time zone)."""
+    """Moves the site's calendar and the page cache's clock to the start of `day` (site time zone)."""
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 0, 1)))
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
-    monkeypatch.setattr(signals.time, "time", lambda: moment.timestamp())
+    monkeypatch.setattr(pagecache, "now", lambda: moment.timestamp())
 
 
 def assert_neutral(response: object, content: bytes) -> None:
@@ -90,21 +91,18 @@ def test_a_page_published_by_a_person_outside_the_workflow_is_withheld(site: Min
     assert b"Edited and published directly" not in response.content
 
 
-def test_the_guard_invalidates_the_cache_once_per_expiry(
-    site: MiniSite, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from besponsa.portal.middleware import page_cache_generation
-
-    Approval.objects.filter(page=site.dosing).update(expires_on=site_today() + datetime.timedelta(days=2))
-    signals.expire_cached_pages()  # first look: records the next expiry
-    generation = page_cache_generation()
-    signals.expire_cached_pages()
-    assert page_cache_generation() == generation  # nothing expired: the cache stays warm
-    travel_to(monkeypatch, site_today() + datetime.timedelta(days=2))
-    signals.expire_cached_pages()
-    assert page_cache_generation() == generation + 1
-    signals.expire_cached_pages()
-    assert page_cache_generation() == generation + 1
+def test_a_cached_page_carries_the_first_expiry_of_what_it_shows(site: MiniSite) -> None:
+    """No per-request guard: the cached copy itself stops at the page's or the ISI's expiry."""
+    page_expiry = site_today() + datetime.timedelta(days=5)
+    Approval.objects.filter(page=site.dosing).update(expires_on=page_expiry)
+    assert hcp_client().get("/dosing/")["X-Page-Cache"] == "miss"
+    deadline = pagecache.serving_deadline(site.dosing)
+    assert deadline == pagecache.expiry_instant(page_expiry)
+    isi_expiry = site_today() + datetime.timedelta(days=3)
+    Approval.objects.filter(isi__isnull=False).update(expires_on=isi_expiry)
+    isi = Approval.objects.filter(isi__isnull=False).first()
+    assert isi is not None
+    assert pagecache.serving_deadline(site.dosing, isi.isi) == pagecache.expiry_instant(isi_expiry)
 
 
 def test_default_expiry_is_twelve_months_later() -> None:

@@ -77,7 +77,8 @@ def test_500_page_is_clear_and_leaks_nothing(rf: object) -> None:
 
 def test_healthz_answers_200_when_the_database_answers(client: Client) -> None:
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok", "database": "up"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up", "cache": "local"}
 
 
 def test_healthz_answers_503_when_the_database_does_not(

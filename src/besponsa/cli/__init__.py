@@ -15,19 +15,22 @@ from collections.abc import Sequence
 COMMAND_GROUPS = ("clinical", "evidence")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv`: only the named command group is imported when one is named, so that
+    `besponsa clinical ...` starts without loading the evidence stack (numpy, scipy, matplotlib)."""
     parser = argparse.ArgumentParser(
         prog="besponsa",
         description="BESPONSA HCP command line: label rules and trial evidence (decision support only).",
     )
     groups = parser.add_subparsers(dest="group", required=True, metavar="{" + ",".join(COMMAND_GROUPS) + "}")
-    for name in COMMAND_GROUPS:
+    first = next((arg for arg in (sys.argv[1:] if argv is None else argv) if not arg.startswith("-")), None)
+    for name in COMMAND_GROUPS if first not in COMMAND_GROUPS else (first,):
         importlib.import_module(f"besponsa.cli.{name}").register(groups)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         code: int = args.handler(args)
         sys.stdout.flush()

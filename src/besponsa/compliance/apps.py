@@ -10,12 +10,10 @@ class ComplianceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.core.signals import request_started
         from django.db.models.signals import post_migrate
 
         from besponsa.compliance import signals
 
         signals.connect()
-        request_started.connect(signals.expire_cached_pages, dispatch_uid="compliance-expiry-guard")
         # After every migrate: the four groups, their permissions and the MLR workflow exist (idempotent).
         post_migrate.connect(signals.setup_after_migrate, dispatch_uid="compliance-setup")

@@ -1,16 +1,13 @@
-"""Signal receivers: the approval history, approval records, the author's notification, the cache guard."""
+"""Signal receivers: the approval history, approval records, the author's notification, cache bumps."""
 
 from __future__ import annotations
 
 import datetime
-import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
 from wagtail.models import Page, TaskState, WorkflowState
 from wagtail.signals import (
     page_published,
@@ -135,56 +132,24 @@ def notify_authors(task_state: TaskState, actor: Any, *, approved: bool) -> None
     )
 
 
-# --- the page-cache expiry guard -------------------------------------------------------------------
+# --- the page cache ------------------------------------------------------------------------------
 #
-# PageCacheMiddleware keeps a served page for PAGE_CACHE_SECONDS. So that no cached copy of a page
-# outlives its approval, every request first compares the clock with the earliest expiry that had not
-# yet been reached when we last looked; once it has been reached, the whole page cache is invalidated.
-# The check costs one cache read per request; the database is read at most once an hour.
-
-GUARD_KEY = "compliance:expiry-guard"
-GUARD_RECHECK_SECONDS = 3600
+# An approval created, shortened, withdrawn or deleted changes what may be served: every cached page
+# goes stale at once. Lapses need no signal: a cached page carries the earliest approval expiry of
+# what it shows (`cache_not_after`) and is never served from that instant on.
 
 
 def expiry_instant(day: datetime.date) -> float:
-    """The moment an approval lapses: the start of its expiry date in the site's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)).timestamp()
+    """The moment an approval lapses (epoch seconds): the start of its expiry date in the site's zone."""
+    from besponsa.portal.pagecache import expiry_instant as instant
 
-
-def _next_expiry_after(moment: float) -> float:
-    after = timezone.localtime(datetime.datetime.fromtimestamp(moment, tz=datetime.UTC)).date()
-    try:
-        upcoming = Approval.objects.filter(expires_on__gt=after).order_by("expires_on").first()
-    except Exception:  # no database (yet): look again on the next request, never trust the cache
-        return moment
-    return expiry_instant(upcoming.expires_on) if upcoming else float("inf")
-
-
-def expire_cached_pages(**kwargs: Any) -> None:
-    from besponsa.portal.middleware import invalidate_page_cache
-
-    now = time.time()
-    guard = cache.get(GUARD_KEY)
-    if guard is None:
-        # No record of when we last looked (new process, cache cleared): assume the worst.
-        invalidate_page_cache()
-        cache.set(GUARD_KEY, (_next_expiry_after(now), now), timeout=None)
-        return
-    next_expiry, looked_at = guard
-    if now >= next_expiry:
-        invalidate_page_cache()
-        cache.set(GUARD_KEY, (_next_expiry_after(now), now), timeout=None)
-    elif now - looked_at > GUARD_RECHECK_SECONDS:
-        # Approvals may have changed in another process: look again from where we last looked.
-        earliest = min(next_expiry, _next_expiry_after(looked_at))
-        if now >= earliest:
-            invalidate_page_cache()
-            earliest = _next_expiry_after(now)
-        cache.set(GUARD_KEY, (earliest, now), timeout=None)
+    return instant(day).timestamp()
 
 
 def _approvals_changed(**kwargs: Any) -> None:
-    cache.delete(GUARD_KEY)
+    from besponsa.portal.pagecache import bump_generation
+
+    bump_generation()
 
 
 def setup_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
@@ -291,4 +256,4 @@ def connect() -> None:
     post_delete.connect(_approvals_changed, sender=Approval, dispatch_uid="compliance-approval-deleted")
 
 
-__all__ = ["connect", "expire_cached_pages", "setup_after_migrate", "site_today"]
+__all__ = ["connect", "expiry_instant", "setup_after_migrate", "site_today"]

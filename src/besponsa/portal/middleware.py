@@ -7,10 +7,9 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from besponsa.portal import gate
+from besponsa.portal import gate, pagecache
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -73,64 +72,144 @@ class HcpGateMiddleware:
         return self.get_response(request)
 
 
-GENERATION_KEY = "pagecache:generation"
 CACHE_NEUTRAL_COOKIES = {gate.COOKIE_NAME, "csrftoken"}
-
-
-def page_cache_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
-    return int(generation)
+# Headers that belong to one response, not to the stored page.
+UNSTORED_HEADERS = {"set-cookie", "vary", "content-length", "content-encoding"}
+WAIT_STEP_SECONDS = 0.02
 
 
 def invalidate_page_cache() -> None:
-    """Every cached page goes stale at once: called when a page, the ISI or the site contacts change."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+    """Old name of `pagecache.bump_generation`, kept until every caller has moved."""
+    pagecache.bump_generation()
+
+
+def _signed_in(request: HttpRequest, response: HttpResponse) -> bool:
+    from django.conf import settings
+
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES and settings.SESSION_COOKIE_NAME not in (
+        response.cookies
+    ):
+        return False  # no session, so nobody signed in (and the user object is never loaded)
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "")
+
+
+def _from_entry(request: HttpRequest, entry: pagecache.Entry, state: str) -> HttpResponse:
+    gzipped = _accepts_gzip(request)
+    response = HttpResponse(entry.gzipped if gzipped else entry.body)
+    for name, value in entry.headers:
+        response[name] = value
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(response.content))
+    response["Vary"] = "Accept-Encoding"
+    response["X-Page-Cache"] = state
+    return response
+
+
+def _fresh(entry: pagecache.Entry | None, generation: str) -> bool:
+    return entry is not None and entry.generation == generation and pagecache.now() < entry.not_after
 
 
 class PageCacheMiddleware:
-    """Serves published content pages from the cache; pages mark themselves cacheable when they serve.
+    """Serves published content pages from `besponsa.portal.pagecache` (docs/operations.md).
 
-    Only GET/HEAD requests carrying no cookie but the gate's and the CSRF token's are served from or
-    stored in the cache: a signed-in visitor (session cookie) always gets a fresh page, and pages that
-    mark themselves cacheable hold no form with a token.
+    Only GET/HEAD requests carrying no cookie but the gate's and the CSRF token's and no query
+    parameter but marketing tags reach the cache, and never for static files, /healthz, the API or
+    the admin (`pagecache.cache_key`): a signed-in visitor always gets a fresh, private page. After a
+    bump only one render of a known page runs at a time (single-flight); the others wait for its
+    result up to PAGE_CACHE_WAIT_SECONDS, then render themselves.
     """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = None
+        if request.method in ("GET", "HEAD") and not set(request.COOKIES) - CACHE_NEUTRAL_COOKIES:
+            key = pagecache.cache_key(request.get_host(), request.path, request.GET)
+        if key is None:
+            return self._finish(request, self.get_response(request))
+        return self._through_cache(request, key)
+
+    def _through_cache(self, request: HttpRequest, key: str) -> HttpResponse:
         from django.conf import settings
 
-        if request.method not in ("GET", "HEAD") or set(request.COOKIES) - CACHE_NEUTRAL_COOKIES:
-            return self.get_response(request)
-        key = f"pagecache:{page_cache_generation()}:{request.get_host()}:{request.get_full_path()}"
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
-            response = HttpResponse(content)
-            for name, value in headers:
-                response[name] = value
-            response["X-Page-Cache"] = "hit"
-            return response
-        response = self.get_response(request)
-        if (
+        store = pagecache.store()
+        gzipped = _accepts_gzip(request)
+        try:
+            generation, entry = store.lookup(key, gzipped)
+        except pagecache.Unavailable:
+            return self._finish(request, self.get_response(request))
+        if _fresh(entry, generation):
+            assert entry is not None
+            return _from_entry(request, entry, "hit")
+        # Single-flight for known pages only: a flood of unknown paths must not write locks.
+        owner = pagecache.is_known_page(request.path) and store.begin_render(key)
+        if pagecache.is_known_page(request.path) and not owner:
+            # Another worker is rendering this page: its copy is usually ready within milliseconds.
+            deadline = time.monotonic() + settings.PAGE_CACHE_WAIT_SECONDS
+            while time.monotonic() < deadline:
+                time.sleep(WAIT_STEP_SECONDS)
+                try:
+                    generation, entry = store.lookup(key, gzipped)
+                except pagecache.Unavailable:
+                    break
+                if _fresh(entry, generation):
+                    assert entry is not None
+                    return _from_entry(request, entry, "hit")
+        try:
+            response = self.get_response(request)
+            if self._cacheable(response):
+                pagecache.remember_page(request.path)
+                response = self._store(request, key, generation, response)
+            elif response.status_code == 200:
+                pagecache.remember_not_a_page(request.path)
+        finally:
+            if owner:
+                store.end_render(key)
+        return self._finish(request, response)
+
+    @staticmethod
+    def _cacheable(response: HttpResponse) -> bool:
+        return bool(
             getattr(response, "cacheable_page", False)
             and response.status_code == 200
             and not response.cookies
             and not getattr(response, "streaming", False)
-        ):
-            render = getattr(response, "render", None)
-            if render is not None and not getattr(response, "is_rendered", True):
-                render()
-            headers = [(k, v) for k, v in response.items() if k.lower() not in {"set-cookie", "vary"}]
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
-            response["X-Page-Cache"] = "miss"
+        )
+
+    def _store(self, request: HttpRequest, key: str, generation: str, response: HttpResponse) -> HttpResponse:
+        from django.conf import settings
+
+        not_after = getattr(response, "cache_not_after", None)
+        if not_after is None:
+            return response  # a view that cannot say until when its page holds is never cached
+        render = getattr(response, "render", None)
+        if render is not None and not getattr(response, "is_rendered", True):
+            render()
+        deadline = not_after.timestamp()
+        ttl = min(float(settings.PAGE_CACHE_SECONDS), deadline - pagecache.now())
+        if ttl <= 0:
+            return response
+        headers = tuple((k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS)
+        body = response.content
+        entry = pagecache.Entry(generation, deadline, headers, body, pagecache.compress(body))
+        try:
+            pagecache.store().save(key, entry, ttl)
+        except pagecache.Unavailable:
+            return response
+        return _from_entry(request, entry, "miss")
+
+    @staticmethod
+    def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if _signed_in(request, response):
+            # What a signed-in visitor sees is theirs alone: no shared or browser cache keeps it.
+            response["Cache-Control"] = "private, no-store"
         return response
 
 

@@ -60,8 +60,12 @@ class SitePage(Page):
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)
-        # Marks the response for PageCacheMiddleware: a published page, the same for every visitor.
+        # Marks the response for PageCacheMiddleware: a published page, the same for every visitor,
+        # cached no later than the first approval expiry among the page and the ISI it shows.
+        from besponsa.portal import pagecache
+
         response.cacheable_page = True
+        response.cache_not_after = pagecache.serving_deadline(self, SafetyInformation.current())
         return response
 
 

@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "besponsa.portal.middleware.SecurityHeadersMiddleware",
+    # HTML and JSON leave compressed (the BREACH reasoning is in docs/operations.md); cached pages are
+    # stored compressed by the page cache and pass through untouched.
+    "django.middleware.gzip.GZipMiddleware",
     "besponsa.portal.middleware.HcpGateMiddleware",
     "besponsa.portal.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,10 +142,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
+# The default alias is always this process's memory (Wagtail's site lookup, per-process memo caches): a
+# page request never waits on the network for it and a Redis outage cannot break it. A cache every
+# worker shares is the "shared" alias: Redis when configured (short timeouts: an outage must fail
+# fast), else the same process memory.
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "besponsa"}
+}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "besponsa"}}
+    CACHES["shared"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}
 # Background work (docs/operations.md "Background worker"). "default" stays in-process for Wagtail's own
 # housekeeping (search and reference index updates), as before. "outbox" is the durable queue for work
 # that must survive a crash (notifications, hand-offs): rows in the database, run by `manage.py
@@ -164,7 +178,15 @@ TASKS = {
         "QUEUES": ["default"],
     },
 }
+# The published-page cache (besponsa.portal.pagecache, docs/operations.md "Serving and caching").
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_REDIS_URL = env_str("PAGE_CACHE_REDIS_URL", REDIS_URL)
+PAGE_CACHE_MAX_ENTRIES = env_int("PAGE_CACHE_MAX_ENTRIES", 500)
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 64 * 1024 * 1024)
+PAGE_CACHE_REDIS_TIMEOUT = env_int("PAGE_CACHE_REDIS_TIMEOUT_MS", 250) / 1000
+PAGE_CACHE_BREAKER_SECONDS = env_int("PAGE_CACHE_BREAKER_SECONDS", 5)
+PAGE_CACHE_LOCK_SECONDS = env_int("PAGE_CACHE_LOCK_SECONDS", 5)
+PAGE_CACHE_WAIT_SECONDS = env_int("PAGE_CACHE_WAIT_MS", 1000) / 1000
 # Calls a minute one client address may make to /api/v1/clinical/* (docs/api.md); raise it for benchmarks.
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
 API_TOKEN_RATE_LIMIT_PER_MINUTE = env_int("API_TOKEN_RATE_LIMIT_PER_MINUTE", 600)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 MESSAGES = {
     400: ("The request could not be understood", "Something in the address or the form was not valid."),
@@ -15,10 +16,12 @@ MESSAGES = {
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:
     title, explanation = MESSAGES[status]
-    # The 500 page must not need the database (it may be the cause), so it skips the shell's queries.
-    template = "errors/500.html" if status == 500 else "errors/error.html"
     context = {"status": status, "title": title, "explanation": explanation}
-    return render(request, template, context, status=status)
+    if status == 500:
+        # The 500 page must not need the database (it may be the cause): rendered without the request,
+        # so no context processor (the shell's ISI and contacts queries) runs.
+        return HttpResponse(render_to_string("errors/500.html", context), status=500)
+    return render(request, "errors/error.html", context, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

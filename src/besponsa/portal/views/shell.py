@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.models import Page
 
 from besponsa.compliance import rules
-from besponsa.portal import gate
+from besponsa.portal import gate, pagecache
 from besponsa.portal import search as search_text
 from besponsa.portal.leaving import find_departure
 from besponsa.portal.models import SiteContacts
@@ -76,13 +76,16 @@ def search(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
+    """200 while the database answers, with the page cache's state ("local", "ok", or "degraded": Redis
+    failing, pages served uncached); 503 when the database does not. Never a cache round trip."""
+    cache_state = pagecache.status()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any database failure means "not ready"; the reason is for the logs, not the caller
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+        return JsonResponse({"status": "unavailable", "database": "down", "cache": cache_state}, status=503)
+    return JsonResponse({"status": "ok", "database": "up", "cache": cache_state})
 
 
 @require_GET

@@ -1,0 +1,366 @@
+"""The page cache across real worker processes: gunicorn with 2 workers, the default set-up (SQLite, no
+Redis) and Redis, withdrawals seen by both workers on their very next request, Redis and database
+outages answered without a crash and recovered from without a restart.
+
+Each test starts its own gunicorn (and, for Redis, a throwaway `redis-server` on a free loopback port
+with no persistence; the machine's own Redis is never touched). Which worker answered is read from
+gunicorn's access log (the process id), so "both workers" is checked, not assumed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+GATE = "/hcp-confirm/"
+ACCESS_FORMAT = "%(p)s %(U)s %(s)s %({x-page-cache}o)s"
+
+pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Site:
+    base: str
+    env: dict[str, str]
+    var_dir: Path
+    access_log: Path
+    cookie: str = ""
+
+    def get(self, path: str) -> Answer:
+        request = urllib.request.Request(self.base + path, headers={"Cookie": self.cookie})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return Answer(response.status, dict(response.headers), response.read())
+        except urllib.error.HTTPError as error:
+            return Answer(error.code, dict(error.headers), error.read())
+
+    def burst(self, path: str, n: int = 16) -> list[Answer]:
+        """n requests at once, so that both (single-threaded) workers take some."""
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            return list(pool.map(lambda _: self.get(path), range(n)))
+
+    def log_lines(self) -> list[list[str]]:
+        return [line.split() for line in self.access_log.read_text().splitlines() if line.strip()]
+
+    def shell(self, code: str) -> None:
+        _manage(self.env, "shell", "-c", code)
+
+
+@pytest.fixture(scope="module")
+def seeded_database() -> Iterator[Path]:
+    """One migrated, seeded SQLite file; each test serves a copy of it."""
+    folder = Path(tempfile.mkdtemp(prefix="besponsa-workers-db-"))
+    env = _env(folder)
+    _manage(env, "migrate", "--noinput", "-v0")
+    _manage(env, "seed_content")
+    yield folder / "db.sqlite3"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _env(var_dir: Path, **extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "BESPONSA_ENV": "development",
+        "DEBUG": "false",
+        "BESPONSA_VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir / 'db.sqlite3'}",
+        "REQUEST_LOG_LEVEL": "WARNING",
+        "PAGE_CACHE_BREAKER_SECONDS": "1",
+        "PAGE_CACHE_REDIS_TIMEOUT_MS": "200",
+        **extra,
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    if "REDIS_URL" not in extra:
+        env.pop("REDIS_URL", None)
+    return env
+
+
+@contextmanager
+def redis_server() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    port = _free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    try:
+        yield process, f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.send_signal(signal.SIGCONT)
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def gunicorn(database: Path, *options: str, **extra: str) -> Iterator[Site]:
+    var_dir = Path(tempfile.mkdtemp(prefix="besponsa-workers-"))
+    shutil.copy(database, var_dir / "db.sqlite3")
+    env = _env(var_dir, **extra)
+    port = _free_port()
+    access_log = var_dir / "access.log"
+    errors = (var_dir / "error.log").open("wb")
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            str(access_log),
+            "--access-logformat",
+            ACCESS_FORMAT,
+            *options,
+            "besponsa.project.wsgi:application",
+        ],
+        env={**env, "GUNICORN_CMD_ARGS": ""},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=errors,
+    )
+    site = Site(f"http://127.0.0.1:{port}", env, var_dir, access_log)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(site.base + "/robots.txt", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((var_dir / "error.log").read_text()) from None
+                time.sleep(0.2)
+        site.cookie = _pass_gate(site)
+        yield site
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        errors.close()
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def _pass_gate(site: Site) -> str:
+    """The gate's signed cookie, as a browser earns it (the same one serves every worker)."""
+    import re
+
+    with urllib.request.urlopen(site.base + GATE + "?next=/") as response:
+        html = response.read().decode()
+        csrf = re.search(r"csrftoken=([^;]+)", response.headers.get("Set-Cookie", ""))
+    assert csrf is not None
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert token is not None
+    request = urllib.request.Request(
+        site.base + GATE,
+        data=f"csrfmiddlewaretoken={token.group(1)}&answer=yes&next=/".encode(),
+        headers={"Cookie": f"csrftoken={csrf.group(1)}"},
+    )
+
+    class Stay(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    try:
+        urllib.request.build_opener(Stay).open(request)
+    except urllib.error.HTTPError as redirect:
+        cookies = redirect.headers.get_all("Set-Cookie") or []
+    gate = next(c.split(";", 1)[0] for c in cookies if c.startswith("hcp_confirmed="))
+    return gate
+
+
+def warm_both_workers(site: Site, path: str) -> set[str]:
+    """Requests `path` until both workers have answered it from the cache; returns their pids."""
+    for _ in range(30):
+        site.burst(path)
+        hits = {pid for pid, url, status, cache in site.log_lines() if url == path and cache == "hit"}
+        if len(hits) >= 2:
+            return hits
+    raise AssertionError(f"both workers never served {path} from the cache: {site.log_lines()[-20:]}")
+
+
+def answers_after(site: Site, mark: int, path: str) -> dict[str, set[str]]:
+    """pid -> the statuses it answered for `path` after log line `mark`."""
+    seen: dict[str, set[str]] = {}
+    for pid, url, status, _cache in site.log_lines()[mark:]:
+        if url == path:
+            seen.setdefault(pid, set()).add(status)
+    return seen
+
+
+UNPUBLISH = "from wagtail.models import Page; Page.objects.get(url_path='/home/about/').specific.unpublish()"
+# Shortening an approval so that it has lapsed (a CMS edit of the expiry date does the same).
+LAPSE = (
+    "import datetime; from besponsa.compliance.models import Approval, site_today; "
+    "a = Approval.objects.get(page__url_path='/home/about/'); "
+    "a.approved_on = site_today() - datetime.timedelta(days=30); a.expires_on = site_today(); a.save()"
+)
+
+
+def _withdrawn_on_every_worker(site: Site, change: str, expected: str) -> None:
+    pids = warm_both_workers(site, "/about/")
+    mark = len(site.log_lines())
+    site.shell(change)  # another process, as the CMS or a cron job would be
+    for answer in site.burst("/about/", 24):
+        assert answer.status == int(expected), answer.status
+        assert "X-Page-Cache" not in answer.headers
+    seen = answers_after(site, mark, "/about/")
+    assert pids <= set(seen), f"a worker answered nothing after the change: {seen}"
+    assert all(statuses == {expected} for statuses in seen.values()), seen
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"), [(UNPUBLISH, "404"), (LAPSE, "503")], ids=["unpublish", "lapse"]
+)
+def test_default_setup_every_worker_stops_serving_a_withdrawn_page_at_once(
+    seeded_database: Path, change: str, expected: str
+) -> None:
+    with gunicorn(seeded_database) as site:
+        _withdrawn_on_every_worker(site, change, expected)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"), [(UNPUBLISH, "404"), (LAPSE, "503")], ids=["unpublish", "lapse"]
+)
+def test_redis_setup_every_worker_stops_serving_a_withdrawn_page_at_once(
+    seeded_database: Path, change: str, expected: str
+) -> None:
+    with redis_server() as (_redis, url), gunicorn(seeded_database, REDIS_URL=url) as site:
+        _withdrawn_on_every_worker(site, change, expected)
+
+
+def test_redis_outage_pages_static_health_and_api_keep_answering_and_recover(seeded_database: Path) -> None:
+    with redis_server() as (redis, url), gunicorn(seeded_database, REDIS_URL=url) as site:
+        warm_both_workers(site, "/about/")
+        warm_both_workers(site, "/")
+        redis.send_signal(signal.SIGSTOP)  # unreachable: connections hang until the socket timeout
+        try:
+            for answer in site.burst("/", 8):
+                assert answer.status == 200 and answer.headers.get("X-Page-Cache") is None
+            # A withdrawal while Redis is away: it cannot bump the generation there.
+            site.shell(UNPUBLISH)
+            for path, status in [
+                ("/about/", 404),
+                ("/static/portal/css/site.css", 200),
+                ("/api/v1/openapi.json", 200),
+            ]:
+                assert {a.status for a in site.burst(path, 8)} == {status}, path
+            import json
+
+            health = [json.loads(a.body) for a in site.burst("/healthz", 8)]
+            assert all(h["status"] == "ok" and h["cache"] == "degraded" for h in health), health
+        finally:
+            redis.send_signal(signal.SIGCONT)
+        time.sleep(1.5)  # the breaker's period: then each worker tries Redis again
+        mark = len(site.log_lines())
+        # Redis still holds the old generation and the old copy of /about/: neither is served.
+        assert {a.status for a in site.burst("/about/", 16)} == {404}
+        assert all(s == {"404"} for s in answers_after(site, mark, "/about/").values())
+        warm_both_workers(site, "/")  # caching again, without a restart
+        assert all(a.status == 200 for a in site.burst("/healthz", 4))
+        assert all('"cache": "ok"' in a.body.decode() for a in site.burst("/healthz", 4))
+
+
+def test_database_outage_error_pages_carry_the_headers_and_health_says_503(seeded_database: Path) -> None:
+    with gunicorn(seeded_database, DATABASE_CONN_MAX_AGE="0") as site:
+        assert site.get("/about/").status == 200
+        database = site.var_dir / "db.sqlite3"
+        database.rename(site.var_dir / "db.away")
+        database.mkdir()  # the database file cannot be opened: every query fails
+        try:
+            for answer in site.burst("/efficacy/adult/", 8):
+                assert answer.status == 500
+                assert b"Something went wrong on our side" in answer.body
+                assert "default-src 'self'" in answer.headers["Content-Security-Policy"]
+                assert answer.headers["X-Frame-Options"] == "DENY"
+                assert answer.headers["X-Content-Type-Options"] == "nosniff"
+            assert {a.status for a in site.burst("/healthz", 8)} == {503}
+            assert {a.status for a in site.burst("/static/portal/css/site.css", 4)} == {200}
+        finally:
+            database.rmdir()
+            (site.var_dir / "db.away").rename(database)
+        assert {a.status for a in site.burst("/healthz", 8)} == {200}
+        assert {a.status for a in site.burst("/efficacy/adult/", 8)} == {200}
+
+
+def test_workers_started_with_the_project_config_serve_their_first_request_warm(
+    seeded_database: Path,
+) -> None:
+    """gunicorn -c python:besponsa.project.gunicorn: each worker renders every page before it takes
+    traffic, so the very first request any worker answers for a page comes from its cache."""
+    with gunicorn(seeded_database, "-c", "python:besponsa.project.gunicorn") as site:
+        workers: set[str] = set()
+        for _ in range(60):  # a worker takes requests only once it is warm: until both have answered
+            answers = site.burst("/efficacy/adult/", 8)
+            assert all(a.status == 200 and a.headers.get("X-Page-Cache") == "hit" for a in answers)
+            workers = {pid for pid, url, _s, _c in site.log_lines() if url == "/efficacy/adult/"}
+            if len(workers) == 2:
+                break
+            time.sleep(0.5)
+        assert len(workers) == 2
+
+
+def test_with_redis_one_render_of_a_page_runs_at_a_time_across_workers() -> None:
+    """Single-flight: the render lock is shared by every process, short-lived, and released."""
+    from besponsa.portal import pagecache
+
+    with redis_server() as (_redis, url):
+        first, second = (
+            pagecache.RedisStore(url, timeout=0.2, breaker_seconds=1, lock_seconds=0.3) for _ in range(2)
+        )
+        assert first.begin_render("host/efficacy/adult/")
+        assert not second.begin_render("host/efficacy/adult/")
+        assert second.begin_render("host/dosing/")  # other pages are not held up
+        first.end_render("host/efficacy/adult/")
+        assert second.begin_render("host/efficacy/adult/")
+        time.sleep(0.4)  # a holder that died: its lock lapses on its own
+        assert first.begin_render("host/efficacy/adult/")
+        first.close()
+        second.close()

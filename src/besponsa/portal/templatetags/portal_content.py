@@ -3,7 +3,7 @@ abbreviations) from what the body actually cites and says."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import template
@@ -97,3 +97,9 @@ def page_main(context: template.Context, page: Any) -> SafeString:
     text = " ".join([page.title, getattr(page, "summary", ""), strip_tags(body)])
     end = render_to_string("portal/includes/page_notes.html", as_context(notes, text))
     return mark_safe(body + end)  # noqa: S308 - rendered by our templates with autoescape on
+
+
+@register.filter
+def column_label(columns: Sequence[str], index: int) -> str:
+    """The header of a column, for the data-label that names each cell when a table stacks on phones."""
+    return str(columns[index]) if 0 <= index < len(columns) else ""

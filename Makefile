@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run worker test venv migrate seed superuser lint bench serve-prod clean help
+.PHONY: run worker test venv migrate seed superuser lint bench serve-prod clean help static-assets
 
 help:
 	@echo "make run        set up everything and serve the site on http://$(HOST):$(PORT)/"
@@ -28,10 +28,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The typeface comes from the pinned npm package into git-ignored build/static (STATICFILES_DIRS).
+static-assets: node_modules/.installed
+	bash scripts/build_static.sh
+
 migrate: venv
 	$(BIN)/python manage.py migrate --noinput
 
-seed: migrate
+seed: migrate static-assets
 	$(BIN)/python manage.py seed_content
 
 run: seed
@@ -44,7 +48,7 @@ worker: migrate
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser
 
-test: venv node_modules/.installed
+test: venv static-assets
 	bash scripts/test.sh
 
 lint: venv
@@ -53,7 +57,7 @@ lint: venv
 	$(BIN)/mypy
 	$(BIN)/python manage.py validate_templates
 
-bench: venv
+bench: venv static-assets
 	bash scripts/bench.sh
 
 clean:

@@ -4,7 +4,9 @@ Editors keep their prose in the CMS; numbers come only from the pure packages:
 - `claim`: a paragraph of our own words with the reference keys that support it (and an optional footnote);
 - `evidence_section`: one section of an evidence page view (statements, tables, figures), by id;
 - `evidence_statement`: chosen evidence statements (e.g. the headline results on Home);
-- `clinical_table`: a table built from `besponsa.clinical` data (regimen, Tables 2-4, product facts…).
+- `clinical_table`: a table built from `besponsa.clinical` data (regimen, Tables 2-4, product facts…);
+- `hero`, `stats`, `cards`: the product-page components of the design system (docs/frontend.md); `stats`
+  reads its numbers from `besponsa.evidence` through `portal.highlights`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from besponsa.portal import clinical_tables, placeholders
+from besponsa.portal import clinical_tables, highlights, placeholders
 from besponsa.portal.notes import PageNotes, reference_choices
 
 RICH_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
@@ -212,10 +214,14 @@ class ClinicalTableBlock(blocks.StructBlock):
         return [table.caption, *(" ".join(row) for row in table.rows)]
 
 
+CALLOUT_STYLES = [("", "Brand"), ("accent", "Accent"), ("warning", "Boxed warning")]
+
+
 class CalloutBlock(blocks.StructBlock):
     title = blocks.CharBlock()
     text = blocks.RichTextBlock(features=RICH_FEATURES)
     references = blocks.ListBlock(blocks.ChoiceBlock(choices=reference_choices), default=[], min_num=0)
+    style = blocks.ChoiceBlock(choices=CALLOUT_STYLES, required=False, default="")
 
     class Meta:
         icon = "warning"
@@ -253,6 +259,115 @@ class LinksBlock(blocks.StructBlock):
         return [t for t in text if t]
 
 
+def _link_item(help_text: str = "A path on this site, e.g. /dosing/") -> list[tuple[str, blocks.Block]]:
+    return [("label", blocks.CharBlock()), ("url", blocks.CharBlock(help_text=help_text))]
+
+
+class HeroBlock(blocks.StructBlock):
+    """The top of a product page: the page's one h1 (the headline), the product line, the indication
+    with its citations and the primary calls to action. Use it once, first, on a page whose template
+    does not print its own h1 (the home page)."""
+
+    headline = blocks.CharBlock(help_text="One line, our own words; becomes the page's h1.")
+    product = blocks.CharBlock(required=False, help_text="Product and generic name line.")
+    text = blocks.RichTextBlock(features=CLAIM_FEATURES, help_text="The indication, in our own words.")
+    references = blocks.ListBlock(blocks.ChoiceBlock(choices=reference_choices), default=[], min_num=0)
+    actions = blocks.ListBlock(blocks.StructBlock(_link_item()), min_num=1, max_num=3)
+
+    class Meta:
+        icon = "image"
+        template = "portal/blocks/hero.html"
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        try:
+            _check_placeholders(value["text"].source)
+        except ValidationError as error:
+            raise StructBlockValidationError(block_errors={"text": error}) from None
+        return value
+
+    def get_searchable_content(self, value: Any) -> list[str]:
+        return [value["headline"], value.get("product") or "", strip_tags(value["text"].source)]
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        context = super().get_context(value, parent_context)
+        context["notes"] = _notes(parent_context)
+        return context
+
+
+class StatsBlock(blocks.StructBlock):
+    """Key results as stat callouts, numbers from besponsa.evidence (portal.highlights), with chosen
+    evidence statements printed beside them (e.g. the overall-survival statement)."""
+
+    title = blocks.CharBlock()
+    stats = blocks.ListBlock(blocks.ChoiceBlock(choices=highlights.STAT_CHOICES), min_num=1, max_num=4)
+    view = blocks.ChoiceBlock(choices=EVIDENCE_VIEWS, required=False)
+    statements = blocks.ListBlock(
+        blocks.CharBlock(), default=[], min_num=0, help_text="Statement ids of the view, e.g. os-boundary."
+    )
+    link = blocks.StructBlock(_link_item(), required=False)
+
+    class Meta:
+        icon = "order"
+        template = "portal/blocks/stats.html"
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        if value["statements"]:
+            if not value["view"]:
+                raise StructBlockValidationError(
+                    block_errors={"view": ValidationError("Choose the evidence view of the statements.")}
+                )
+            known = {s.id for s in evidence_view(value["view"]).statements}
+            missing = [sid for sid in value["statements"] if sid not in known]
+            if missing:
+                raise StructBlockValidationError(
+                    block_errors={
+                        "statements": ValidationError(f"Unknown statement id(s): {', '.join(missing)}.")
+                    }
+                )
+        return value
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        context = super().get_context(value, parent_context)
+        notes = _notes(parent_context)
+        statements = []
+        if value["view"] and value["statements"]:
+            view = evidence_view(value["view"])
+            notes.add_abbreviations(view.abbreviations)
+            statements = [view.statement(sid) for sid in value["statements"]]
+        context.update(
+            notes=notes, stats=[highlights.stat(key) for key in value["stats"]], statements=statements
+        )
+        return context
+
+    def get_searchable_content(self, value: Any) -> list[str]:
+        text = [value["title"]]
+        for key in value["stats"]:
+            item = highlights.stat(key)
+            text += [item.value, item.label, item.compare]
+        return text
+
+
+class CardsBlock(blocks.StructBlock):
+    """A grid of cards, each a link to a page with a short description (section landing pages, Home)."""
+
+    title = blocks.CharBlock(required=False, help_text="Optional h2 above the grid.")
+    items = blocks.ListBlock(
+        blocks.StructBlock([*_link_item(), ("text", blocks.CharBlock(required=False))]), min_num=1
+    )
+
+    class Meta:
+        icon = "grip"
+        template = "portal/blocks/cards.html"
+
+    def get_searchable_content(self, value: Any) -> list[str]:
+        text = [value.get("title") or ""]
+        for item in value["items"]:
+            text += [item["label"], item.get("text") or ""]
+        return [t for t in text if t]
+
+
 class BodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(form_classname="title", help_text="A section heading (rendered as h2).")
     paragraph = ParagraphBlock(features=RICH_FEATURES)
@@ -262,3 +377,6 @@ class BodyBlock(blocks.StreamBlock):
     evidence_section = EvidenceSectionBlock()
     evidence_statement = EvidenceStatementBlock()
     clinical_table = ClinicalTableBlock()
+    hero = HeroBlock()
+    stats = StatsBlock()
+    cards = CardsBlock()

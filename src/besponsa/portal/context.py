@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from besponsa.portal.models import SafetyInformation, SiteContacts
-from besponsa.portal.navigation import MAIN_NAVIGATION, UTILITY_LINKS
+from besponsa.portal.navigation import MAIN_NAVIGATION, UTILITY_LINKS, current_section
 
 
 def site_shell(request: HttpRequest) -> dict[str, Any]:
@@ -16,4 +16,5 @@ def site_shell(request: HttpRequest) -> dict[str, Any]:
         "contacts": SiteContacts.load(request_or_site=request),
         "main_navigation": MAIN_NAVIGATION,
         "utility_links": UTILITY_LINKS,
+        "current_section": current_section(request.path),
     }

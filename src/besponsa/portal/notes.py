@@ -146,8 +146,12 @@ class PageNotes:
 
 
 def as_context(notes: PageNotes, text: str) -> dict[str, Any]:
+    from besponsa.portal.nccn import notice_for
+
+    references = notes.references
     return {
         "page_footnotes": notes.footnotes,
-        "page_references": notes.references,
+        "page_references": references,
         "page_abbreviations": notes.abbreviations(text),
+        "nccn_notice": notice_for({c.reference.key for c in references}),
     }

@@ -217,6 +217,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Assets the build installs from pinned npm packages (the typeface: scripts/build_static.sh). Git-ignored.
+BUILD_STATIC_DIR = BASE_DIR / "build" / "static"
+BUILD_STATIC_DIR.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [BUILD_STATIC_DIR]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

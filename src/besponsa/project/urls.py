@@ -4,7 +4,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from besponsa.portal.views import shell
+from besponsa.portal.views import shell, styleguide
 
 handler400 = "besponsa.portal.views.errors.bad_request"
 handler403 = "besponsa.portal.views.errors.permission_denied"
@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("besponsa.accounts.urls")),
     path("api/", include("besponsa.api.urls")),
     path("tools/", include("besponsa.tools.urls")),
+    path("cms/site-styleguide/", styleguide.styleguide, name="styleguide"),  # staff only, not linked
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include(wagtail_urls)),

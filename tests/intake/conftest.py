@@ -82,3 +82,17 @@ def form_token(client: Client, path: str) -> str:
 def post_form(client: Client, path: str, data: dict[str, Any], token: str | None = None, **extra: Any) -> Any:
     body = {**data, "form_token": token or form_token(client, path)}
     return client.post(path, body, **extra)
+
+
+def staff_client(role: str, email: str | None = None) -> Client:
+    """A client signed in as a member of `role` who has passed two-factor sign-in this session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = pass_gate(Client())
+    user = make_staff(role, email)
+    client.force_login(user, backend="besponsa.accounts.backends.EmailBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    return client

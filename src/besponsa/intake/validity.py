@@ -77,6 +77,10 @@ class Clock:
         return None if self.due is None else (self.due - (self.day0 + dt.timedelta(days=self.day))).days
 
     @property
+    def days_overdue(self) -> int:
+        return max(0, -(self.days_left or 0))
+
+    @property
     def overdue(self) -> bool:
         return self.days_left is not None and self.days_left < 0
 

@@ -48,9 +48,7 @@ def test_a_complete_case_exports_the_required_e2b_elements(gated: Client) -> Non
     )  # C.1.4
     assert _one(event, "h:availabilityTime").get("value")  # C.1.5
     characteristics = event.findall("h:subjectOf2/h:investigationCharacteristic", NS)
-    report_type = [c for c in characteristics if c.find("h:code", NS).get("code") == "1"][0].find(
-        "h:value", NS
-    )
+    report_type = _coded(characteristics, "1").find("h:value", NS)
     assert report_type.get("code") == "1" and report_type.get("codeSystem") == e2b.OID["report_type"]  # C.1.3
     expedited = _coded(event.findall("h:component/h:observationEvent", NS), "23")
     assert expedited.find("h:value", NS).get("value") == "true"  # C.1.7 (serious)

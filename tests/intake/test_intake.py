@@ -221,3 +221,12 @@ def test_the_clock_counts_fifteen_calendar_days_for_serious_cases() -> None:
     assert serious.due == dt.date(2026, 12, 15) and serious.day == 10 and serious.days_left == 5
     assert validity.clock(day0, True, dt.date(2026, 12, 16)).overdue
     assert validity.clock(day0, False, dt.date(2026, 12, 16)).due is None
+
+
+def test_deploy_check_names_a_missing_key(settings: Any) -> None:
+    from besponsa.intake.checks import encryption_key_check
+
+    assert encryption_key_check(None) == []
+    settings.INTAKE_ENCRYPTION_KEYS = ["not-a-key"]
+    (error,) = encryption_key_check(None)
+    assert error.id == "intake.E001" and "INTAKE_ENCRYPTION_KEY" in error.msg

@@ -14,6 +14,8 @@ class IntakeConfig(AppConfig):
     verbose_name = "Safety and Medical Information intake"
 
     def ready(self) -> None:
+        from besponsa.intake import checks  # noqa: F401 - registers the deploy check
+
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="intake-groups")
 
 

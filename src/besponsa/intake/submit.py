@@ -25,70 +25,51 @@ def duplicate_key(data: dict[str, Any]) -> str:
     return keyed_hash("dup", patient, str(data.get("patient_sex") or ""), onset)
 
 
-def _existing(model: type[AdverseEventReport] | type[MedicalInquiry], submission_key: str) -> Any:
-    return model.objects.filter(submission_key=submission_key).first()
+Case = AdverseEventReport | MedicalInquiry
+
+
+def _record(
+    model: type[Case], fields: dict[str, Any], kind: str, recipient: str, submission_key: str, **who: Any
+) -> tuple[Any, bool]:
+    """(case, created). A repeated submission key returns the case already recorded."""
+    existing = model.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing, False
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case = model.objects.create(
+                    case_number=new_case_number(model.CASE_PREFIX),
+                    submission_key=submission_key,
+                    **who,
+                    **fields,
+                )
+                note = outbox.create_for_case(kind, case.case_number, recipient)
+                outbox.enqueue_after_commit(note.pk)
+            return case, True
+        except IntegrityError:
+            # Either the same form was posted twice at once (the key is taken: answer with that case) or
+            # a random case number collided (try another).
+            existing = model.objects.filter(submission_key=submission_key).first()
+            if existing is not None:
+                return existing, False
+    raise RuntimeError("could not allocate a case number")
 
 
 def record_report(
     data: dict[str, Any], *, submission_key: str, reporter_user_id: int | None, reporter: str, client: str
 ) -> tuple[AdverseEventReport, bool]:
-    """(report, created). A repeated submission key returns the report already recorded."""
-    existing = _existing(AdverseEventReport, submission_key)
-    if existing is not None:
-        return existing, False
     missing = validity.missing_criteria(data)
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                report = AdverseEventReport.objects.create(
-                    case_number=new_case_number(AdverseEventReport.CASE_PREFIX),
-                    submission_key=submission_key,
-                    reporter_user_id=reporter_user_id,
-                    reporter_key=reporter,
-                    client_key=client,
-                    data=data,
-                    serious=validity.is_serious(data),
-                    valid=not missing,
-                    missing=missing,
-                    duplicate_key=duplicate_key(data),
-                )
-                note = outbox.create_for_case("ae-new", report.case_number, settings.INTAKE_SAFETY_EMAIL)
-                outbox.enqueue_after_commit(note.pk)
-            return report, True
-        except IntegrityError:
-            # Either the same form was posted twice at once (the key is taken: answer with that case) or
-            # a random case number collided (try another).
-            existing = _existing(AdverseEventReport, submission_key)
-            if existing is not None:
-                return existing, False
-    raise RuntimeError("could not allocate a case number")
+    fields = {"data": data, "serious": validity.is_serious(data), "valid": not missing, "missing": missing,
+              "duplicate_key": duplicate_key(data)}  # fmt: skip
+    return _record(AdverseEventReport, fields, "ae-new", settings.INTAKE_SAFETY_EMAIL, submission_key,
+                   reporter_user_id=reporter_user_id, reporter_key=reporter, client_key=client)  # fmt: skip
 
 
 def record_inquiry(
     data: dict[str, Any], *, submission_key: str, reporter_user_id: int | None, reporter: str, client: str
 ) -> tuple[MedicalInquiry, bool]:
-    existing = _existing(MedicalInquiry, submission_key)
-    if existing is not None:
-        return existing, False
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                inquiry = MedicalInquiry.objects.create(
-                    case_number=new_case_number(MedicalInquiry.CASE_PREFIX),
-                    submission_key=submission_key,
-                    reporter_user_id=reporter_user_id,
-                    reporter_key=reporter,
-                    client_key=client,
-                    data=data,
-                    preferred_channel=data["preferred_channel"],
-                )
-                note = outbox.create_for_case(
-                    "mi-new", inquiry.case_number, settings.INTAKE_MEDICAL_INFORMATION_EMAIL
-                )
-                outbox.enqueue_after_commit(note.pk)
-            return inquiry, True
-        except IntegrityError:
-            existing = _existing(MedicalInquiry, submission_key)
-            if existing is not None:
-                return existing, False
-    raise RuntimeError("could not allocate a case number")
+    fields = {"data": data, "preferred_channel": data["preferred_channel"]}
+    recipient = settings.INTAKE_MEDICAL_INFORMATION_EMAIL
+    return _record(MedicalInquiry, fields, "mi-new", recipient, submission_key,
+                   reporter_user_id=reporter_user_id, reporter_key=reporter, client_key=client)  # fmt: skip

@@ -43,6 +43,7 @@ run: seed
 
 # The background worker alone (make run starts one beside the server).
 worker: migrate
+	$(BIN)/python manage.py intake_outbox_sweep
 	$(BIN)/python manage.py db_worker --backend outbox --interval 1
 
 superuser: migrate

@@ -7,6 +7,8 @@ BIN=.venv/bin
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 
+# Notifications committed but never enqueued (the server was killed between the two) go back on the queue.
+$BIN/python manage.py intake_outbox_sweep
 $BIN/python manage.py db_worker --backend outbox --interval 1 &
 WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null || true; wait "$WORKER" 2>/dev/null || true' EXIT INT TERM

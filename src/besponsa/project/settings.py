@@ -7,6 +7,7 @@ ALLOWED_HOSTS, DEBUG always off, secure cookies and HSTS).
 
 from __future__ import annotations
 
+import base64
 import secrets
 from pathlib import Path
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "besponsa.api",
     "besponsa.accounts",
     "besponsa.compliance",
+    "besponsa.intake",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -178,6 +180,35 @@ TASKS = {
         "QUEUES": ["default"],
     },
 }
+# Adverse-event reports and Medical Information requests (docs/safety.md). Health data is encrypted at
+# rest with these Fernet keys (comma-separated; the first encrypts, all decrypt, so keys can be rotated).
+# Production has no fallback: without the variable the forms and queues refuse to work (fail closed).
+
+
+def _development_intake_key() -> str:
+    # A per-checkout key kept under var/ like the secret key above; never used in production.
+    path = VAR_DIR / "intake_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+INTAKE_ENCRYPTION_KEYS = env_list("INTAKE_ENCRYPTION_KEY", []) or (
+    [] if PRODUCTION else [_development_intake_key()]
+)
+INTAKE_SAFETY_EMAIL = env_str("INTAKE_SAFETY_EMAIL", "drug-safety@localhost")
+INTAKE_MEDICAL_INFORMATION_EMAIL = env_str(
+    "INTAKE_MEDICAL_INFORMATION_EMAIL", "medical-information@localhost"
+)
+# E2B(R3) export (docs/safety.md): the sender and receiver identifiers agreed with the FDA gateway.
+INTAKE_E2B_SENDER_ID = env_str("INTAKE_E2B_SENDER_ID", "BESPONSAHCP")
+INTAKE_E2B_SENDER_NAME = env_str("INTAKE_E2B_SENDER_NAME", "Pfizer Inc")
+INTAKE_E2B_RECEIVER_ID = env_str("INTAKE_E2B_RECEIVER_ID", "CDER")
+INTAKE_MIN_FILL_SECONDS = env_int("INTAKE_MIN_FILL_SECONDS", 3)
+INTAKE_REPORTS_PER_REPORTER_PER_HOUR = env_int("INTAKE_REPORTS_PER_REPORTER_PER_HOUR", 10)
+INTAKE_REPORTS_PER_ADDRESS_PER_HOUR = env_int("INTAKE_REPORTS_PER_ADDRESS_PER_HOUR", 60)
 # The published-page cache (besponsa.portal.pagecache, docs/operations.md "Serving and caching").
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_REDIS_URL = env_str("PAGE_CACHE_REDIS_URL", REDIS_URL)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include("besponsa.api.urls")),
     path("tools/", include("besponsa.tools.urls")),
     path("cms/site-styleguide/", styleguide.styleguide, name="styleguide"),  # staff only, not linked
+    path("", include("besponsa.intake.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include(wagtail_urls)),

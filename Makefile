@@ -33,6 +33,7 @@ migrate: venv
 
 seed: migrate
 	$(BIN)/python manage.py seed_content
+	$(BIN)/python manage.py generate_materials
 
 run: seed
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh

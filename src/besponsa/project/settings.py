@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "besponsa.api",
     "besponsa.accounts",
     "besponsa.compliance",
+    "besponsa.services",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("besponsa.accounts.urls")),
     path("api/", include("besponsa.api.urls")),
     path("tools/", include("besponsa.tools.urls")),
+    path("", include("besponsa.services.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include(wagtail_urls)),

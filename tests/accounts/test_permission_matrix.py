@@ -128,9 +128,11 @@ SERVICES_HCP_ONLY = {
     "/materials/order/checkout/": 302,  # an empty order goes back to the cart
     "/materials/orders/": 200,
     "/materials/orders/1/": 404,
+    "/support-referral/": 200,
+    "/support-referral/1/sent/": 404,
 }
-# The fulfilment queue in the CMS: the Fulfilment operations group only.
-SERVICES_CMS = ("/cms/fulfilment/", "/cms/fulfilment/orders.csv")
+# The fulfilment and support-call queues in the CMS: the Fulfilment operations group only.
+SERVICES_CMS = ("/cms/fulfilment/", "/cms/fulfilment/orders.csv", "/cms/referrals/")
 
 
 def services_expectation(path: str, role: str) -> set[int]:

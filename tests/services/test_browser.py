@@ -25,8 +25,7 @@ def _make_hcp(server: Any, email: str, *, verified: bool) -> None:
     server.manage(
         "shell",
         "-c",
-        "from tests.accounts.conftest import make_hcp; "
-        f"make_hcp({email!r}, verified={verified})",
+        f"from tests.accounts.conftest import make_hcp; make_hcp({email!r}, verified={verified})",
     )
 
 
@@ -134,4 +133,39 @@ def test_a_verified_hcp_orders_printed_copies_and_the_worker_sends_the_confirmat
 
     page.goto(materials_site.url("/materials/orders/"))
     assert page.get_by_role("link", name=reference).is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_verified_hcp_asks_patient_support_to_call(
+    browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
+) -> None:
+    email = f"referral-{'js' if javascript else 'nojs'}-{time.time_ns()}@example.org"
+    _make_hcp(materials_site, email, verified=True)
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    confirm_hcp(page, materials_site)
+    _sign_in(page, materials_site, email)
+    page.goto(materials_site.url("/support/patient-support/"))
+    page.get_by_role("link", name="Request a call from patient support").click()
+    page.get_by_label("Practice or institution").fill("Mercy Hospital Infusion Center")
+    page.get_by_label("Office phone").fill("555-0142")
+    page.get_by_label("Best time to call").select_option("afternoon")
+    page.get_by_label("Office time zone").select_option("America/Chicago")
+    page.get_by_role("button", name="Send request").click()
+    summary = page.locator(".error-summary").inner_text()
+    assert "Office phone: enter a 10-digit US number" in summary
+    assert "Help needed: choose at least one kind of help." in summary
+    if javascript:
+        assert axe_violations(page) == []
+    page.get_by_label("Office phone").fill("518-555-0142")
+    page.get_by_label("Financial assistance").check()
+    page.get_by_role("button", name="Send request").click()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading.startswith("Request PS-") and heading.endswith(" sent")
+    if javascript:
+        assert axe_violations(page) == []
+    materials_site.manage("db_worker", "--backend", "outbox", "--batch", "--no-startup-delay")
+    mail = _mail_containing(materials_site, heading.split()[1])
+    assert "Financial assistance" in mail and "Central time" in mail
     context.close()

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from besponsa.accounts.states import STATE_CHOICES
-from besponsa.services.models import Order
+from besponsa.services.models import Order, SupportReferral
 
 ZIP_CODE = re.compile(r"^\d{5}(-\d{4})?$")
 # Printable text only: no control characters in anything a label printer or a spreadsheet will read.
@@ -114,5 +114,83 @@ class OrderStatusForm(forms.Form):
     status = forms.ChoiceField(
         label="Status",
         choices=Order.STATUS_CHOICES,
+        error_messages={"invalid_choice": "Status: choose one from the list."},
+    )
+
+
+US_PHONE = re.compile(r"^\+?1?\D*(\d{3})\D*(\d{3})\D*(\d{4})$")
+
+
+class ReferralForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Office contact details and the kind of help wanted; deliberately no field for a patient."""
+
+    office_name = _text("Practice or institution", max_length=120, autocomplete="organization")
+    contact_name = _text("Contact person", max_length=120, autocomplete="name")
+    phone = forms.CharField(
+        label="Office phone",
+        max_length=20,
+        help_text="A US number, 10 digits, e.g. 518-555-0142.",
+        error_messages={**_required("Office phone"), "max_length": "Office phone: at most 20 characters."},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label="Office email",
+        max_length=254,
+        error_messages={
+            **_required("Office email"),
+            "invalid": "Office email: enter an address like name@example.org.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    preferred_time = forms.ChoiceField(
+        label="Best time to call",
+        choices=[("", "Choose a time"), *SupportReferral.TIME_CHOICES],
+        error_messages={
+            **_required("Best time to call"),
+            "invalid_choice": "Best time to call: choose one from the list.",
+        },
+    )
+    time_zone = forms.ChoiceField(
+        label="Office time zone",
+        choices=[("", "Choose a time zone"), *SupportReferral.ZONE_CHOICES],
+        error_messages={
+            **_required("Office time zone"),
+            "invalid_choice": "Office time zone: choose one from the list.",
+        },
+    )
+    help_types = forms.MultipleChoiceField(
+        label="Help needed",
+        choices=SupportReferral.HELP_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose one or more.",
+        error_messages={
+            "required": "Help needed: choose at least one kind of help.",
+            "invalid_choice": "Help needed: choose from the list.",
+        },
+    )
+
+    class Meta:
+        model = SupportReferral
+        fields = ["office_name", "contact_name", "phone", "email", "preferred_time", "time_zone"]
+
+    def clean_phone(self) -> str:
+        match = US_PHONE.fullmatch(str(self.cleaned_data["phone"]).strip())
+        if not match:
+            raise forms.ValidationError("Office phone: enter a 10-digit US number, e.g. 518-555-0142.")
+        return "-".join(match.groups())
+
+    def save(self, commit: bool = True) -> SupportReferral:
+        referral: SupportReferral = super().save(commit=False)
+        for key, _label in SupportReferral.HELP_CHOICES:
+            setattr(referral, key, key in self.cleaned_data["help_types"])
+        if commit:
+            referral.save()
+        return referral
+
+
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=SupportReferral.STATUS_CHOICES,
         error_messages={"invalid_choice": "Status: choose one from the list."},
     )

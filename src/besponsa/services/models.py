@@ -144,3 +144,67 @@ class OrderItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.title}"
+
+
+class SupportReferral(models.Model):
+    """An office asks the patient-support program to contact it. No patient data: no free text at all."""
+
+    COVERAGE = "coverage"
+    FINANCIAL = "financial"
+    LOGISTICS = "logistics"
+    HELP_CHOICES = [
+        (COVERAGE, "Insurance coverage (benefits verification, prior authorization, appeals)"),
+        (FINANCIAL, "Financial assistance (co-pay support, patient assistance)"),
+        (LOGISTICS, "Logistics (ordering and getting the product to the site of care)"),
+    ]
+    TIME_CHOICES = [
+        ("morning", "Morning (9 am to 12 pm)"),
+        ("afternoon", "Afternoon (12 pm to 5 pm)"),
+        ("any", "Any time during business hours"),
+    ]
+    ZONE_CHOICES = [
+        ("America/New_York", "Eastern"),
+        ("America/Chicago", "Central"),
+        ("America/Denver", "Mountain"),
+        ("America/Phoenix", "Arizona"),
+        ("America/Los_Angeles", "Pacific"),
+        ("America/Anchorage", "Alaska"),
+        ("Pacific/Honolulu", "Hawaii"),
+        ("America/Puerto_Rico", "Atlantic (Puerto Rico, US Virgin Islands)"),
+        ("Pacific/Guam", "Chamorro (Guam, Northern Mariana Islands)"),
+    ]
+    NEW = "new"
+    CONTACTED = "contacted"
+    CLOSED = "closed"
+    STATUS_CHOICES = [(NEW, "New"), (CONTACTED, "Contacted"), (CLOSED, "Closed")]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_referrals"
+    )
+    office_name = models.CharField(max_length=120)
+    contact_name = models.CharField(max_length=120)
+    phone = models.CharField(max_length=20)
+    email = models.EmailField()
+    preferred_time = models.CharField(max_length=16, choices=TIME_CHOICES)
+    time_zone = models.CharField(max_length=32, choices=ZONE_CHOICES)
+    coverage = models.BooleanField(default=False)
+    financial = models.BooleanField(default=False)
+    logistics = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=NEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"PS-{self.pk:06d}"
+
+    @property
+    def help_labels(self) -> list[str]:
+        return [label for key, label in self.HELP_CHOICES if getattr(self, key)]

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from besponsa.compliance.views import csv_safe
 from besponsa.services import tasks
-from besponsa.services.forms import OrderStatusForm
-from besponsa.services.models import Order, OrderItem
-from besponsa.services.roles import may_fulfil
+from besponsa.services.forms import OrderStatusForm, ReferralStatusForm
+from besponsa.services.models import Order, OrderItem, SupportReferral
+from besponsa.services.roles import may_fulfil, may_handle_referrals
 
 OPEN = (Order.RECEIVED, Order.PROCESSING)
 FILTERS = {"open": OPEN, "shipped": (Order.SHIPPED,), "cancelled": (Order.CANCELLED,), "all": ()}
@@ -110,3 +110,50 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             )
             writer.writerow([csv_safe(value) for value in row])
     return response
+
+
+def _require_referrals(request: HttpRequest) -> None:
+    if not may_handle_referrals(request.user):
+        raise PermissionDenied
+
+
+REFERRAL_FILTERS = {
+    "open": (SupportReferral.NEW, SupportReferral.CONTACTED),
+    "closed": (SupportReferral.CLOSED,),
+    "all": (),
+}
+
+
+@require_GET
+def referral_queue(request: HttpRequest) -> HttpResponse:
+    """Patient-support call requests, oldest first, so the longest-waiting office is called first."""
+    _require_referrals(request)
+    show = request.GET.get("show", "open")
+    show = show if show in REFERRAL_FILTERS else "open"
+    referrals = SupportReferral.objects.order_by("created_at", "pk")
+    if REFERRAL_FILTERS[show]:
+        referrals = referrals.filter(status__in=REFERRAL_FILTERS[show])
+    context = {
+        "referrals": referrals,
+        "show": show,
+        "filters": list(REFERRAL_FILTERS),
+        "statuses": SupportReferral.STATUS_CHOICES,
+    }
+    return render(request, "services/admin/referrals.html", context)
+
+
+@require_http_methods(["POST"])
+def set_referral_status(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_referrals(request)
+    referral = get_object_or_404(SupportReferral, pk=pk)
+    form = ReferralStatusForm(request.POST)
+    if form.is_valid():
+        SupportReferral.objects.filter(pk=referral.pk).update(status=form.cleaned_data["status"])
+        messages.success(
+            request,
+            f"{referral.reference}: {dict(SupportReferral.STATUS_CHOICES)[form.cleaned_data['status']]}.",
+        )
+    else:
+        messages.error(request, " ".join(str(e) for e in form.errors["status"]))
+    show = request.POST.get("show", "open")
+    return redirect(reverse("services_referrals") + f"?show={show if show in REFERRAL_FILTERS else 'open'}")

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from besponsa.services.models import Order
+from besponsa.services.models import Order, SupportReferral
 
 
 def _site_link(path: str) -> str:
@@ -50,6 +50,23 @@ def send_order_status(order_id: int) -> None:
         None,
         [order.user.email],
     )
+
+
+@task(backend="outbox")
+def send_referral_acknowledgment(referral_id: int) -> None:
+    """Tells the office (and the HCP who sent the request, if another address) that the request reached
+    the patient-support team, and when it asked to be called."""
+    referral = SupportReferral.objects.select_related("user").filter(pk=referral_id).first()
+    if referral is None or referral.acknowledged_at is not None:
+        return
+    body = render_to_string("services/email/referral_acknowledgment.txt", {"referral": referral})
+    recipients = list(dict.fromkeys([referral.email, referral.user.email]))
+    send_mail(f"Your patient-support request {referral.reference}", body, None, recipients)
+    SupportReferral.objects.filter(pk=referral.pk).update(acknowledged_at=timezone.now())
+
+
+def after_commit_acknowledge(referral_id: int) -> None:
+    transaction.on_commit(lambda: send_referral_acknowledgment.enqueue(referral_id))
 
 
 def after_commit_confirm(order_id: int) -> None:

@@ -11,3 +11,7 @@ urlpatterns = [
     path("materials/orders/", views.orders, name="orders"),
     path("materials/orders/<int:pk>/", views.order, name="order"),
 ]
+urlpatterns += [
+    path("support-referral/", views.referral, name="referral"),
+    path("support-referral/<int:pk>/sent/", views.referral_sent, name="referral-sent"),
+]

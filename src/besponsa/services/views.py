@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from besponsa.accounts.access import verified_hcp_required
 from besponsa.compliance.views import unavailable
 from besponsa.services import cart, tasks
-from besponsa.services.forms import QuantityForm, ShippingForm
+from besponsa.services.forms import QuantityForm, ReferralForm, ShippingForm
 from besponsa.services.materials import library_page, material_problem
-from besponsa.services.models import MaterialPage, Order, OrderItem
+from besponsa.services.models import MaterialPage, Order, OrderItem, SupportReferral
 
 
 def _hcp(request: HttpRequest) -> User:
@@ -150,3 +150,28 @@ def order(request: HttpRequest, pk: int) -> HttpResponse:
         mine.refresh_from_db()
         return _no_store(render(request, "services/order.html", {"order": mine}, status=409))
     return _no_store(render(request, "services/order.html", {"order": mine}))
+
+
+@verified_hcp_required
+@require_http_methods(["GET", "POST"])
+def referral(request: HttpRequest) -> HttpResponse:
+    """The office asks the patient-support program to call. Prefilled from the HCP's account."""
+    hcp = _hcp(request)
+    initial = {"contact_name": hcp.get_full_name(), "email": hcp.email}
+    form = ReferralForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            sent: SupportReferral = form.save(commit=False)
+            sent.user = hcp
+            sent.save()
+            tasks.after_commit_acknowledge(sent.pk)
+        return redirect("services:referral-sent", pk=sent.pk)
+    status = 400 if request.method == "POST" else 200
+    return _no_store(render(request, "services/referral.html", {"form": form}, status=status))
+
+
+@verified_hcp_required
+@require_GET
+def referral_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    sent = get_object_or_404(SupportReferral, pk=pk, user=_hcp(request))
+    return _no_store(render(request, "services/referral_sent.html", {"referral": sent}))

@@ -14,7 +14,7 @@ from besponsa.compliance.views import unavailable
 from besponsa.services import staff
 from besponsa.services.materials import material_problem
 from besponsa.services.models import MaterialPage
-from besponsa.services.roles import may_fulfil
+from besponsa.services.roles import may_fulfil, may_handle_referrals
 
 
 @hooks.register("before_serve_page")
@@ -32,6 +32,8 @@ def admin_urls() -> list[Any]:
         path("fulfilment/", staff.queue, name="services_fulfilment"),
         path("fulfilment/orders.csv", staff.export_csv, name="services_fulfilment_csv"),
         path("fulfilment/<int:pk>/status/", staff.set_status, name="services_fulfilment_status"),
+        path("referrals/", staff.referral_queue, name="services_referrals"),
+        path("referrals/<int:pk>/status/", staff.set_referral_status, name="services_referral_status"),
     ]
 
 
@@ -43,3 +45,15 @@ class FulfilmentMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def fulfilment_menu_item() -> MenuItem:
     return FulfilmentMenuItem("Material orders", reverse("services_fulfilment"), icon_name="mail", order=900)
+
+
+class ReferralMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return may_handle_referrals(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def referral_menu_item() -> MenuItem:
+    return ReferralMenuItem(
+        "Support call requests", reverse("services_referrals"), icon_name="user", order=901
+    )

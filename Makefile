@@ -37,6 +37,7 @@ migrate: venv
 
 seed: migrate static-assets
 	$(BIN)/python manage.py seed_content
+	$(BIN)/python manage.py generate_materials
 
 run: seed
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh

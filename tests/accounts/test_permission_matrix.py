@@ -120,11 +120,34 @@ def accounts_expectation(path: str, role: str) -> set[int]:
     return table.get(path, {200})
 
 
+# Savings & Support (docs/services.md): print orders are for verified HCPs; everyone else is sent to sign
+# in (anonymous) or told to confirm their address / that the feature is for HCPs (403). Path ids are 1,
+# which is nobody's order (404) and no material (404).
+SERVICES_HCP_ONLY = {
+    "/materials/order/": 200,
+    "/materials/order/checkout/": 302,  # an empty order goes back to the cart
+    "/materials/orders/": 200,
+    "/materials/orders/1/": 404,
+    "/support-referral/": 200,
+    "/support-referral/1/sent/": 404,
+}
+# The fulfilment and support-call queues in the CMS: the Fulfilment operations group only.
+SERVICES_CMS = ("/cms/fulfilment/", "/cms/fulfilment/orders.csv", "/cms/referrals/")
+
+
+def services_expectation(path: str, role: str) -> set[int]:
+    if role == "anonymous":
+        return {302}
+    return {SERVICES_HCP_ONLY[path]} if role == "verified HCP" else {403}
+
+
 def cms_expectation(path: str, role: str) -> set[int]:
     if role == "anonymous" or role == "staff before 2FA":
         return {302}
     if role in HCP_ROLES:
         return {403}
+    if path in SERVICES_CMS:
+        return {200} if role == roles.FULFILMENT else {302, 403}
     if path in ADMIN_ONLY_CMS:
         # Wagtail answers a missing permission by redirecting to the dashboard (302) or with 403.
         return {200} if role == roles.ADMINISTRATORS else {302, 403}
@@ -141,7 +164,12 @@ def test_every_url_as_every_role(seeded: None) -> None:
     clients = {role: _client_for(role) for role in ROLES}
     all_paths = resolver_paths()
     cms_paths = [p for p in all_paths if p.startswith("/cms/")]
-    site_paths = [p for p in all_paths if not p.startswith(("/cms/", "/accounts/", "/api/"))]
+    site_paths = [
+        p
+        for p in all_paths
+        if not p.startswith(("/cms/", "/accounts/", "/api/")) and p not in SERVICES_HCP_ONLY
+    ]
+    assert set(SERVICES_HCP_ONLY) <= set(all_paths) and set(SERVICES_CMS) <= set(cms_paths)
     accounts_paths = [p for p in all_paths if p.startswith("/accounts/")]
     api_paths = [p for p in all_paths if p.startswith("/api/")]
     page_paths = sorted({page.get_url() for page in Page.objects.live().specific() if page.get_url()})
@@ -155,7 +183,11 @@ def test_every_url_as_every_role(seeded: None) -> None:
 
     # 1. The CMS: every route for the roles that must be kept out; a sample for staff.
     for role in ROLES:
-        for path in cms_paths if role in {"anonymous", "staff before 2FA", *HCP_ROLES} else STAFF_CMS_SAMPLE:
+        for path in (
+            cms_paths
+            if role in {"anonymous", "staff before 2FA", *HCP_ROLES}
+            else (*STAFF_CMS_SAMPLE, *SERVICES_CMS)
+        ):
             response = clients[role].get(path)
             check(role, "GET", path, response.status_code, cms_expectation(path, role))
             if role == "anonymous" and response.status_code == 302:
@@ -167,6 +199,11 @@ def test_every_url_as_every_role(seeded: None) -> None:
     for role in ROLES:
         for path in accounts_paths:
             check(role, "GET", path, clients[role].get(path).status_code, accounts_expectation(path, role))
+
+    # 2b. Savings & Support pages by role.
+    for role in ROLES:
+        for path in SERVICES_HCP_ONLY:
+            check(role, "GET", path, clients[role].get(path).status_code, services_expectation(path, role))
 
     # 3. Content pages, tools, shell views and the API: every role is answered as anonymous is.
     anonymous_status: dict[tuple[str, str], int] = {}

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -115,8 +116,14 @@ def _seed_page(
         page.save_revision().publish()
         report.updated.append(page.url_path)
     for child in spec.get("children", []):
-        _seed_page(page, child, report, update, ContentPage, folder)
+        _seed_page(page, child, report, update, _page_model(child), folder)
     return page
+
+
+def _page_model(spec: dict[str, Any]) -> type[Page]:
+    """`type: app_label.ModelName` picks another page type (e.g. services.MaterialLibraryPage)."""
+    model: type[Page] = apps.get_model(spec["type"]) if "type" in spec else ContentPage
+    return model
 
 
 def _seed_pages(tree: dict[str, Any], report: SeedReport, update: bool, folder: Path) -> None:
@@ -138,7 +145,7 @@ def _seed_pages(tree: dict[str, Any], report: SeedReport, update: bool, folder: 
             hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="BESPONSA HCP"
         )
     for child in tree.get("children", []):
-        _seed_page(home, child, report, update, ContentPage, folder)
+        _seed_page(home, child, report, update, _page_model(child), folder)
 
 
 @transaction.atomic

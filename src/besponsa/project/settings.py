@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "besponsa.accounts",
     "besponsa.compliance",
     "besponsa.intake",
+    "besponsa.services",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

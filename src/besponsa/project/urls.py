@@ -24,6 +24,7 @@ urlpatterns = [
     path("tools/", include("besponsa.tools.urls")),
     path("cms/site-styleguide/", styleguide.styleguide, name="styleguide"),  # staff only, not linked
     path("", include("besponsa.intake.urls")),
+    path("", include("besponsa.services.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include(wagtail_urls)),

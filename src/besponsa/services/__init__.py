@@ -1,0 +1,1 @@
+"""Savings & Support: the materials library and print orders (more services join this app)."""

@@ -1,0 +1,210 @@
+"""Materials (CMS pages, so they share the job-code, MLR approval and expiry rules of every page) and the
+print orders verified HCPs place for them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.http import HttpRequest
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+
+from besponsa.accounts.states import STATE_CHOICES
+from besponsa.portal.models import SitePage
+
+# The most copies of one material a single order may ask for, whatever an editor sets.
+ORDER_LIMIT_CEILING = 500
+
+
+class MaterialLibraryPage(SitePage):
+    """/support/materials/: the catalog. Lists the materials below it that may be served today."""
+
+    template = "services/material_library_page.html"
+    subpage_types = ["services.MaterialPage"]
+    max_count = 1
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from besponsa.services.materials import servable_materials
+
+        context = super().get_context(request, *args, **kwargs)
+        context["materials"] = servable_materials(self)
+        return context
+
+
+class MaterialPage(SitePage):
+    """One material: a PDF to download and, when `printable`, printed copies to order."""
+
+    HCP = "hcp"
+    PATIENT = "patient"
+    AUDIENCE_CHOICES = [(HCP, "Healthcare professionals"), (PATIENT, "Patients and caregivers")]
+    FORMAT_CHOICES = [
+        ("guide", "Guide"),
+        ("summary", "Summary"),
+        ("pocket_card", "Pocket card"),
+        ("brochure", "Brochure"),
+    ]
+
+    audience = models.CharField(max_length=16, choices=AUDIENCE_CHOICES, default=HCP)
+    format = models.CharField(max_length=16, choices=FORMAT_CHOICES, default="guide")
+    thumbnail = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(
+        upload_to="materials/",
+        blank=True,
+        help_text="The PDF. Generated materials are written by `manage.py generate_materials`.",
+    )
+    generator = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="Which single-source generator writes the PDF (empty for an uploaded file).",
+    )
+    source_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the sources the PDF was generated from; when they change the material is "
+        "withheld until the regenerated PDF is approved.",
+    )
+    printable = models.BooleanField(default=True, help_text="Printed copies can be ordered.")
+    max_per_order = models.PositiveSmallIntegerField(
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(ORDER_LIMIT_CEILING)],
+        help_text=f"Most copies one order may ask for (1 to {ORDER_LIMIT_CEILING}).",
+    )
+
+    template = "services/material_page.html"
+    parent_page_types = ["services.MaterialLibraryPage"]
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *SitePage.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("audience"), FieldPanel("format"), FieldPanel("thumbnail"), FieldPanel("file")],
+            "Material",
+        ),
+        MultiFieldPanel([FieldPanel("printable"), FieldPanel("max_per_order")], "Print orders"),
+        MultiFieldPanel(
+            [FieldPanel("generator", read_only=True), FieldPanel("source_fingerprint", read_only=True)],
+            "Single source",
+        ),
+    ]
+
+
+class Order(models.Model):
+    """A print order. Staff of the Fulfilment operations group move it through its statuses."""
+
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    SHIPPED = "shipped"
+    CANCELLED = "cancelled"
+    STATUS_CHOICES = [
+        (RECEIVED, "Received"),
+        (PROCESSING, "Being prepared"),
+        (SHIPPED, "Shipped"),
+        (CANCELLED, "Cancelled"),
+    ]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="orders")
+    status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=RECEIVED)
+    recipient = models.CharField(max_length=120)
+    organization = models.CharField(max_length=120, blank=True)
+    address_line1 = models.CharField(max_length=120)
+    address_line2 = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=80)
+    state = models.CharField(max_length=2, choices=STATE_CHOICES)
+    zip_code = models.CharField(max_length=10)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"MO-{self.pk:06d}"
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    material = models.ForeignKey(MaterialPage, on_delete=models.PROTECT, related_name="+")
+    # What was ordered, as it was then: the material's title and job code may change later.
+    title = models.CharField(max_length=255)
+    job_code = models.CharField(max_length=32)
+    quantity = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["order", "material"], name="one_line_per_material")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.title}"
+
+
+class SupportReferral(models.Model):
+    """An office asks the patient-support program to contact it. No patient data: no free text at all."""
+
+    COVERAGE = "coverage"
+    FINANCIAL = "financial"
+    LOGISTICS = "logistics"
+    HELP_CHOICES = [
+        (COVERAGE, "Insurance coverage (benefits verification, prior authorization, appeals)"),
+        (FINANCIAL, "Financial assistance (co-pay support, patient assistance)"),
+        (LOGISTICS, "Logistics (ordering and getting the product to the site of care)"),
+    ]
+    TIME_CHOICES = [
+        ("morning", "Morning (9 am to 12 pm)"),
+        ("afternoon", "Afternoon (12 pm to 5 pm)"),
+        ("any", "Any time during business hours"),
+    ]
+    ZONE_CHOICES = [
+        ("America/New_York", "Eastern"),
+        ("America/Chicago", "Central"),
+        ("America/Denver", "Mountain"),
+        ("America/Phoenix", "Arizona"),
+        ("America/Los_Angeles", "Pacific"),
+        ("America/Anchorage", "Alaska"),
+        ("Pacific/Honolulu", "Hawaii"),
+        ("America/Puerto_Rico", "Atlantic (Puerto Rico, US Virgin Islands)"),
+        ("Pacific/Guam", "Chamorro (Guam, Northern Mariana Islands)"),
+    ]
+    NEW = "new"
+    CONTACTED = "contacted"
+    CLOSED = "closed"
+    STATUS_CHOICES = [(NEW, "New"), (CONTACTED, "Contacted"), (CLOSED, "Closed")]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_referrals"
+    )
+    office_name = models.CharField(max_length=120)
+    contact_name = models.CharField(max_length=120)
+    phone = models.CharField(max_length=20)
+    email = models.EmailField()
+    preferred_time = models.CharField(max_length=16, choices=TIME_CHOICES)
+    time_zone = models.CharField(max_length=32, choices=ZONE_CHOICES)
+    coverage = models.BooleanField(default=False)
+    financial = models.BooleanField(default=False)
+    logistics = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=NEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"PS-{self.pk:06d}"
+
+    @property
+    def help_labels(self) -> list[str]:
+        return [label for key, label in self.HELP_CHOICES if getattr(self, key)]

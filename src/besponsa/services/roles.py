@@ -1,0 +1,27 @@
+"""The fulfilment team works the print-order queue; its group comes from besponsa.accounts.roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+from besponsa.accounts.roles import FULFILMENT
+
+FULFILMENT_PERMISSIONS = ("view_order", "change_order", "view_supportreferral", "change_supportreferral")
+
+
+def grant_fulfilment_permissions() -> None:
+    group, _ = Group.objects.get_or_create(name=FULFILMENT)
+    permissions = Permission.objects.filter(
+        content_type__app_label="services", codename__in=FULFILMENT_PERMISSIONS
+    )
+    group.permissions.add(*permissions)
+
+
+def may_handle_referrals(user: object) -> bool:
+    has_perm = getattr(user, "has_perm", None)
+    return bool(has_perm and has_perm("services.change_supportreferral"))
+
+
+def may_fulfil(user: object) -> bool:
+    has_perm = getattr(user, "has_perm", None)
+    return bool(has_perm and has_perm("services.change_order"))

@@ -1,0 +1,77 @@
+"""Emails sent by the background worker (the durable "outbox" backend of django-tasks).
+
+Views enqueue these inside `transaction.on_commit`, so an email is only ever sent about something that
+was committed, and a crash after the commit leaves the task in the outbox for the worker to retry.
+Each task reads the database again: the arguments are ids, never personal data.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from besponsa.services.models import Order, SupportReferral
+
+
+def _site_link(path: str) -> str:
+    return str(settings.WAGTAILADMIN_BASE_URL).rstrip("/") + path
+
+
+@task(backend="outbox")
+def send_order_confirmation(order_id: int) -> None:
+    order = Order.objects.select_related("user").filter(pk=order_id).first()
+    if order is None or order.confirmation_sent_at is not None:
+        return  # deleted since, or already sent by an earlier attempt
+    body = render_to_string(
+        "services/email/order_confirmation.txt",
+        {"order": order, "link": _site_link(reverse("services:order", args=[order.pk]))},
+    )
+    send_mail(f"Your BESPONSA materials order {order.reference}", body, None, [order.user.email])
+    Order.objects.filter(pk=order.pk).update(confirmation_sent_at=timezone.now())
+
+
+@task(backend="outbox")
+def send_order_status(order_id: int) -> None:
+    order = Order.objects.select_related("user").filter(pk=order_id).first()
+    if order is None:
+        return
+    body = render_to_string(
+        "services/email/order_status.txt",
+        {"order": order, "link": _site_link(reverse("services:order", args=[order.pk]))},
+    )
+    send_mail(
+        f"Your BESPONSA materials order {order.reference}: {order.get_status_display().lower()}",
+        body,
+        None,
+        [order.user.email],
+    )
+
+
+@task(backend="outbox")
+def send_referral_acknowledgment(referral_id: int) -> None:
+    """Tells the office (and the HCP who sent the request, if another address) that the request reached
+    the patient-support team, and when it asked to be called."""
+    referral = SupportReferral.objects.select_related("user").filter(pk=referral_id).first()
+    if referral is None or referral.acknowledged_at is not None:
+        return
+    body = render_to_string("services/email/referral_acknowledgment.txt", {"referral": referral})
+    recipients = list(dict.fromkeys([referral.email, referral.user.email]))
+    send_mail(f"Your patient-support request {referral.reference}", body, None, recipients)
+    SupportReferral.objects.filter(pk=referral.pk).update(acknowledged_at=timezone.now())
+
+
+def after_commit_acknowledge(referral_id: int) -> None:
+    transaction.on_commit(lambda: send_referral_acknowledgment.enqueue(referral_id))
+
+
+def after_commit_confirm(order_id: int) -> None:
+    transaction.on_commit(lambda: send_order_confirmation.enqueue(order_id))
+
+
+def after_commit_status(order_id: int) -> None:
+    transaction.on_commit(lambda: send_order_status.enqueue(order_id))

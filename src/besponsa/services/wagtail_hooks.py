@@ -1,0 +1,59 @@
+"""CMS hooks: withhold a material whose sources changed; the fulfilment queue and its menu item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
+
+from besponsa.compliance.views import unavailable
+from besponsa.services import staff
+from besponsa.services.materials import material_problem
+from besponsa.services.models import MaterialPage
+from besponsa.services.roles import may_fulfil, may_handle_referrals
+
+
+@hooks.register("before_serve_page")
+def withhold_stale_material(
+    page: Page, request: HttpRequest, serve_args: Any, serve_kwargs: Any
+) -> HttpResponse | None:
+    if isinstance(page, MaterialPage) and material_problem(page) is not None:
+        return unavailable(request)
+    return None
+
+
+@hooks.register("register_admin_urls")
+def admin_urls() -> list[Any]:
+    return [
+        path("fulfilment/", staff.queue, name="services_fulfilment"),
+        path("fulfilment/orders.csv", staff.export_csv, name="services_fulfilment_csv"),
+        path("fulfilment/<int:pk>/status/", staff.set_status, name="services_fulfilment_status"),
+        path("referrals/", staff.referral_queue, name="services_referrals"),
+        path("referrals/<int:pk>/status/", staff.set_referral_status, name="services_referral_status"),
+    ]
+
+
+class FulfilmentMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return may_fulfil(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def fulfilment_menu_item() -> MenuItem:
+    return FulfilmentMenuItem("Material orders", reverse("services_fulfilment"), icon_name="mail", order=900)
+
+
+class ReferralMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return may_handle_referrals(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def referral_menu_item() -> MenuItem:
+    return ReferralMenuItem(
+        "Support call requests", reverse("services_referrals"), icon_name="user", order=901
+    )

@@ -1,0 +1,97 @@
+"""A seeded site with the three generated materials, and the people who use them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from besponsa.accounts import roles
+from besponsa.services import materials
+from besponsa.services.models import MaterialPage
+from tests.accounts.conftest import make_hcp, make_staff, pass_gate
+
+__all__ = ["make_hcp", "make_staff", "pass_gate"]
+
+
+@pytest.fixture(scope="session")
+def media_dir() -> Iterator[Path]:
+    # One folder for the session: PDFs are content-addressed, so each is rendered once, not per test.
+    path = Path(tempfile.mkdtemp(prefix="besponsa-media-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, media_dir: Path) -> None:
+    settings.MEDIA_ROOT = media_dir
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeded(db: None) -> dict[str, MaterialPage]:
+    call_command("seed_content", verbosity=0)
+    call_command("generate_materials", verbosity=0)
+    materials._fingerprint.cache_clear()
+    return {m.generator: m for m in MaterialPage.objects.all()}
+
+
+def client_for(role: str) -> Client:
+    client = pass_gate(Client())
+    if role == "anonymous":
+        return client
+    if role in {"unverified", "verified"}:
+        user = make_hcp(f"{role}@example.org", verified=role == "verified")
+        client.force_login(user, backend="besponsa.accounts.backends.EmailBackend")
+        return client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = make_staff(role)
+    client.force_login(user, backend="besponsa.accounts.backends.EmailBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def verified() -> Client:
+    return client_for("verified")
+
+
+@pytest.fixture
+def fulfilment() -> Client:
+    return client_for(roles.FULFILMENT)
+
+
+def pdf_text(content: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "material.pdf"
+    path.write_bytes(content)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def body(response: Any) -> str:
+    if hasattr(response, "streaming_content"):
+        return b"".join(response.streaming_content).decode()
+    return str(response.content.decode())
+
+
+@pytest.fixture(autouse=True)
+def _commit_each_request(monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any) -> None:
+    """Each test runs inside one transaction, so `on_commit` callbacks (the outbox) would never fire;
+    run them when each request ends, as they would after the request's commit on a real server."""
+    original = Client.request
+
+    def request(self: Client, **kwargs: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return original(self, **kwargs)
+
+    monkeypatch.setattr(Client, "request", request)

@@ -1,0 +1,171 @@
+"""In Chromium, JavaScript on and off: the materials library, downloads and a verified HCP's print order,
+through the real server and the real outbox worker; axe-core on every page of the flow."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.accounts.conftest import PASSWORD
+from tests.conftest import confirm_hcp
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def materials_site(site_server: Any) -> Any:
+    site_server.manage("generate_materials")
+    return site_server
+
+
+def _make_hcp(server: Any, email: str, *, verified: bool) -> None:
+    server.manage(
+        "shell",
+        "-c",
+        f"from tests.accounts.conftest import make_hcp; make_hcp({email!r}, verified={verified})",
+    )
+
+
+def _sign_in(page: Any, server: Any, email: str) -> None:
+    page.goto(server.url("/accounts/login/?next=/support/materials/"))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(server.url("/support/materials/"))
+
+
+def _mail_containing(server: Any, needle: str) -> str:
+    mail_dir = Path(server.var_dir) / "mail"
+    for message in sorted(mail_dir.glob("*.log")) if mail_dir.exists() else []:
+        text = message.read_text()
+        if needle in text:
+            return text
+    raise AssertionError(f"no email containing {needle!r}")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_signed_out_hcps_browse_and_download_but_must_sign_in_to_order(
+    browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
+) -> None:
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    confirm_hcp(page, materials_site)
+    page.goto(materials_site.url("/support/materials/"))
+    cards = page.locator(".material-card")
+    assert cards.count() == 3
+    assert page.get_by_role("link", name="sign in").first.is_visible()
+    if javascript:
+        assert axe_violations(page) == []
+    href = cards.first.get_by_role("link", name="Download PDF").get_attribute("href")
+    response = page.request.get(materials_site.url(href))
+    assert response.status == 200 and response.body().startswith(b"%PDF")
+    page.goto(materials_site.url("/materials/order/"))
+    assert "/accounts/login/" in page.url
+    context.close()
+
+
+def test_an_unverified_hcp_is_told_to_confirm_the_address(
+    page: Any, materials_site: Any, axe_violations: Any
+) -> None:
+    email = f"unverified-{time.time_ns()}@example.org"
+    _make_hcp(materials_site, email, verified=False)
+    confirm_hcp(page, materials_site)
+    _sign_in(page, materials_site, email)
+    assert "confirm your email address to order" in page.locator(".materials").inner_text()
+    response = page.goto(materials_site.url("/materials/order/"))
+    assert response.status == 403
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_verified_hcp_orders_printed_copies_and_the_worker_sends_the_confirmation(
+    browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
+) -> None:
+    email = f"orders-{'js' if javascript else 'nojs'}-{time.time_ns()}@example.org"
+    _make_hcp(materials_site, email, verified=True)
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    confirm_hcp(page, materials_site)
+    _sign_in(page, materials_site, email)
+
+    card = page.locator(".material-card").first
+    title = card.get_by_role("heading").inner_text()
+    card.get_by_label("Printed copies").fill("9999")
+    card.get_by_role("button", name="Add to order").click()
+    assert "Copies: enter a whole number of copies from 1 to" in page.locator(".error-summary").inner_text()
+    if javascript:
+        assert axe_violations(page) == []
+    page.goto(materials_site.url("/support/materials/"))
+    card = page.locator(".material-card").first
+    card.get_by_label("Printed copies").fill("4")
+    card.get_by_role("button", name="Add to order").click()
+    assert page.get_by_role("row", name=title).is_visible()
+    if javascript:
+        assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Continue to shipping address").click()
+    page.get_by_label("Recipient").fill("Dr Barbara McClintock")
+    page.get_by_label("Street address").fill("1 Main Street")
+    page.get_by_label("City").fill("Albany")
+    page.get_by_label("State").select_option("NY")
+    page.get_by_label("ZIP code").fill("1220")
+    page.get_by_role("button", name="Place order").click()
+    assert "ZIP code: enter 5 digits" in page.locator(".error-summary").inner_text()
+    assert page.get_by_label("ZIP code").get_attribute("aria-invalid") == "true"
+    if javascript:
+        assert axe_violations(page) == []
+    page.get_by_label("ZIP code").fill("12207")
+    page.get_by_role("button", name="Place order").click()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading.startswith("Order MO-")
+    reference = heading.removeprefix("Order ")
+    assert "Received" in page.locator("dl").inner_text()
+    if javascript:
+        assert axe_violations(page) == []
+
+    # The confirmation waits in the durable outbox until the worker runs.
+    materials_site.manage("db_worker", "--backend", "outbox", "--batch", "--no-startup-delay")
+    mail = _mail_containing(materials_site, reference)
+    assert "4 × " + title in mail and "Albany, NY 12207" in mail
+
+    page.goto(materials_site.url("/materials/orders/"))
+    assert page.get_by_role("link", name=reference).is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_verified_hcp_asks_patient_support_to_call(
+    browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
+) -> None:
+    email = f"referral-{'js' if javascript else 'nojs'}-{time.time_ns()}@example.org"
+    _make_hcp(materials_site, email, verified=True)
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    confirm_hcp(page, materials_site)
+    _sign_in(page, materials_site, email)
+    page.goto(materials_site.url("/support/patient-support/"))
+    page.get_by_role("link", name="Request a call from patient support").click()
+    page.get_by_label("Practice or institution").fill("Mercy Hospital Infusion Center")
+    page.get_by_label("Office phone").fill("555-0142")
+    page.get_by_label("Best time to call").select_option("afternoon")
+    page.get_by_label("Office time zone").select_option("America/Chicago")
+    page.get_by_role("button", name="Send request").click()
+    summary = page.locator(".error-summary").inner_text()
+    assert "Office phone: enter a 10-digit US number" in summary
+    assert "Help needed: choose at least one kind of help." in summary
+    if javascript:
+        assert axe_violations(page) == []
+    page.get_by_label("Office phone").fill("518-555-0142")
+    page.get_by_label("Financial assistance").check()
+    page.get_by_role("button", name="Send request").click()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading.startswith("Request PS-") and heading.endswith(" sent")
+    if javascript:
+        assert axe_violations(page) == []
+    materials_site.manage("db_worker", "--backend", "outbox", "--batch", "--no-startup-delay")
+    mail = _mail_containing(materials_site, heading.split()[1])
+    assert "Financial assistance" in mail and "Central time" in mail
+    context.close()

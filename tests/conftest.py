@@ -182,9 +182,10 @@ def _fresh_cache() -> Iterator[None]:
     """Each test starts with an empty cache: the page cache and Wagtail's site-root cache outlive a
     test's database rollback otherwise."""
     yield
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from besponsa.portal import pagecache
 
-    cache.clear()
+    for store in caches.all():
+        store.clear()
     pagecache.clear()

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from fhir.resources.R4B.bundle import Bundle
 
@@ -18,9 +18,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_windows() -> Any:
-    cache.clear()
+    for store in caches.all():
+        store.clear()
     yield
-    cache.clear()
+    for store in caches.all():
+        store.clear()
 
 
 def post(client: Client, path: str, body: object) -> Any:

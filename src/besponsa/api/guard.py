@@ -10,7 +10,7 @@ import time
 from typing import Final
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, JsonResponse
 
 from besponsa.clinical.errors import FieldError
@@ -72,23 +72,44 @@ def _bucket(request: HttpRequest) -> tuple[str, int, str] | JsonResponse:
     return f"user:{user.pk}", token_rate_limit_per_minute(), "with one API token"
 
 
+# While the shared store (Redis) is unreachable, windows are counted in this process instead, so the
+# limit still holds per worker (never unlimited), and Redis is tried again after this many seconds.
+SHARED_RETRY_SECONDS: Final = 5.0
+_shared_down_until = 0.0
+
+
+def _count_in(alias: str, key: str) -> int:
+    store = caches[alias]
+    # add() creates the counter atomically; incr() is atomic in Redis and under locmem's lock.
+    store.add(key, 0, timeout=RATE_WINDOW_SECONDS + 5)
+    try:
+        return int(store.incr(key))
+    except ValueError:  # expired between add and incr
+        store.set(key, 1, timeout=RATE_WINDOW_SECONDS + 5)
+        return 1
+
+
+def _count(key: str) -> int:
+    """This call's number in its window: in the cache every worker shares, else in this process."""
+    global _shared_down_until
+    if time.monotonic() >= _shared_down_until:
+        try:
+            return _count_in("shared", key)
+        except Exception:  # Redis down or timing out: any client error means "count locally for now"
+            _shared_down_until = time.monotonic() + SHARED_RETRY_SECONDS
+    return _count_in("default", key)
+
+
 def check_rate(request: HttpRequest) -> JsonResponse | None:
-    """A fixed one-minute window per client address (or per HCP API token, at a higher limit) in
-    Django's cache; 429 with Retry-After when full, 401 for a token that cannot be used."""
+    """A fixed one-minute window per client address (or per HCP API token, at a higher limit) in the
+    shared cache; 429 with Retry-After when full, 401 for a token that cannot be used."""
     bucket = _bucket(request)
     if isinstance(bucket, JsonResponse):
         return bucket
     who, limit, per = bucket
     now = time.time()
     window = int(now // RATE_WINDOW_SECONDS)
-    key = f"api-rate:{who}:{window}"
-    # add() creates the counter atomically; incr() is atomic in Redis and under locmem's lock.
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS + 5)
-        count = 1
+    count = _count(f"api-rate:{who}:{window}")
     if count <= limit:
         return None
     retry_after = max(1, math.ceil((window + 1) * RATE_WINDOW_SECONDS - now))

@@ -1,14 +1,10 @@
-"""One call for "what a public page serves may have changed": the page cache starts a new generation
-once the current transaction commits (so no worker can re-cache the old state in between)."""
+"""One call for "what a public page serves may have changed": a new page-cache generation, now and again
+when the current transaction commits (besponsa.portal.pagecache.bump_generation)."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
 
 def bump() -> None:
-    # The serving branch's besponsa.portal.pagecache.bump_generation() replaces this call at merge; it
-    # registers itself with on_commit the same way.
-    from besponsa.portal.middleware import invalidate_page_cache
+    from besponsa.portal.pagecache import bump_generation
 
-    transaction.on_commit(invalidate_page_cache)
+    bump_generation()

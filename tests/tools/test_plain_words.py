@@ -15,7 +15,7 @@ from django.test import Client
 
 from besponsa.clinical.schemas import INPUT_SCHEMAS, OUTPUT_SCHEMAS, FieldSpec, OutputField
 from besponsa.tools.forms import CHOICE_LABELS
-from tests.tools.test_pages import DOSE
+from tests.tools.test_pages import DOSE, PAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -206,18 +206,7 @@ def test_no_tool_page_shows_a_code_word(hcp: Client, path: str, data: dict[str, 
     assert code_words(text) == []
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/tools/",
-        "/tools/dose/",
-        "/tools/planner/",
-        "/tools/course/",
-        "/tools/modifications/",
-        "/tools/response/",
-        "/tools/safety/",
-    ],
-)
+@pytest.mark.parametrize("path", PAGES)
 def test_no_blank_tool_page_shows_a_code_word(hcp: Client, path: str) -> None:
     assert code_words(visible_text(hcp.get(path).content)) == []
 

@@ -29,7 +29,7 @@ from cryptography.fernet import Fernet
 
 from tests.conftest import ROOT, SiteServer, _free_port
 
-ROUNDS = 5
+ROUNDS = 4
 CLIENTS = 4
 CASE = re.compile(rb"data-case-number>(AE-\d{8}-[0-9A-Z]{6})<")
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')

@@ -113,3 +113,14 @@ def test_the_cms_offers_no_delete(cases: Any) -> None:
     client = staff_client(SAFETY)
     assert client.post(f"/cms/intake/safety/{serious.pk}/delete/").status_code == 404
     assert AdverseEventReport.objects.filter(pk=serious.pk).exists()
+
+
+def test_a_wrong_key_fails_closed_in_the_queue(cases: Any, settings: Any) -> None:
+    from cryptography.fernet import Fernet
+
+    serious, _mild, _inquiry = cases
+    client = staff_client(SAFETY)
+    settings.INTAKE_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    response = client.get(f"/cms/intake/safety/{serious.pk}/")
+    assert response.status_code == 503 and b"INTAKE_ENCRYPTION_KEY" in response.content
+    assert b"bilirubin" not in response.content

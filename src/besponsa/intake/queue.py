@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from besponsa.accounts import audit
-from besponsa.intake import e2b, groups, validity
+from besponsa.intake import crypto, e2b, groups, validity
 from besponsa.intake.forms import AdverseEventForm, MedicalInquiryForm, sections_for_display
 from besponsa.intake.models import AdverseEventReport, CaseNote, CaseStatus, InquiryStatus, MedicalInquiry
 
@@ -36,7 +36,14 @@ def members_of(group: str) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not groups.is_member(request.user, group):
                 raise PermissionDenied
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except crypto.EncryptionUnavailable:
+                # Fail closed and say why, rather than a bare server error.
+                response = HttpResponse(
+                    "Cases cannot be read: INTAKE_ENCRYPTION_KEY is missing or is not the key they were "
+                    "stored with.", status=503, content_type="text/plain; charset=utf-8",
+                )  # fmt: skip
             response["Cache-Control"] = "no-store, private"
             return response
 

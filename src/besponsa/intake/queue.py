@@ -99,8 +99,10 @@ def _apply_change(
     if status == case.status and not text:
         return None
     link = {"report": case} if isinstance(case, AdverseEventReport) else {"inquiry": case}
+    author = request.user.pk
+    assert author is not None  # the queue views require a signed-in member of the group
     with transaction.atomic():
-        CaseNote.objects.create(**link, author_id=request.user.pk, status_from=case.status, status_to=status,
+        CaseNote.objects.create(**link, author_id=author, status_from=case.status, status_to=status,
                                 body={"text": text})  # fmt: skip
         type(case).objects.filter(pk=case.pk).update(status=status, updated_at=timezone.now())
         change = f"{case.status} -> {status}" if status != case.status else "note added"

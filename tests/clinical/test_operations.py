@@ -407,3 +407,12 @@ def test_plan_lists_each_citation_once() -> None:
         "prior_hsct",
         "more_cycles",
     ]
+
+
+def test_assess_checks_mrd_against_blasts_only_when_blasts_are_usable() -> None:
+    """Issue #10 item 1: an MRD fraction contradicting the marrow blasts is refused; without usable
+    blasts only the blasts are reported."""
+    contradiction = {**EXAMPLES["assess"], "marrow_blasts_pct": 3, "mrd_fraction": 1.0}
+    assert fields_of("assess", contradiction) == ["mrd_fraction"]
+    no_blasts = {k: v for k, v in contradiction.items() if k != "marrow_blasts_pct"}
+    assert fields_of("assess", no_blasts) == ["marrow_blasts_pct"]

@@ -249,3 +249,11 @@ def test_course_errors_name_the_field(change: dict[str, object], field: str, mes
     assert caught.value.errors[0]["field"] == field
     if message is not None:
         assert caught.value.errors[0]["message"] == message
+
+
+def test_a_later_start_date_is_kept_and_windows_follow_it() -> None:
+    """A cycle held for recovery starts later than the earliest date: Day 8/15 count from that Day 1."""
+    later = dt.date(2025, 2, 10)
+    plan = course(cycle(1, response=CR), start=later).plan
+    assert plan.start_date == later
+    assert [d.date for d in plan.doses] == [later, dt.date(2025, 2, 17), dt.date(2025, 2, 24)]

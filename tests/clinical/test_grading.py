@@ -214,13 +214,13 @@ IMPLAUSIBLE = [
     ({"term": PLT, "value": D(150000)}, "did you mean 150 ×10⁹/L? counts are entered ×10⁹/L, not per µL"),
     (
         {"term": AST, "value": D(50000), "uln": D(40)},
-        "value is 1250× the ULN, above the plausible 1000× ULN; check that it is entered in the same units "
-        "as uln",
+        "value is more than the plausible 1000× the ULN (got 50000); check that it is entered in the same "
+        "units as uln",
     ),
     (
         {"term": Term.BLOOD_BILIRUBIN_INCREASED, "value": D(120)},
-        "value is 120× the ULN, above the plausible 100× ULN; check that it is entered as a multiple of the "
-        "ULN",
+        "value is more than the plausible 100× the ULN (got 120); check that it is entered as a multiple of "
+        "the ULN",
     ),
     ({"term": AST, "value": D(50), "uln": D(0)}, "uln must be more than 0 and at most 100000 (got 0)"),
 ]
@@ -231,6 +231,12 @@ def test_implausible_values_are_refused_with_the_reason(kwargs: dict[str, object
     with pytest.raises(InvalidInput) as caught:
         grade(**kwargs)  # type: ignore[arg-type]  # test table
     assert any(message in error["message"] for error in caught.value.errors), caught.value.errors
+
+
+def test_a_vanishing_uln_is_refused_not_a_crash() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        grade(term=AST, value=D(100000), uln=D("1e-999999"))
+    assert caught.value.errors[0]["field"] == "value"
 
 
 def test_a_plausible_multiple_is_graded() -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -15,6 +17,8 @@ from besponsa.clinical.schemas import (
     ERROR_JSON_SCHEMA,
     INPUT_SCHEMAS,
     OUTPUT_SCHEMAS,
+    FieldSpec,
+    Kind,
     input_json_schema,
     output_json_schema,
 )
@@ -407,3 +411,54 @@ def test_plan_lists_each_citation_once() -> None:
         "prior_hsct",
         "more_cycles",
     ]
+
+
+def test_assess_checks_mrd_against_blasts_only_when_blasts_are_usable() -> None:
+    """Issue #10 item 1: an MRD fraction contradicting the marrow blasts is refused; without usable
+    blasts only the blasts are reported."""
+    contradiction = {**EXAMPLES["assess"], "marrow_blasts_pct": 3, "mrd_fraction": 1.0}
+    assert fields_of("assess", contradiction) == ["mrd_fraction"]
+    no_blasts = {k: v for k, v in contradiction.items() if k != "marrow_blasts_pct"}
+    assert fields_of("assess", no_blasts) == ["marrow_blasts_pct"]
+
+
+def _number_paths(
+    specs: tuple[FieldSpec, ...], path: tuple[str | int, ...] = ()
+) -> list[tuple[str | int, ...]]:
+    paths: list[tuple[str | int, ...]] = []
+    for spec in specs:
+        if spec.kind in (Kind.NUMBER, Kind.INTEGER):
+            paths.append((*path, spec.name))
+        elif spec.kind is Kind.OBJECT:
+            paths += _number_paths(spec.fields, (*path, spec.name))
+        elif spec.kind is Kind.LIST:
+            paths += _number_paths(spec.fields, (*path, spec.name, 0))
+    return paths
+
+
+EXTREMES = [Decimal("1e-999999"), Decimal("1e999999"), Decimal("-1e-999999"), Decimal("9" * 40), 10**400]
+NUMBER_CASES = [
+    (operation, path, extreme)
+    for operation in OPERATION_NAMES
+    for path in _number_paths(INPUT_SCHEMAS[operation])
+    for extreme in EXTREMES
+]
+
+
+@pytest.mark.parametrize(("operation", "path", "extreme"), NUMBER_CASES)
+def test_every_number_field_refuses_extremes_without_a_crash(
+    operation: str, path: tuple[str | int, ...], extreme: object
+) -> None:
+    """Issue #10 item 1: no 1e400 (or 1e-999999) anywhere, nested fields included: refused or answered."""
+    payload = copy.deepcopy(EXAMPLES[operation])
+    target: Any = payload
+    for step in path[:-1]:
+        if isinstance(step, int):
+            target = target[step]
+        else:
+            target = target.setdefault(step, {} if step != "cycles" else [{"day1_date": "2025-01-06"}])
+    target[path[-1]] = extreme
+    try:
+        execute(operation, payload)
+    except InvalidInput as invalid:
+        assert all(len(error["message"]) < 400 for error in invalid.errors)

@@ -306,6 +306,12 @@ def test_cli_never_crashes_on_any_json(operation: str, value: object) -> None:
     assert ("errors" in result) == (code == cli.EXIT_INVALID)
 
 
+# Magnitudes a JSON reader that keeps decimals exact can hand over: they must be refused, never overflow.
+extreme_decimals = st.sampled_from(
+    [Decimal("1e-999999"), Decimal("1e999999"), Decimal("-1e-999999"), Decimal("9" * 40), Decimal("1e-40")]
+)
+
+
 @st.composite
 def near_valid_payloads(draw: st.DrawFn) -> tuple[str, dict[str, object]]:
     """An example payload with some known fields replaced by arbitrary JSON: reaches deep validation."""
@@ -313,7 +319,7 @@ def near_valid_payloads(draw: st.DrawFn) -> tuple[str, dict[str, object]]:
     payload = dict(EXAMPLES[operation])
     names = [spec.name for spec in INPUT_SCHEMAS[operation]]
     for name in draw(st.lists(st.sampled_from(names), max_size=3, unique=True)):
-        payload[name] = draw(json_values | st.floats() | st.decimals())
+        payload[name] = draw(json_values | st.floats() | st.decimals() | extreme_decimals)
     return operation, payload
 
 

@@ -167,16 +167,15 @@ def grade_problems(
         if message is not None:
             problems.append({"field": name, "message": message})
     if term in LIVER_TERMS and value is not None and not problems:
-        multiple_limit = _MULTIPLE_LIMITS[term]
-        multiple = value if uln is None else value / uln
-        if multiple_limit.problem("value", multiple) is not None:
+        # Compared by multiplication: value ÷ a tiny uln (1e-999999) would overflow the context.
+        maximum = _MULTIPLE_LIMITS[term].maximum
+        if value > maximum * (_D(1) if uln is None else uln):
             unit = "as a multiple of the ULN" if uln is None else "in the same units as uln"
             problems.append(
                 {
                     "field": "value",
-                    "message": f"value is {limits.format_number(multiple)}× the ULN, above "
-                    f"the plausible {limits.format_number(multiple_limit.maximum)}× ULN; check that it "
-                    f"is entered {unit}",
+                    "message": f"value is more than the plausible {limits.format_number(maximum)}× the ULN "
+                    f"(got {limits.format_number(value)}); check that it is entered {unit}",
                 }
             )
     if uln is not None and term not in LIVER_TERMS:

@@ -179,8 +179,9 @@ INTERPRETATIONS: Final[tuple[Interpretation, ...]] = (
         "low_baseline_28_days",
         GapKind.UNCONFIRMED,
         "Low pre-treatment counts lasting more than 28 days",
-        "The 28-day discontinuation rule was not read for the low pre-treatment row of Table 2; this "
-        "tool applies it the same way as for the other rows.",
+        "The 28-day discontinuation rule was read in the US label text for the ANC and platelet rows of "
+        "Table 2 (checked 2026-11-30) but not for the low pre-treatment row; this tool applies it to "
+        "that row the same way.",
         PI_2_3_TABLE_2,
     ),
     Interpretation(

@@ -1,4 +1,4 @@
-"""Input and output schemas of the eight operations, as data.
+"""Input and output schemas of the nine operations, as data.
 
 The boundary parser (`_validation`) reads `INPUT_SCHEMAS`; the API layer can turn both tables into
 OpenAPI with `input_json_schema` / `output_json_schema`. Ranges come from `limits`, the same objects the

@@ -29,6 +29,7 @@ class Server:
     env: dict[str, str]
     var_dir: Path
     master_pid: int = 0
+    log_text: str = ""  # gunicorn's error log, kept after the server stops
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -122,6 +123,7 @@ def production_server(
         process.terminate()
         process.wait(timeout=20)
         log.close()
+        server.log_text = (var_dir / "gunicorn.log").read_text(errors="replace")
         shutil.rmtree(var_dir, ignore_errors=True)
 
 

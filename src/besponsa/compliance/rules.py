@@ -15,8 +15,8 @@ from django.apps import apps
 from django.utils import timezone
 from wagtail.models import Page, Revision, TaskState, WorkflowState
 
-from besponsa.compliance import cache, fingerprint
-from besponsa.compliance.models import Approval, ApprovalEvent, default_expiry, site_today
+from besponsa.compliance import cache, claims, fingerprint
+from besponsa.compliance.models import Approval, ApprovalEvent, FactVerification, default_expiry, site_today
 
 JOB_CODE = re.compile(r"^PP-INO-USA-\d{4}$")
 JOB_CODE_FORMAT = "PP-INO-USA-NNNN (four digits), e.g. PP-INO-USA-0641"
@@ -140,6 +140,15 @@ def approval_refusal(task_state: TaskState, user: Any) -> str | None:
         return (
             f"This revision cannot be approved because {problem}. Request changes so the author can fix it."
         )
+    if isinstance(content, Page) and revision is not None:
+        shown = fingerprint.data_fingerprint(revision.as_object(), revision.pk)
+        pending = claims.unverified(shown.get("unconfirmed", []))
+        if pending:
+            return (
+                "This revision cannot be approved: it shows label facts still marked unconfirmed: "
+                f"{claims.describe(pending)}. A Medical reviewer records their verification against the "
+                "label in the page's claims and references panel first."
+            )
     return None
 
 
@@ -273,6 +282,12 @@ def serving_problem(
     changed = fingerprint.differences(approval.fingerprint, current)
     if changed:
         return "what the page shows changed since it was approved: " + "; ".join(changed)
+    pending = claims.unverified(current.get("unconfirmed", []))
+    if pending:
+        return (
+            "it shows label facts still marked unconfirmed, not yet verified by Medical: "
+            + claims.describe(pending)
+        )
     return None
 
 
@@ -405,3 +420,39 @@ def approval_status(approval: Approval, today: datetime.date | None = None) -> s
     if approval.is_expired(today):
         return f"the approval expired on {approval.expires_on.isoformat()}"
     return None
+
+
+def record_verification(
+    fact: Any, *, user: Any, label_section: str, label_version: str, note: str = ""
+) -> FactVerification:
+    """A Medical reviewer's record that `fact` reads so in the label, audited; affected pages may serve."""
+    label_section, label_version = label_section.strip(), label_version.strip()
+    if not label_section:
+        raise ApprovalChangeRefused("label_section: name the label section you read, e.g. PI 2.3 Table 4.")
+    if not label_version:
+        raise ApprovalChangeRefused("label_version: name the label revision you read, e.g. 3/2024.")
+    verification, created = FactVerification.objects.get_or_create(
+        fact_key=fact.key,
+        fact_digest=claims.fact_digest(fact),
+        defaults={
+            "fact_text": fact.text,
+            "label_section": label_section,
+            "label_version": label_version,
+            "note": note.strip(),
+            "verified_by": user if getattr(user, "pk", None) else None,
+            "verified_by_name": _user_name(user),
+        },
+    )
+    if created:
+        note = note.strip()
+        ApprovalEvent.objects.create(
+            content_kind="fact",
+            object_id=verification.pk,
+            object_title=fact.key[:255],
+            action=ApprovalEvent.FACT_VERIFIED,
+            user=verification.verified_by,
+            user_name=verification.verified_by_name,
+            comment=f"{fact.text}. Verified against {label_section} ({label_version}). {note}".rstrip(),
+        )
+        cache.bump()
+    return verification

@@ -36,7 +36,9 @@ def job_code_models() -> list[type[Any]]:
     ]
 
 
-def job_code_owner(job_code: str, *, page_id: int | None = None, isi_id: int | None = None) -> str | None:
+def job_code_owner(
+    job_code: str, *, page_id: int | None = None, isi_id: int | None = None, surface: str | None = None
+) -> str | None:
     """What else already carries this job code (a page or the ISI), or None if nobody does."""
     from besponsa.portal.models import SafetyInformation
 
@@ -58,6 +60,8 @@ def job_code_owner(job_code: str, *, page_id: int | None = None, isi_id: int | N
         others = others.exclude(page_id=page_id)
     if isi_id:
         others = others.exclude(isi_id=isi_id)
+    if surface:
+        others = others.exclude(surface=surface)
     held = others.select_related("page", "isi").first()
     if held is not None:
         return f'the approved content "{held.target_title}"'
@@ -65,7 +69,7 @@ def job_code_owner(job_code: str, *, page_id: int | None = None, isi_id: int | N
 
 
 def job_code_problem(
-    job_code: str | None, *, page_id: int | None = None, isi_id: int | None = None
+    job_code: str | None, *, page_id: int | None = None, isi_id: int | None = None, surface: str | None = None
 ) -> str | None:
     """Why this job code cannot be published, or None when it is present, well-formed and unique."""
     code = (job_code or "").strip()
@@ -73,7 +77,7 @@ def job_code_problem(
         return f"it has no job code. Add one in the format {JOB_CODE_FORMAT}"
     if not JOB_CODE.fullmatch(code):
         return f'its job code "{code}" is not in the format {JOB_CODE_FORMAT}'
-    owner = job_code_owner(code, page_id=page_id, isi_id=isi_id)
+    owner = job_code_owner(code, page_id=page_id, isi_id=isi_id, surface=surface)
     if owner:
         return f'its job code "{code}" is already used by {owner}; every page and the ISI need their own'
     return None
@@ -135,7 +139,7 @@ def approval_refusal(task_state: TaskState, user: Any) -> str | None:
         )
     content = workflow_state.content_object
     ids = _ids(content)
-    problem = job_code_problem(revision_job_code(revision), **ids)
+    problem = job_code_problem(revision_job_code(revision), page_id=ids["page_id"], isi_id=ids["isi_id"])
     if problem:
         return (
             f"This revision cannot be approved because {problem}. Request changes so the author can fix it."
@@ -325,6 +329,19 @@ class ApprovalChangeRefused(ValueError):
 
 
 def _approval_event(approval: Approval, action: str, user: Any, comment: str) -> ApprovalEvent:
+    if approval.surface:  # a page outside the CMS: no page or ISI object to name
+        return ApprovalEvent.objects.create(
+            content_kind="surface",
+            object_id=approval.pk,
+            object_title=approval.target_title[:255],
+            job_code=approval.job_code,
+            action=action,
+            user=user if getattr(user, "pk", None) else None,
+            user_name=_user_name(user),
+            comment=comment,
+            approved_on=approval.approved_on,
+            expires_on=approval.expires_on,
+        )
     content = approval.target
     return record_event(
         content, action, user=user, revision=approval.revision, comment=comment, approval=approval

@@ -178,6 +178,8 @@ class WithdrawForm(forms.Form):
 
 
 def _edit_url(approval: Approval) -> str:
+    if approval.surface:
+        return reverse("compliance_approval", args=[approval.pk])
     if approval.page_id:
         return reverse("wagtailadmin_pages:edit", args=[approval.page_id])
     return reverse("wagtailsnippets_portal_safetyinformation:edit", args=[approval.isi_id])

@@ -67,6 +67,22 @@ class SiteServer:
         return result.stdout
 
 
+MEDICAL_REVIEWER_SHELL = (
+    "from django.contrib.auth.models import Group, User; "
+    "u, _ = User.objects.get_or_create(username='medical-reviewer', defaults={'email': 'mr@example.test'}); "
+    "u.groups.add(Group.objects.get(name='Medical reviewers'))"
+)
+
+
+def medical_verifies_shown_facts() -> None:
+    """What a Medical reviewer does after seeding: record that the unconfirmed label facts the seeded pages
+    show (PI Table 4) read so in the label. Until then those pages are withheld (docs/compliance.md)."""
+    from django.core.management import call_command
+
+    exec(MEDICAL_REVIEWER_SHELL)  # noqa: S102 - a fixed statement, shared with the server fixture
+    call_command("verify_facts", "--user", "medical-reviewer", "--label-version", "3/2024", "--all-shown")
+
+
 @pytest.fixture(scope="session")
 def site_server() -> Iterator[SiteServer]:
     var_dir = Path(tempfile.mkdtemp(prefix="besponsa-site-"))
@@ -84,6 +100,8 @@ def site_server() -> Iterator[SiteServer]:
     server = SiteServer(f"http://127.0.0.1:{port}", var_dir, env)
     server.manage("migrate", "--noinput", "-v0")
     server.manage("seed_content")
+    server.manage("shell", "-c", MEDICAL_REVIEWER_SHELL)
+    server.manage("verify_facts", "--user", "medical-reviewer", "--label-version", "3/2024", "--all-shown")
     log = (var_dir / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],

@@ -108,15 +108,19 @@ def test_statements_carry_the_recomputed_numbers(
         assert fragment in text
 
 
-def test_derived_counts_are_footnoted() -> None:
+def test_derived_counts_are_a_note_for_reviewers_not_a_footnote() -> None:
     statement = pages.efficacy_adult().statement("cr")
-    assert pages.DERIVED_COUNT_NOTE in statement.footnotes
+    assert pages.DERIVED_COUNT_NOTE in statement.review_notes
+    assert pages.DERIVED_COUNT_NOTE not in statement.footnotes
+    for view in (builder() for builder in pages.PAGES.values()):
+        for table in view.tables:
+            assert pages.DERIVED_COUNT_NOTE not in table.footnotes
 
 
-def test_subgroup_section_carries_the_caveat() -> None:
-    section = next(s for s in pages.efficacy_adult().sections if s.id == "subgroups")
-    assert "exploratory; not powered" in section.heading
-    assert section.figures == ("subgroups-adult",)
+def test_reconstructed_and_exploratory_figures_are_on_no_page_view() -> None:
+    shown = {f for builder in pages.PAGES.values() for f in builder().figure_ids}
+    assert set(pages.INTERNAL_FIGURES) == {"os-reconstructed", "subgroups-adult"}
+    assert not shown & set(pages.INTERNAL_FIGURES)
 
 
 def test_withheld_numbers_are_absent() -> None:

@@ -8,11 +8,13 @@ from django.test import Client
 
 from besponsa.portal.models import ContentPage, HomePage
 from besponsa.portal.seed import seed_content
+from tests.conftest import medical_verifies_shown_facts
 
 
 @pytest.fixture
 def seeded(db: Any) -> None:
     seed_content()
+    medical_verifies_shown_facts()
 
 
 @pytest.fixture

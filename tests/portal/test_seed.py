@@ -45,7 +45,7 @@ def test_update_reloads_the_files(seeded: None, tmp_path: Path) -> None:
     "old,new,reason",
     [
         ("section: remission", "section: remision", "remision"),
-        ("references: [stock-cancer-2021", "references: [no-such-paper", "no-such-paper"),
+        ("references: [kantarjian-nejm-2016", "references: [no-such-paper", "no-such-paper"),
     ],
 )
 def test_invalid_content_is_refused_naming_the_page(

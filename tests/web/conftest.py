@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.conftest import medical_verifies_shown_facts
 
 from besponsa.portal.seed import seed_content
 
@@ -11,6 +12,7 @@ from besponsa.portal.seed import seed_content
 @pytest.fixture
 def seeded(db: Any) -> None:
     seed_content()
+    medical_verifies_shown_facts()
 
 
 @pytest.fixture

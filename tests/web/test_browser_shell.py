@@ -33,7 +33,7 @@ def test_gate_without_javascript_is_a_plain_page(nojs_page: Any, site_server: Si
 def test_gate_with_javascript_is_a_modal_dialog_that_keeps_focus(page: Any, site_server: SiteServer) -> None:
     page.goto(site_server.url("/dosing/"))
     dialog = page.get_by_role(
-        "dialog", name="Are you a healthcare professional practising in the United States?"
+        "dialog", name="Are you a healthcare professional practicing in the United States?"
     )
     assert dialog.is_visible()
     assert page.locator("[data-gate-page]").count() == 0  # asked once, in the dialog

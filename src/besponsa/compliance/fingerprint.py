@@ -31,7 +31,7 @@ from besponsa.portal import placeholders
 DATA_PLACEHOLDER = re.compile(r"\[\[(fact|regimen|response):([a-z0-9_]+)\]\]")
 
 MAX_CACHED = 2048
-_cache: dict[tuple[int, int | None], dict[str, Any]] = {}
+_cache: dict[tuple[int, int | None, str], dict[str, Any]] = {}
 _lock = threading.Lock()
 
 
@@ -101,22 +101,33 @@ def _data_fingerprint(page: Any) -> dict[str, Any]:
         if builder is not None:
             label, shown = builder(block.value, versions)
             parts[label] = _digest(shown)[:16]
-    raw = json.dumps(body.raw_data if body is not None else [], default=str)
-    raw += str(getattr(page, "summary", ""))
-    for match in sorted(set(DATA_PLACEHOLDER.findall(raw))):
+    for match in sorted(set(DATA_PLACEHOLDER.findall(raw_text(page)))):
         text = f"[[{match[0]}:{match[1]}]]"
         parts[f"placeholder {text}"] = _digest(placeholders.expand(text, html=False))[:16]
+    from besponsa.compliance import claims
+
     return {
         "data_versions": dict(sorted(versions.items())),
         "parts": parts,
         "content": _digest(parts),
+        # Label facts still marked unconfirmed that the page shows: each needs a Medical verification.
+        "unconfirmed": claims.unconfirmed_entries(claims.page_facts(page)),
     }
+
+
+def raw_text(page: Any) -> str:
+    """The page's own text in which placeholders may stand (the body's raw blocks and the summary)."""
+    body = getattr(page, "body", None)
+    return json.dumps(body.raw_data if body is not None else [], default=str) + str(
+        getattr(page, "summary", "")
+    )
 
 
 def data_fingerprint(page: Any, revision_id: int | None) -> dict[str, Any]:
     """The evidence/clinical part of the fingerprint of `page` as it stands in `revision_id`, computed
     once per process for that revision."""
-    key = (int(page.pk), revision_id)
+    # The page's own text is part of the key, so a reused id (a restored database) never hits.
+    key = (int(page.pk), revision_id, hashlib.sha256(raw_text(page).encode("utf-8")).hexdigest())
     found = _cache.get(key)
     if found is None:
         found = _data_fingerprint(page)

@@ -60,6 +60,14 @@ class Approval(models.Model):
         on_delete=models.CASCADE,
         related_name="compliance_approval",
     )
+    surface = models.CharField(
+        max_length=40,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="A public page outside the CMS (gate, leaving notice, search, errors, a clinical tool).",
+    )
+    surface_title = models.CharField(max_length=120, blank=True)
     job_code = models.CharField(max_length=32)
     approved_on = models.DateField()
     expires_on = models.DateField()
@@ -86,7 +94,11 @@ class Approval(models.Model):
         ordering = ("expires_on", "job_code")
         constraints = (
             models.CheckConstraint(
-                condition=(Q(page__isnull=False, isi__isnull=True) | Q(page__isnull=True, isi__isnull=False)),
+                condition=(
+                    Q(page__isnull=False, isi__isnull=True, surface__isnull=True)
+                    | Q(page__isnull=True, isi__isnull=False, surface__isnull=True)
+                    | Q(page__isnull=True, isi__isnull=True, surface__isnull=False)
+                ),
                 name="compliance_approval_one_target",
             ),
             models.CheckConstraint(
@@ -105,6 +117,8 @@ class Approval(models.Model):
 
     @property
     def target_title(self) -> str:
+        if self.surface:
+            return self.surface_title or self.surface
         return str(self.page.title if self.page is not None else self.isi)
 
     @property

@@ -15,8 +15,8 @@ from django.apps import apps
 from django.utils import timezone
 from wagtail.models import Page, Revision, TaskState, WorkflowState
 
-from besponsa.compliance import cache, fingerprint
-from besponsa.compliance.models import Approval, ApprovalEvent, default_expiry, site_today
+from besponsa.compliance import cache, claims, fingerprint
+from besponsa.compliance.models import Approval, ApprovalEvent, FactVerification, default_expiry, site_today
 
 JOB_CODE = re.compile(r"^PP-INO-USA-\d{4}$")
 JOB_CODE_FORMAT = "PP-INO-USA-NNNN (four digits), e.g. PP-INO-USA-0641"
@@ -36,7 +36,9 @@ def job_code_models() -> list[type[Any]]:
     ]
 
 
-def job_code_owner(job_code: str, *, page_id: int | None = None, isi_id: int | None = None) -> str | None:
+def job_code_owner(
+    job_code: str, *, page_id: int | None = None, isi_id: int | None = None, surface: str | None = None
+) -> str | None:
     """What else already carries this job code (a page or the ISI), or None if nobody does."""
     from besponsa.portal.models import SafetyInformation
 
@@ -58,6 +60,8 @@ def job_code_owner(job_code: str, *, page_id: int | None = None, isi_id: int | N
         others = others.exclude(page_id=page_id)
     if isi_id:
         others = others.exclude(isi_id=isi_id)
+    if surface:
+        others = others.exclude(surface=surface)
     held = others.select_related("page", "isi").first()
     if held is not None:
         return f'the approved content "{held.target_title}"'
@@ -65,7 +69,7 @@ def job_code_owner(job_code: str, *, page_id: int | None = None, isi_id: int | N
 
 
 def job_code_problem(
-    job_code: str | None, *, page_id: int | None = None, isi_id: int | None = None
+    job_code: str | None, *, page_id: int | None = None, isi_id: int | None = None, surface: str | None = None
 ) -> str | None:
     """Why this job code cannot be published, or None when it is present, well-formed and unique."""
     code = (job_code or "").strip()
@@ -73,7 +77,7 @@ def job_code_problem(
         return f"it has no job code. Add one in the format {JOB_CODE_FORMAT}"
     if not JOB_CODE.fullmatch(code):
         return f'its job code "{code}" is not in the format {JOB_CODE_FORMAT}'
-    owner = job_code_owner(code, page_id=page_id, isi_id=isi_id)
+    owner = job_code_owner(code, page_id=page_id, isi_id=isi_id, surface=surface)
     if owner:
         return f'its job code "{code}" is already used by {owner}; every page and the ISI need their own'
     return None
@@ -135,11 +139,20 @@ def approval_refusal(task_state: TaskState, user: Any) -> str | None:
         )
     content = workflow_state.content_object
     ids = _ids(content)
-    problem = job_code_problem(revision_job_code(revision), **ids)
+    problem = job_code_problem(revision_job_code(revision), page_id=ids["page_id"], isi_id=ids["isi_id"])
     if problem:
         return (
             f"This revision cannot be approved because {problem}. Request changes so the author can fix it."
         )
+    if isinstance(content, Page) and revision is not None:
+        shown = fingerprint.data_fingerprint(revision.as_object(), revision.pk)
+        pending = claims.unverified(shown.get("unconfirmed", []))
+        if pending:
+            return (
+                "This revision cannot be approved: it shows label facts still marked unconfirmed: "
+                f"{claims.describe(pending)}. A Medical reviewer records their verification against the "
+                "label in the page's claims and references panel first."
+            )
     return None
 
 
@@ -273,6 +286,12 @@ def serving_problem(
     changed = fingerprint.differences(approval.fingerprint, current)
     if changed:
         return "what the page shows changed since it was approved: " + "; ".join(changed)
+    pending = claims.unverified(current.get("unconfirmed", []))
+    if pending:
+        return (
+            "it shows label facts still marked unconfirmed, not yet verified by Medical: "
+            + claims.describe(pending)
+        )
     return None
 
 
@@ -310,6 +329,19 @@ class ApprovalChangeRefused(ValueError):
 
 
 def _approval_event(approval: Approval, action: str, user: Any, comment: str) -> ApprovalEvent:
+    if approval.surface:  # a page outside the CMS: no page or ISI object to name
+        return ApprovalEvent.objects.create(
+            content_kind="surface",
+            object_id=approval.pk,
+            object_title=approval.target_title[:255],
+            job_code=approval.job_code,
+            action=action,
+            user=user if getattr(user, "pk", None) else None,
+            user_name=_user_name(user),
+            comment=comment,
+            approved_on=approval.approved_on,
+            expires_on=approval.expires_on,
+        )
     content = approval.target
     return record_event(
         content, action, user=user, revision=approval.revision, comment=comment, approval=approval
@@ -405,3 +437,39 @@ def approval_status(approval: Approval, today: datetime.date | None = None) -> s
     if approval.is_expired(today):
         return f"the approval expired on {approval.expires_on.isoformat()}"
     return None
+
+
+def record_verification(
+    fact: Any, *, user: Any, label_section: str, label_version: str, note: str = ""
+) -> FactVerification:
+    """A Medical reviewer's record that `fact` reads so in the label, audited; affected pages may serve."""
+    label_section, label_version = label_section.strip(), label_version.strip()
+    if not label_section:
+        raise ApprovalChangeRefused("label_section: name the label section you read, e.g. PI 2.3 Table 4.")
+    if not label_version:
+        raise ApprovalChangeRefused("label_version: name the label revision you read, e.g. 3/2024.")
+    verification, created = FactVerification.objects.get_or_create(
+        fact_key=fact.key,
+        fact_digest=claims.fact_digest(fact),
+        defaults={
+            "fact_text": fact.text,
+            "label_section": label_section,
+            "label_version": label_version,
+            "note": note.strip(),
+            "verified_by": user if getattr(user, "pk", None) else None,
+            "verified_by_name": _user_name(user),
+        },
+    )
+    if created:
+        note = note.strip()
+        ApprovalEvent.objects.create(
+            content_kind="fact",
+            object_id=verification.pk,
+            object_title=fact.key[:255],
+            action=ApprovalEvent.FACT_VERIFIED,
+            user=verification.verified_by,
+            user_name=verification.verified_by_name,
+            comment=f"{fact.text}. Verified against {label_section} ({label_version}). {note}".rstrip(),
+        )
+        cache.bump()
+    return verification

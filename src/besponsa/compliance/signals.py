@@ -167,6 +167,9 @@ def setup_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> N
         create_permissions(app_config, verbosity=0, using=using)
     create_extra_permissions(apps.get_app_config("wagtailsnippets"), using=using)
     ensure_groups_and_workflow()
+    from besponsa.compliance import surfaces
+
+    surfaces.record_missing()
 
 
 # --- the audit log of permission changes -------------------------------------------------------------

@@ -178,6 +178,8 @@ class WithdrawForm(forms.Form):
 
 
 def _edit_url(approval: Approval) -> str:
+    if approval.surface:
+        return reverse("compliance_approval", args=[approval.pk])
     if approval.page_id:
         return reverse("wagtailadmin_pages:edit", args=[approval.page_id])
     return reverse("wagtailsnippets_portal_safetyinformation:edit", args=[approval.isi_id])
@@ -260,3 +262,67 @@ def approval_detail(request: HttpRequest, approval_id: int) -> HttpResponse:
         "refusal": refusal,
     }
     return render(request, "compliance/approval_detail.html", context, status=status)
+
+
+# --- the claims and references panel of a page ------------------------------------------------------
+
+
+class VerificationForm(forms.Form):
+    fact_key = forms.CharField(widget=forms.HiddenInput)
+    label_section = forms.CharField(label="Label section read", max_length=80)
+    label_version = forms.CharField(label="Label revision read", max_length=40, initial="3/2024")
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@require_http_methods(["GET", "POST"])
+def claims_panel(request: HttpRequest, page_id: int) -> HttpResponse:
+    from wagtail.models import Page
+
+    from besponsa.compliance import claims
+
+    if not request.user.has_perm("compliance.view_approval"):
+        raise PermissionDenied
+    page = get_object_or_404(Page, pk=page_id).specific
+    can_verify = request.user.has_perm("compliance.add_factverification")
+    status, refusal = 200, ""
+    if request.method == "POST":
+        if not can_verify:
+            raise PermissionDenied
+        form = VerificationForm(request.POST)
+        facts = {f.key: f for f in claims.page_facts(page)}
+        if form.is_valid() and form.cleaned_data["fact_key"] in facts:
+            try:
+                rules.record_verification(
+                    facts[form.cleaned_data["fact_key"]],
+                    user=request.user,
+                    label_section=form.cleaned_data["label_section"],
+                    label_version=form.cleaned_data["label_version"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, "Verification recorded.")
+                return redirect(reverse("compliance_claims", args=[page.pk]))
+            except rules.ApprovalChangeRefused as refused:
+                refusal = str(refused)
+        elif form.is_valid():
+            refusal = "fact_key: this page does not show that fact."
+        else:
+            refusal = "; ".join(
+                f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()
+            )
+        status = 400
+    rows = []
+    for claim in claims.claims_of(page):
+        verify_form: VerificationForm | None = None
+        if claim.unconfirmed and claim.verification is None and can_verify:
+            verify_form = VerificationForm(
+                initial={"fact_key": claim.key, "label_section": claim.source}, auto_id=f"id_{claim.key}_%s"
+            )
+        rows.append({"claim": claim, "form": verify_form})
+    context = {
+        "page": page,
+        "rows": rows,
+        "problem": rules.serving_problem(page) if page.live else "not published",
+        "refusal": refusal,
+        "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+    }
+    return render(request, "compliance/claims_panel.html", context, status=status)

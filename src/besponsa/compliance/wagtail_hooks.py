@@ -103,10 +103,19 @@ def say_why_withheld(request: HttpRequest, page: Page) -> None:
     problem = rules.serving_problem(specific) if page.live else None
     if problem:
         messages.warning(request, f"Withheld from visitors: {problem}.")
+    claims_url = reverse("compliance_claims", args=[page.pk])
     if compare.is_reviewer(request.user) and specific.current_workflow_state is not None:
         buttons = [wagtail_messages.button(url, label) for label, url in compare.links(specific)]
-        if buttons:
-            wagtail_messages.info(request, "Under MLR review: see what changed.", buttons=buttons)
+        buttons.append(wagtail_messages.button(claims_url, "Claims and references"))
+        wagtail_messages.info(
+            request, "Under MLR review: see what changed and what it claims.", buttons=buttons
+        )
+    elif hasattr(specific, "job_code"):
+        wagtail_messages.info(
+            request,
+            "Sources, status and working notes of what this page shows:",
+            buttons=[wagtail_messages.button(claims_url, "Claims and references")],
+        )
 
 
 @hooks.register("before_edit_snippet")
@@ -127,6 +136,7 @@ def admin_urls() -> list[Any]:
         path("compliance/expiring/", views.expiring_report, name="compliance_expiring"),
         path("compliance/history.csv", views.history_csv, name="compliance_history_csv"),
         path("compliance/approvals/", views.approvals, name="compliance_approvals"),
+        path("compliance/claims/<int:page_id>/", views.claims_panel, name="compliance_claims"),
         re_path(
             r"^compliance/compare/page/(?P<pk>\d+)/(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/$",
             compare.page_compare,

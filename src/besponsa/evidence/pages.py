@@ -42,6 +42,7 @@ from besponsa.evidence.selectors import shown
 from besponsa.evidence.tables import Table
 
 __all__ = [
+    "INTERNAL_FIGURES",
     "PAGES",
     "PageView",
     "Section",
@@ -73,6 +74,7 @@ class Statement:
     references: tuple[str, ...]
     footnotes: tuple[str, ...] = ()
     record_ids: tuple[str, ...] = ()  # "dataset:record" of every number in the text
+    review_notes: tuple[str, ...] = ()  # how numbers were derived: for MLR reviewers, never on a page
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,7 @@ class Section:
     statements: tuple[Statement, ...] = ()
     tables: tuple[Table, ...] = ()
     figures: tuple[str, ...] = ()  # ids for besponsa.evidence.figures.render
+    review_notes: tuple[str, ...] = ()  # working notes for MLR reviewers (the CMS claims panel), never public
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,15 +154,14 @@ class _Builder:
         self, statement_id: str, text: str, records: Iterable[Record], *footnotes: str
     ) -> Statement:
         records = tuple(records)
-        notes = list(footnotes)
-        if any(isinstance(r, Proportion) and r.count_basis is CountBasis.DERIVED for r in records):
-            notes.append(DERIVED_COUNT_NOTE)
+        derived = any(isinstance(r, Proportion) and r.count_basis is CountBasis.DERIVED for r in records)
         return Statement(
             id=statement_id,
             text=text,
             references=tuple(dict.fromkeys(k for r in records for k in r.provenance.refs)),
-            footnotes=tuple(notes),
+            footnotes=tuple(footnotes),
             record_ids=tuple(f"{self.ds.name}:{r.id}" for r in records),
+            review_notes=(DERIVED_COUNT_NOTE,) if derived else (),
         )
 
     def count_table(
@@ -315,7 +317,6 @@ def efficacy_adult() -> PageView:
                     f"({fmt.ci_text(diff.ci)}); {fmt.p_text(test.p)}.",
                     "MRD negativity: leukemic cells below 1×10⁻⁴ (0.01%) of bone-marrow nucleated cells by "
                     "flow cytometry.",
-                    DERIVED_COUNT_NOTE,
                 ),
                 references=("kantarjian-nejm-2016", "pi-2024", "fda-2017"),
                 record_ids=tuple(
@@ -336,6 +337,7 @@ def efficacy_adult() -> PageView:
             ),
         ),
         figures=("cr-cri-adult",),
+        review_notes=(DERIVED_COUNT_NOTE,),
     )
 
     mrd_diff = shown(ds, "mrd-crcri-diff", Difference)
@@ -458,11 +460,7 @@ def efficacy_adult() -> PageView:
                         f"{fmt.milestone_text(two_ino)} vs {fmt.milestone_text(two_ic)}",
                     ),
                 ),
-                footnotes=(
-                    "Overall survival was compared with a one-sided stratified log-rank test.",
-                    "The 2-year rates of the primary analysis are not shown: the level of their confidence "
-                    "interval could not be confirmed.",
-                ),
+                footnotes=("Overall survival was compared with a one-sided stratified log-rank test.",),
                 references=("kantarjian-nejm-2016", "kantarjian-cancer-2019"),
                 record_ids=tuple(
                     f"{ds.name}:{i}"
@@ -479,26 +477,16 @@ def efficacy_adult() -> PageView:
                 ),
             ),
         ),
-        figures=("os-adult", "os-reconstructed"),
-    )
-
-    subgroups = Section(
-        id="subgroups",
-        heading=f"Subgroups ({SUBGROUP_CAVEAT.lower()})",
-        statements=(
-            b.statement(
-                "subgroups-caveat",
-                f"{SUBGROUP_CAVEAT}: the subgroup results below come from separate analyses and "
-                "populations; the trial was not designed to show differences within them.",
-                (),
-            ),
+        figures=("os-adult",),
+        review_notes=(
+            "The 2-year rates of the primary analysis are not shown: the level of their confidence interval "
+            "could not be confirmed.",
         ),
-        figures=("subgroups-adult",),
     )
     return PageView(
         slug="efficacy-adult",
         title="Efficacy in adults: INO-VATE ALL",
-        sections=(study, remission, mrd, duration, hsct, survival, subgroups),
+        sections=(study, remission, mrd, duration, hsct, survival),
         footnotes=(),
         abbreviations=ABBREVIATIONS_ADULT,
         data_versions=b.versions(),
@@ -813,6 +801,16 @@ def safety_pediatric() -> PageView:
         data_versions=b.versions(),
     )
 
+
+# Figures built from reconstructed or exploratory data: the re-digitized survival curve and the post-hoc
+# subgroup forest plot with intervals we computed. They are not promotional evidence, so no page view
+# shows them; `besponsa evidence report` and the reviewers' claims panel list them for internal review.
+INTERNAL_FIGURES: Mapping[str, str] = MappingProxyType(
+    {
+        "os-reconstructed": "Overall survival curve re-digitized from the published figure (illustrative).",
+        "subgroups-adult": f"Subgroup results with intervals we computed ({SUBGROUP_CAVEAT.lower()}).",
+    }
+)
 
 PAGES: Mapping[str, Callable[[], PageView]] = MappingProxyType(
     {

@@ -492,6 +492,11 @@ def format_text(report: Report) -> str:
     out.append(f"  unconfirmed numbers (kept out of pages): {len(unconfirmed_ids)}")
     for key in unconfirmed_ids:
         out.append(f"    {key}")
+    from besponsa.evidence.pages import INTERNAL_FIGURES
+
+    out.append("  internal-review figures (reconstructed or exploratory; never on a public page):")
+    for figure_id, what in INTERNAL_FIGURES.items():
+        out.append(f"    {figure_id}: {what} `besponsa evidence figure {figure_id}` renders it.")
     if report.ok:
         out.append("OK: every confirmed number agrees with its recomputation or internal check.")
     else:

@@ -1,7 +1,9 @@
 """Page tables built from `besponsa.clinical` data at render time: no clinical number lives in the portal.
 
 Each builder reads the module attribute when it is called (not at import), so a change to the clinical data
-shows on the next render. Status words come from the clinical `Confirmation` of each row.
+shows on the next render. Public tables show claims only: how firmly each row is established (the clinical
+`Confirmation`) is a working note, carried in `PageTable.facts` for the reviewers' claims panel in the CMS
+(besponsa.compliance.claims), never printed on the page.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from besponsa.clinical import (
 
 PI_REFERENCE = "pi-2024"
 
+# Status words for reviewers (the claims panel); never on a public page.
 STATUS_TEXT = {
     citations.Confirmation.CONFIRMED: "Confirmed in the 3/2024 PI",
     citations.Confirmation.SECONDARY: "From a secondary source restating the PI",
@@ -49,6 +52,16 @@ PREPARATION_KEYS = (
 
 
 @dataclass(frozen=True)
+class TableFact:
+    """One row's fact, for reviewers: a stable key, the text shown, its label section and its status."""
+
+    key: str
+    text: str
+    citation: str
+    status: citations.Confirmation
+
+
+@dataclass(frozen=True)
 class PageTable:
     key: str
     caption: str
@@ -56,14 +69,18 @@ class PageTable:
     rows: tuple[tuple[str, ...], ...]
     notes: tuple[str, ...] = ()
     references: tuple[str, ...] = (PI_REFERENCE,)
-    unconfirmed: bool = False
+    facts: tuple[TableFact, ...] = ()
+
+    @property
+    def unconfirmed_facts(self) -> tuple[TableFact, ...]:
+        return tuple(f for f in self.facts if f.status is citations.Confirmation.UNCONFIRMED)
 
 
 def _num(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _status(status: Any) -> str:
+def status_text(status: Any) -> str:
     return STATUS_TEXT[citations.Confirmation(status)]
 
 
@@ -85,10 +102,9 @@ def regimen_table() -> PageTable:
         caption="BESPONSA dose by cycle and response (mg/m² of body surface area per dose)",
         columns=("Cycle", "Day 1", "Day 8", "Day 15", "Total per cycle", "Cycle length", "Source"),
         rows=tuple(rows),
-        notes=tuple(
-            f"{row.applies_to}: {_status(row.status)}"
+        facts=tuple(
+            TableFact(f"regimen:{row.key}", row.applies_to, row.citation, citations.Confirmation(row.status))
             for row in regimen.REGIMEN_TABLE
-            if citations.Confirmation(row.status) is not citations.Confirmation.CONFIRMED
         ),
     )
 
@@ -97,18 +113,27 @@ def duration_table() -> PageTable:
     return PageTable(
         key="duration",
         caption="How long to treat and how to time the doses",
-        columns=("Rule", "Source", "Status"),
-        rows=tuple((r.text, r.citation, _status(r.status)) for r in regimen.DURATION_RULES),
+        columns=("Rule", "Source"),
+        rows=tuple((r.text, r.citation) for r in regimen.DURATION_RULES),
+        facts=tuple(
+            TableFact(f"duration:{r.code}", r.text, r.citation, citations.Confirmation(r.status))
+            for r in regimen.DURATION_RULES
+        ),
     )
 
 
-def _modification_table(key: str, caption: str, rows: Any, unconfirmed: bool = False) -> PageTable:
+def _modification_table(key: str, caption: str, rows: Any) -> PageTable:
     return PageTable(
         key=key,
         caption=caption,
-        columns=("Situation", "What to do", "Source", "Status"),
-        rows=tuple((r.condition, r.action, r.citation, _status(r.status)) for r in rows),
-        unconfirmed=unconfirmed,
+        columns=("Situation", "What to do", "Source"),
+        rows=tuple((r.condition, r.action, r.citation) for r in rows),
+        facts=tuple(
+            TableFact(
+                f"{key}:{r.key}", f"{r.condition}: {r.action}", r.citation, citations.Confirmation(r.status)
+            )
+            for r in rows
+        ),
     )
 
 
@@ -129,12 +154,11 @@ def nonhematologic_table() -> PageTable:
 
 
 def interruption_table() -> PageTable:
-    rows = modifications.INTERRUPTION_TABLE
-    unconfirmed = any(citations.Confirmation(r.status) is citations.Confirmation.UNCONFIRMED for r in rows)
-    caption = "Dose modification by length of interruption for toxicity (PI Table 4)"
-    if unconfirmed:
-        caption = "UNCONFIRMED: " + caption + ", not verified against the PI"
-    return _modification_table("interruption", caption, rows, unconfirmed=unconfirmed)
+    return _modification_table(
+        "interruption",
+        "Dose modification by length of interruption for toxicity (PI Table 4)",
+        modifications.INTERRUPTION_TABLE,
+    )
 
 
 def _facts(keys: tuple[str, ...]) -> list[Any]:
@@ -159,16 +183,18 @@ def _facts_table(key: str, caption: str, keys: tuple[str, ...]) -> PageTable:
     return PageTable(
         key=key,
         caption=caption,
-        columns=("Item", "Value", "Source", "Status"),
-        rows=tuple(
-            (
-                fact.label,
-                _with_note(fact),
-                fact.citation,
-                _status(fact.status),
-            )
-            for fact in facts
-        ),
+        columns=("Item", "Value", "Source"),
+        rows=tuple((fact.label, _with_note(fact), fact.citation) for fact in facts),
+        facts=tuple(product_fact(fact) for fact in facts),
+    )
+
+
+def product_fact(fact: Any) -> TableFact:
+    return TableFact(
+        f"product:{fact.key}",
+        f"{fact.label}: {_with_note(fact)}",
+        fact.citation,
+        citations.Confirmation(fact.status),
     )
 
 
@@ -199,25 +225,28 @@ def vod_risk_table() -> PageTable:
 
 
 def reproductive_table() -> PageTable:
-    status = _status(reproductive.MONTHS_STATUS)
+    rows = (
+        (
+            "Females of reproductive potential: use effective contraception",
+            f"{reproductive.CONTRACEPTION_FEMALE_MONTHS} months",
+            "PI 5.6; PI 8.3",
+        ),
+        (
+            "Males with female partners of reproductive potential: use effective contraception",
+            f"{reproductive.CONTRACEPTION_MALE_MONTHS} months",
+            "PI 5.6; PI 8.3",
+        ),
+        ("Do not breastfeed", f"{reproductive.BREASTFEEDING_MONTHS} months", "PI 8.2"),
+    )
+    status = citations.Confirmation(reproductive.MONTHS_STATUS)
     return PageTable(
         key="reproductive",
         caption="Pregnancy prevention and breastfeeding after the last dose",
-        columns=("Who", "For how long after the last dose", "Source", "Status"),
-        rows=(
-            (
-                "Females of reproductive potential: use effective contraception",
-                f"{reproductive.CONTRACEPTION_FEMALE_MONTHS} months",
-                "PI 5.6; PI 8.3",
-                status,
-            ),
-            (
-                "Males with female partners of reproductive potential: use effective contraception",
-                f"{reproductive.CONTRACEPTION_MALE_MONTHS} months",
-                "PI 5.6; PI 8.3",
-                status,
-            ),
-            ("Do not breastfeed", f"{reproductive.BREASTFEEDING_MONTHS} months", "PI 8.2", status),
+        columns=("Who", "For how long after the last dose", "Source"),
+        rows=rows,
+        facts=tuple(
+            TableFact(f"reproductive:{i}", f"{who}: {months}", source, status)
+            for i, (who, months, source) in enumerate(rows, start=1)
         ),
     )
 
@@ -236,7 +265,7 @@ TABLES: dict[str, tuple[str, Callable[[], PageTable]]] = {
     "duration": ("Duration and timing rules", duration_table),
     "hematologic": ("Hematologic toxicity (PI Table 2)", hematologic_table),
     "nonhematologic": ("Non-hematologic toxicity (PI Table 3)", nonhematologic_table),
-    "interruption": ("Interruption length (PI Table 4, unconfirmed)", interruption_table),
+    "interruption": ("Interruption length (PI Table 4)", interruption_table),
     "supply": ("Supply and storage", supply_table),
     "preparation": ("Preparation and administration", preparation_table),
     "pre_dose": ("Checks before each dose", pre_dose_table),

@@ -23,6 +23,22 @@ def _dates(approval: Any) -> SafeString:
     )
 
 
+@register.simple_tag
+def surface_job_code(key: str) -> SafeString:
+    """The job-code line of a page outside the CMS, from its approval record (content/surfaces.yaml seeds
+    it): the code with its approval and expiry dates, or the code marked as not currently approved."""
+    from besponsa.compliance import surfaces
+
+    approval, problem = surfaces.current(key)
+    if approval is None:
+        return format_html('<span class="job-code__item">Job code: not approved</span>')
+    if problem:
+        return format_html('<span class="job-code__item">Job code {} ({})</span>', approval.job_code, problem)
+    return format_html(
+        '<span class="job-code__item">Job code {}{}</span>', approval.job_code, _dates(approval)
+    )
+
+
 @register.simple_tag(takes_context=True)
 def approval_footer(context: template.Context) -> SafeString:
     """Inline text for the footer's job-code line (it sits inside a <p>)."""

@@ -16,6 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = ensure_groups_and_workflow()
         self.stdout.write(f"Groups and workflow: {report}")
-        recorded = approve_unrecorded_system_content()
+        from besponsa.compliance import surfaces
+
+        recorded = approve_unrecorded_system_content() + surfaces.record_missing()
         listed = ", ".join(recorded) if recorded else "none needed"
         self.stdout.write(f"Approvals recorded for seed content: {listed}")

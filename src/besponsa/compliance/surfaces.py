@@ -1,0 +1,78 @@
+"""Public pages outside the CMS (the gate, the leaving notice, search, error pages, the clinical tools):
+their job codes, approval and expiry dates come from `Approval` records (one per surface), like pages.
+
+content/surfaces.yaml names each surface with its title and job code; `record_missing()` records a
+system approval for each surface that has none (run by `migrate` and `setup_compliance`). After that the
+record is the source: editors set, shorten or withdraw it in the CMS like any other approval.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+
+from besponsa.compliance.models import Approval, ApprovalEvent
+
+SURFACES_FILE = Path(settings.BASE_DIR) / "content" / "surfaces.yaml"
+
+
+@functools.cache
+def declared() -> dict[str, dict[str, str]]:
+    with SURFACES_FILE.open(encoding="utf-8") as handle:
+        return {str(k): dict(v) for k, v in (yaml.safe_load(handle) or {}).items()}
+
+
+def record_missing() -> list[str]:
+    """A system approval from today for every declared surface without one; returns their job codes."""
+    from besponsa.compliance import rules
+    from besponsa.compliance.models import default_expiry, site_today
+
+    recorded = []
+    for key, spec in declared().items():
+        if Approval.objects.filter(surface=key).exists():
+            continue
+        problem = rules.job_code_problem(spec["job_code"], surface=key)
+        if problem:
+            raise ValueError(f"content/surfaces.yaml: {key}: {problem}")
+        today = site_today()
+        approval = Approval.objects.create(
+            surface=key,
+            surface_title=spec["title"][:120],
+            job_code=spec["job_code"],
+            approved_on=today,
+            expires_on=default_expiry(today),
+            source=Approval.SYSTEM,
+        )
+        ApprovalEvent.objects.create(
+            content_kind="surface",
+            object_id=approval.pk,
+            object_title=approval.target_title,
+            job_code=approval.job_code,
+            action=ApprovalEvent.APPROVAL_RECORDED,
+            user_name="system",
+            approved_on=approval.approved_on,
+            expires_on=approval.expires_on,
+        )
+        recorded.append(approval.job_code)
+    return recorded
+
+
+def current(key: str) -> tuple[Approval | None, str | None]:
+    """The surface's approval and why it is not current (None when it is)."""
+    approval = Approval.objects.filter(surface=key).first()
+    if approval is None:
+        return None, "no approval on record"
+    if approval.withdrawn:
+        return approval, "approval withdrawn"
+    if approval.is_expired():
+        return approval, "approval expired"
+    return approval, None
+
+
+def for_template(key: str) -> dict[str, Any]:
+    approval, problem = current(key)
+    return {"approval": approval, "problem": problem}

@@ -1,0 +1,51 @@
+"""Pages outside the CMS get their job codes, approval and expiry dates from approval records."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from besponsa.compliance import rules, surfaces
+from besponsa.compliance.models import Approval
+from tests.compliance.conftest import Cast, MiniSite, hcp_client, login
+
+
+def test_migrate_records_an_approval_for_every_page_outside_the_cms(db: object) -> None:
+    declared = surfaces.declared()
+    approvals = {a.surface: a for a in Approval.objects.filter(surface__isnull=False)}
+    assert set(approvals) == set(declared)
+    for key, spec in declared.items():
+        assert approvals[key].job_code == spec["job_code"] and not approvals[key].is_expired()
+    codes = [spec["job_code"] for spec in declared.values()]
+    assert len(set(codes)) == len(codes)
+    assert all(rules.JOB_CODE.fullmatch(code) for code in codes)
+
+
+def test_the_gate_tools_search_and_error_pages_show_their_approved_job_code(site: MiniSite) -> None:
+    visitor = hcp_client()
+    pages = {
+        "gate": Client().get("/hcp-confirm/"),
+        "tools-index": visitor.get("/tools/"),
+        "tools-dose": visitor.get("/tools/dose/"),
+        "search": visitor.get("/search/?q=vod"),
+        "errors": visitor.get("/no-such-page/"),
+    }
+    for key, response in pages.items():
+        approval = Approval.objects.get(surface=key)
+        html = response.content.decode()
+        expected = f"Job code {approval.job_code}, approved"
+        assert expected in html, key
+        assert approval.expires_on.isoformat() in html, key
+
+
+def test_a_withdrawn_surface_approval_shows_on_the_page(site: MiniSite, cast: Cast) -> None:
+    gate = Approval.objects.get(surface="gate")
+    response = login(cast.regulatory).post(
+        f"/cms/compliance/approvals/{gate.pk}/", {"action": "withdraw", "withdraw-reason": "New wording"}
+    )
+    assert response.status_code == 302
+    assert f"Job code {gate.job_code} (approval withdrawn)" in Client().get("/hcp-confirm/").content.decode()
+
+
+def test_a_page_cannot_take_the_job_code_of_a_tool(site: MiniSite) -> None:
+    problem = rules.job_code_problem("PP-INO-USA-0702", page_id=site.dosing.pk)
+    assert problem is not None and "Dose calculator" in problem

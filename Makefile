@@ -6,13 +6,14 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test venv migrate seed superuser lint bench serve-prod clean help
+.PHONY: chaos run test venv migrate seed superuser lint bench serve-prod clean help
 
 help:
 	@echo "make run        set up everything and serve the site on http://$(HOST):$(PORT)/"
 	@echo "make test       set up what the tests need and run the whole suite"
 	@echo "make lint       ruff, mypy and the template check"
 	@echo "make bench      the benchmarks in bench/ (gunicorn + wrk)"
+	@echo "make chaos      fault injection: kill -9, PostgreSQL/Redis outages, disk full (docs/operations.md)"
 	@echo "make superuser  create a CMS administrator interactively"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
@@ -55,6 +56,9 @@ lint: venv
 
 bench: venv
 	bash scripts/bench.sh
+
+chaos: venv
+	bash scripts/chaos.sh
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

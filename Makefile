@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run worker test venv migrate seed superuser lint bench serve-prod clean help static-assets
+.PHONY: chaos run worker test venv migrate seed superuser lint bench serve-prod clean help static-assets
 
 help:
 	@echo "make run        set up everything and serve the site on http://$(HOST):$(PORT)/"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint       ruff, mypy and the template check"
 	@echo "make bench      the benchmarks in bench/ (gunicorn + wrk)"
 	@echo "make worker     the background worker alone (make run starts it too)"
+	@echo "make chaos      fault injection: kill -9, PostgreSQL/Redis outages, disk full (docs/operations.md)"
 	@echo "make superuser  create a CMS administrator interactively"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
@@ -61,6 +62,9 @@ lint: venv
 
 bench: venv static-assets
 	bash scripts/bench.sh
+
+chaos: venv
+	bash scripts/chaos.sh
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

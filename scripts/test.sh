@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: installs what the tests need (Chromium, axe-core via the Makefile), then runs the whole
 # suite on SQLite with coverage, the clinical core's 100 % branch-coverage gate, and the
-# database-marked tests again on PostgreSQL when a server answers on 127.0.0.1:5432.
+# database-marked tests again on PostgreSQL when a server answers on 127.0.0.1:5432, and the
+# fault-injection suite (scripts/chaos.sh) when the PostgreSQL and Redis binaries are installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -49,4 +50,12 @@ then
   DATABASE_URL="$PG_URL" $BIN/python -m pytest -q -p no:cacheprovider -m postgres --create-db
 else
   echo "SKIPPED: the PostgreSQL tests (-m postgres) — no server answered at $PG_URL"
+fi
+
+PG_BIN=${CHAOS_PG_BIN:-/usr/lib/postgresql/15/bin}
+if [ -x "$PG_BIN/initdb" ] && command -v redis-server >/dev/null 2>&1; then
+  echo "== fault injection (make chaos): throwaway PostgreSQL + Redis, gunicorn with 2 workers"
+  BIN=$BIN bash scripts/chaos.sh
+else
+  echo "SKIPPED: fault injection (make chaos) — needs $PG_BIN/initdb and redis-server"
 fi

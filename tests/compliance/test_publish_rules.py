@@ -110,11 +110,11 @@ def test_the_isi_cannot_be_published_without_a_job_code(site: MiniSite) -> None:
     assert any("not published: it has no job code" in m for m in messages), messages
     assert SafetyInformation.current().job_code == "PP-INO-USA-0658"
 
+    # Issue 17 item 3: even with a good job code, the ISI goes live only through the MLR workflow.
     data["job_code"] = "PP-INO-USA-0659"
     login(boss).post(url, data)
-    assert SafetyInformation.current().job_code == "PP-INO-USA-0659"
-    approval = Approval.objects.get(isi=isi)
-    assert approval.job_code == "PP-INO-USA-0659" and approval.source == Approval.ISI_PUBLISH
+    assert SafetyInformation.current().job_code == "PP-INO-USA-0658"
+    assert not Approval.objects.filter(isi=isi, source=Approval.ISI_PUBLISH).exists()
 
 
 def test_page_revisions_compare_and_revert(site: MiniSite, cast: Cast) -> None:

@@ -64,6 +64,7 @@ def register_audit_menu_item() -> MenuItem:
 # page go live only through Medical → Legal → Regulatory: the workflow's last approval publishes the
 # revision itself (Revision.publish, which does not pass through these hooks), so every publish that
 # *does* pass through them is a publish outside the workflow and is refused, and audited as refused.
+# order=100: the compliance app's more specific refusals (a bad job code) run first and say why.
 
 PUBLISH_REFUSED = (
     "Not published: content goes live only through the MLR review (Medical, then Legal, then "
@@ -82,12 +83,12 @@ def _refuse_publish(request: HttpRequest, what: str, back: str) -> HttpResponse:
     return redirect(back)
 
 
-@hooks.register("before_publish_page", order=-100)
+@hooks.register("before_publish_page", order=100)
 def refuse_direct_page_publish(request: HttpRequest, page: Any) -> HttpResponse:
     return _refuse_publish(request, f"page {page.pk}", reverse("wagtailadmin_pages:edit", args=[page.pk]))
 
 
-@hooks.register("before_publish", order=-100)
+@hooks.register("before_publish", order=100)
 def refuse_direct_snippet_publish(request: HttpRequest, instance: Any) -> HttpResponse | None:
     from wagtail.models import WorkflowMixin
 
@@ -98,7 +99,7 @@ def refuse_direct_snippet_publish(request: HttpRequest, instance: Any) -> HttpRe
     return _refuse_publish(request, f"{meta.model_name} {instance.pk}", back)
 
 
-@hooks.register("before_bulk_action", order=-100)
+@hooks.register("before_bulk_action", order=100)
 def refuse_bulk_publish(
     request: HttpRequest, action_type: str, objects: Any, action: Any
 ) -> HttpResponse | None:

@@ -80,7 +80,9 @@ DATASET_FILES: Mapping[str, str] = MappingProxyType(
     {"inovate-all": "inovate_all.yaml", "wi203581": "wi203581.yaml"}
 )
 
-_COMMON = frozenset({"id", "kind", "label", "population", "refs", "seen_in", "status", "note"})
+_COMMON = frozenset(
+    {"id", "kind", "label", "population", "refs", "seen_in", "status", "note", "label_rounding"}
+)
 _FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
         "proportion": _COMMON | {"arm", "count", "n", "percent", "ci", "count_basis"},
@@ -223,6 +225,7 @@ def _record(reader: _Reader, base: dict[str, Any]) -> Record:
             seen_in=reader.text("seen_in", base["seen_in"]),
             status=reader.choice("status", Status, base["status"]),
             note=reader.raw.get("note") or "",
+            label_rounding=reader.raw.get("label_rounding") is True,
         ),
     }
     if kind == "proportion":

@@ -112,6 +112,9 @@ class Provenance:
     seen_in: str  # where the number was seen during research (fact-sheet section and source tags)
     status: Status
     note: str = ""
+    # The label prints a percentage that count/n does not round to (QTcF 4/162 printed as 3 %): the
+    # label's statement is what pages show, and the report says so instead of calling it a difference.
+    label_rounding: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,7 @@ class Verdict(StrEnum):
     AGREES = "agrees"
     CONSISTENT = "consistent"
     NOT_RECOMPUTABLE = "not recomputable"
+    LABEL_ROUNDING = "label's rounding stands"
     DIFFERS = "differs"
 
 
@@ -139,11 +140,15 @@ class _Checker:
 
     def percent_row(self, item: str, count: int, n: int, published: Decimal) -> Check:
         value = 100.0 * count / n
+        verdict = _verdict(fmt.agrees(value, published))
+        if verdict is Verdict.DIFFERS and self.record.provenance.label_rounding:
+            # The label's printed figure is the approved statement; the arithmetic is shown beside it.
+            verdict = Verdict.LABEL_ROUNDING
         return self.row(
             item,
             fmt.percent(published),
             f"{fmt.recomputed(value, published)}% ({count}/{n})",
-            _verdict(fmt.agrees(value, published)),
+            verdict,
             "count / n",
         )
 
@@ -488,6 +493,10 @@ def format_text(report: Report) -> str:
     for status in Status:
         parts = [f"{counts[(status, v)]} {v.value}" for v in Verdict if counts[(status, v)]]
         out.append(f"  {status.value}: {', '.join(parts) or 'none'}")
+    kept = [c for c in report.checks if c.verdict is Verdict.LABEL_ROUNDING]
+    out.append(f"  the label's own rounding kept (shown as the label prints it): {len(kept)}")
+    for c in kept:
+        out.append(f"    {c.key}: the label prints {c.published}; {c.recomputed}")
     unconfirmed_ids = sorted({c.key for c in report.unconfirmed})
     out.append(f"  unconfirmed numbers (kept out of pages): {len(unconfirmed_ids)}")
     for key in unconfirmed_ids:

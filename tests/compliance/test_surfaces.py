@@ -37,13 +37,33 @@ def test_the_gate_tools_search_and_error_pages_show_their_approved_job_code(site
         assert approval.expires_on.isoformat() in html, key
 
 
-def test_a_withdrawn_surface_approval_shows_on_the_page(site: MiniSite, cast: Cast) -> None:
+def test_a_withdrawn_surface_is_withheld_like_a_cms_page(site: MiniSite, cast: Cast) -> None:
     gate = Approval.objects.get(surface="gate")
     response = login(cast.regulatory).post(
         f"/cms/compliance/approvals/{gate.pk}/", {"action": "withdraw", "withdraw-reason": "New wording"}
     )
     assert response.status_code == 302
-    assert f"Job code {gate.job_code} (approval withdrawn)" in Client().get("/hcp-confirm/").content.decode()
+    withheld = Client().get("/hcp-confirm/")
+    assert withheld.status_code == 503 and "no-store" in withheld["Cache-Control"]
+
+
+def test_a_lapsed_tool_approval_withholds_the_tool_and_its_downloads(site: MiniSite) -> None:
+    import datetime
+
+    from besponsa.compliance.models import site_today
+
+    planner = Approval.objects.get(surface="tools-planner")
+    yesterday = site_today() - datetime.timedelta(days=1)
+    Approval.objects.filter(pk=planner.pk).update(
+        approved_on=yesterday - datetime.timedelta(days=300), expires_on=yesterday
+    )
+    visitor = hcp_client()
+    assert visitor.get("/tools/planner/").status_code == 503
+    assert visitor.post("/tools/planner/plan.pdf", {}).status_code == 503
+    assert visitor.get("/tools/dose/").status_code == 200  # other tools keep their own approvals
+    course = visitor.get("/tools/course/")
+    assert course.status_code == 200
+    assert Approval.objects.get(surface="tools-course").job_code in course.content.decode()
 
 
 def test_a_page_cannot_take_the_job_code_of_a_tool(site: MiniSite) -> None:

@@ -46,8 +46,7 @@ ENGINE_PLAN = execute(
 
 @contextmanager
 def freeze(moment: dt.datetime) -> Iterator[None]:
-    with mock.patch("besponsa.tools.ics.dt.datetime") as clock:
-        clock.now.return_value = moment
+    with mock.patch("besponsa.tools.ics._now", return_value=moment):
         yield
 
 

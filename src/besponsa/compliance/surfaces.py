@@ -9,15 +9,18 @@ record is the source: editors set, shorten or withdraw it in the CMS like any ot
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 from besponsa.compliance.models import Approval, ApprovalEvent
 
 SURFACES_FILE = Path(settings.BASE_DIR) / "content" / "surfaces.yaml"
+View = Callable[..., HttpResponse]
 
 
 @functools.cache
@@ -76,3 +79,27 @@ def current(key: str) -> tuple[Approval | None, str | None]:
 def for_template(key: str) -> dict[str, Any]:
     approval, problem = current(key)
     return {"approval": approval, "problem": problem}
+
+
+def approved_or_withheld(key: str) -> Callable[[View], View]:
+    """A view of a page outside the CMS answers only while that page's approval is current; otherwise the
+    visitor gets the neutral page (503, the ISI, never cached), as a lapsed CMS page does. One query."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if current(key)[1] is not None:
+                from besponsa.compliance.views import unavailable
+
+                return unavailable(request)
+            return view(request, *args, **kwargs)
+
+        return cast(View, guarded)
+
+    return decorate
+
+
+def job_code(key: str) -> str:
+    """The approved job code of a page outside the CMS (for documents it produces, such as the PDF plan)."""
+    approval, _ = current(key)
+    return "" if approval is None else approval.job_code

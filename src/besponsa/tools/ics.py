@@ -70,8 +70,13 @@ def _status_line(plan: dict[str, Any]) -> str:
     return f"Plan status: {choice_label(plan['status'])}." + (f" {reasons}" if reasons else "")
 
 
+def _now() -> dt.datetime:
+    """The clock (its own function so tests can set it without patching the datetime class)."""
+    return dt.datetime.now(dt.UTC)
+
+
 def calendar(plan: dict[str, Any], *, series: str, now: dt.datetime | None = None) -> str:
-    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    moment = (now or _now()).astimezone(dt.UTC)
     stamp = moment.strftime("%Y%m%dT%H%M%SZ")
     sequence = max(0, int((moment - _SEQUENCE_EPOCH).total_seconds()))
     cycle = plan["cycle"]

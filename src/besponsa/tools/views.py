@@ -23,18 +23,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.monitoring import VOD_RISK_FACTORS
 from besponsa.clinical.operations import execute
+from besponsa.compliance import surfaces
 from besponsa.tools import forms, ics, pdf
 from besponsa.tools.presentation import decision, notes, readable
 
-JOB_CODES = {
-    "index": "PP-INO-USA-0701",
-    "dose": "PP-INO-USA-0702",
-    "planner": "PP-INO-USA-0703",
-    "modifications": "PP-INO-USA-0704",
-    "response": "PP-INO-USA-0705",
-    "safety": "PP-INO-USA-0706",
-    "course": "PP-INO-USA-0707",
-}
+
+def _job_code(tool: str) -> str:
+    """The approved job code of a tool page (content/surfaces.yaml, approval records in the CMS)."""
+    return surfaces.job_code(f"tools-{tool}")
+
 
 PLAN_FIELDS_FOR_DOSE = (
     "height_cm",
@@ -72,16 +69,18 @@ def _posted(request: HttpRequest, prefix: str) -> QueryDict | None:
 
 
 @require_http_methods(["GET", "POST"])
+@surfaces.approved_or_withheld("tools-index")
 def index(request: HttpRequest) -> HttpResponse:
-    return _respond(request, "tools/index.html", {"job_code": JOB_CODES["index"]})
+    return _respond(request, "tools/index.html", {"job_code": _job_code("index")})
 
 
 @require_http_methods(["GET", "POST"])
+@surfaces.approved_or_withheld("tools-dose")
 def dose(request: HttpRequest) -> HttpResponse:
     form = forms.build_form("plan", prefix="dose", only=PLAN_FIELDS_FOR_DOSE)
     route_form = forms.build_form("prepare", prefix="dose", only=("route",))
     form.fields.extend(route_form.fields)
-    context: dict[str, Any] = {"form": form, "job_code": JOB_CODES["dose"]}
+    context: dict[str, Any] = {"form": form, "job_code": _job_code("dose")}
     data = _posted(request, "dose")
     if data is not None:
         route = forms.payload_from(route_form, data)  # {} when blank: the engine's default applies
@@ -155,7 +154,7 @@ def _plan_form(tool: PlanTool, data: QueryDict | None) -> forms.ToolForm:
 def _plan_context(tool: PlanTool, form: forms.ToolForm, **extra: Any) -> dict[str, Any]:
     return {
         "form": form,
-        "job_code": JOB_CODES[tool.job],
+        "job_code": _job_code(tool.job),
         "pdf_action": reverse(tool.pdf),
         "ics_action": reverse(tool.ics),
         "paper_sizes": pdf.PAPER_SIZES,
@@ -176,11 +175,13 @@ def _plan_page(request: HttpRequest, tool: PlanTool) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@surfaces.approved_or_withheld("tools-planner")
 def planner(request: HttpRequest) -> HttpResponse:
     return _plan_page(request, PLANNER)
 
 
 @require_http_methods(["GET", "POST"])
+@surfaces.approved_or_withheld("tools-course")
 def course(request: HttpRequest) -> HttpResponse:
     return _plan_page(request, COURSE)
 
@@ -223,7 +224,7 @@ def _plan_pdf(request: HttpRequest, tool: PlanTool) -> HttpResponse:
         preparations=preparations,
         history=forms.with_defaults("course", "cycles", given.get("cycles", [])) if tool is COURSE else None,
         paper=paper,
-        job_code=JOB_CODES[tool.job],
+        job_code=_job_code(tool.job),
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="besponsa-cycle-{plan["cycle"]}-plan.pdf"'
@@ -245,21 +246,25 @@ def _plan_ics(request: HttpRequest, tool: PlanTool) -> HttpResponse:
 
 
 @require_POST
+@surfaces.approved_or_withheld("tools-planner")
 def planner_pdf(request: HttpRequest) -> HttpResponse:
     return _plan_pdf(request, PLANNER)
 
 
 @require_POST
+@surfaces.approved_or_withheld("tools-planner")
 def planner_ics(request: HttpRequest) -> HttpResponse:
     return _plan_ics(request, PLANNER)
 
 
 @require_POST
+@surfaces.approved_or_withheld("tools-course")
 def course_pdf(request: HttpRequest) -> HttpResponse:
     return _plan_pdf(request, COURSE)
 
 
 @require_POST
+@surfaces.approved_or_withheld("tools-course")
 def course_ics(request: HttpRequest) -> HttpResponse:
     return _plan_ics(request, COURSE)
 
@@ -284,9 +289,10 @@ def preparations_for(
 
 
 @require_http_methods(["GET", "POST"])
+@surfaces.approved_or_withheld("tools-modifications")
 def modifications(request: HttpRequest) -> HttpResponse:
     form = forms.build_form("modify", prefix="modify")
-    context: dict[str, Any] = {"form": form, "job_code": JOB_CODES["modifications"]}
+    context: dict[str, Any] = {"form": form, "job_code": _job_code("modifications")}
     data = _posted(request, "modify")
     if data is not None:
         forms.run(form, data)
@@ -303,9 +309,10 @@ def modifications(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@surfaces.approved_or_withheld("tools-response")
 def response(request: HttpRequest) -> HttpResponse:
     form = forms.build_form("assess", prefix="assess")
-    context: dict[str, Any] = {"form": form, "job_code": JOB_CODES["response"]}
+    context: dict[str, Any] = {"form": form, "job_code": _job_code("response")}
     data = _posted(request, "assess")
     if data is not None:
         forms.run(form, data)
@@ -314,6 +321,7 @@ def response(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@surfaces.approved_or_withheld("tools-safety")
 def safety(request: HttpRequest) -> HttpResponse:
     qtc = forms.build_form("qtc", prefix="qtc")
     grade = forms.build_form("grade", prefix="grade")
@@ -330,6 +338,6 @@ def safety(request: HttpRequest) -> HttpResponse:
         "dates": dates,
         "dates_result": _with_notes(dates.result, dates),
         "vod_risk_factors": VOD_RISK_FACTORS,
-        "job_code": JOB_CODES["safety"],
+        "job_code": _job_code("safety"),
     }
     return _respond(request, "tools/safety.html", context, qtc, grade, dates)

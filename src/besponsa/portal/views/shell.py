@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.models import Page
 
-from besponsa.compliance import rules
+from besponsa.compliance import rules, surfaces
 from besponsa.portal import gate, pagecache
 from besponsa.portal import search as search_text
 from besponsa.portal.leaving import find_departure
@@ -22,6 +22,7 @@ from besponsa.portal.models import SiteContacts
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@surfaces.approved_or_withheld("gate")
 def hcp_confirm(request: HttpRequest) -> HttpResponse:
     raw_next = request.POST.get("next") if request.method == "POST" else request.GET.get("next")
     next_path = gate.safe_next(raw_next)
@@ -41,6 +42,7 @@ def hcp_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@surfaces.approved_or_withheld("leaving")
 def leaving(request: HttpRequest) -> HttpResponse:
     departure = find_departure(request.GET.get("to"))
     if departure is None:
@@ -54,6 +56,7 @@ def isi(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@surfaces.approved_or_withheld("search")
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     terms = search_text.terms_of(query)

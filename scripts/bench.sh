@@ -6,7 +6,7 @@ if ! command -v wrk >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
 export BESPONSA_ENV=development
-for script in site engine figures api; do
+for script in site engine figures api lighthouse; do
   if [ -f "bench/$script.py" ]; then
     echo "== bench/$script.py"
     .venv/bin/python "bench/$script.py"

@@ -75,7 +75,24 @@ class ParagraphBlock(blocks.RichTextBlock):
         return context
 
 
-class ClaimBlock(blocks.StructBlock):
+class _CitedTextBlock(blocks.StructBlock):
+    """A struct whose `text` may hold placeholders (checked on save) and whose template cites references."""
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        try:
+            _check_placeholders(value["text"].source)
+        except ValidationError as error:
+            raise StructBlockValidationError(block_errors={"text": error}) from None
+        return value
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        context = super().get_context(value, parent_context)
+        context["notes"] = _notes(parent_context)
+        return context
+
+
+class ClaimBlock(_CitedTextBlock):
     text = blocks.RichTextBlock(features=CLAIM_FEATURES, help_text="One paragraph in our own words.")
     references = blocks.ListBlock(
         blocks.ChoiceBlock(choices=reference_choices),
@@ -92,19 +109,6 @@ class ClaimBlock(blocks.StructBlock):
 
     def get_searchable_content(self, value: Any) -> list[str]:
         return [strip_tags(value["text"].source), value.get("footnote") or ""]
-
-    def clean(self, value: Any) -> Any:
-        value = super().clean(value)
-        try:
-            _check_placeholders(value["text"].source)
-        except ValidationError as error:
-            raise StructBlockValidationError(block_errors={"text": error}) from None
-        return value
-
-    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
-        context = super().get_context(value, parent_context)
-        context["notes"] = _notes(parent_context)
-        return context
 
 
 class EvidenceSectionBlock(blocks.StructBlock):
@@ -263,7 +267,7 @@ def _link_item(help_text: str = "A path on this site, e.g. /dosing/") -> list[tu
     return [("label", blocks.CharBlock()), ("url", blocks.CharBlock(help_text=help_text))]
 
 
-class HeroBlock(blocks.StructBlock):
+class HeroBlock(_CitedTextBlock):
     """The top of a product page: the page's one h1 (the headline), the product line, the indication
     with its citations and the primary calls to action. Use it once, first, on a page whose template
     does not print its own h1 (the home page)."""
@@ -278,21 +282,8 @@ class HeroBlock(blocks.StructBlock):
         icon = "image"
         template = "portal/blocks/hero.html"
 
-    def clean(self, value: Any) -> Any:
-        value = super().clean(value)
-        try:
-            _check_placeholders(value["text"].source)
-        except ValidationError as error:
-            raise StructBlockValidationError(block_errors={"text": error}) from None
-        return value
-
     def get_searchable_content(self, value: Any) -> list[str]:
         return [value["headline"], value.get("product") or "", strip_tags(value["text"].source)]
-
-    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
-        context = super().get_context(value, parent_context)
-        context["notes"] = _notes(parent_context)
-        return context
 
 
 class StatsBlock(blocks.StructBlock):

@@ -2,8 +2,6 @@
 (function () {
   "use strict";
 
-  var root = document.documentElement;
-
   function enhanceMenu() {
     var menu = document.querySelector("[data-menu]");
     if (!menu) return;
@@ -30,15 +28,6 @@
     var toggle = tray.querySelector("[data-isi-toggle]");
     var full = tray.querySelector("[data-isi-full]");
     toggle.hidden = false;
-
-    // The page keeps the tray's real collapsed height free at its foot (CSS holds an estimate).
-    function measure() {
-      if (!tray.classList.contains("is-expanded") && !tray.classList.contains("is-yielding")) {
-        root.style.setProperty("--tray-h", tray.offsetHeight + "px");
-      }
-    }
-    if ("ResizeObserver" in window) new ResizeObserver(measure).observe(tray);
-    measure();
 
     function set(expanded) {
       toggle.setAttribute("aria-expanded", String(expanded));

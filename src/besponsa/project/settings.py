@@ -85,9 +85,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "besponsa.portal.middleware.RequestLogMiddleware",
-    # Compresses HTML for clients that ask (Django's BREACH mitigations: masked CSRF tokens, randomized gzip
-    # header). Static files come precompressed from WhiteNoise and are left alone.
-    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "besponsa.portal.middleware.SecurityHeadersMiddleware",

@@ -15,3 +15,7 @@ urlpatterns += [
     path("support-referral/", views.referral, name="referral"),
     path("support-referral/<int:pk>/sent/", views.referral_sent, name="referral-sent"),
 ]
+urlpatterns += [
+    path("events/<int:pk>/register/", views.event_register, name="event-register"),
+    path("events/<int:pk>/cancel/", views.event_cancel, name="event-cancel"),
+]

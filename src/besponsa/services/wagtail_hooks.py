@@ -14,7 +14,7 @@ from besponsa.compliance.views import unavailable
 from besponsa.services import staff
 from besponsa.services.materials import material_problem
 from besponsa.services.models import MaterialPage
-from besponsa.services.roles import may_fulfil, may_handle_referrals
+from besponsa.services.roles import may_export_attendees, may_fulfil, may_handle_referrals
 
 
 @hooks.register("before_serve_page")
@@ -32,6 +32,8 @@ def admin_urls() -> list[Any]:
         path("fulfilment/", staff.queue, name="services_fulfilment"),
         path("fulfilment/orders.csv", staff.export_csv, name="services_fulfilment_csv"),
         path("fulfilment/<int:pk>/status/", staff.set_status, name="services_fulfilment_status"),
+        path("events/", staff.event_list, name="services_events"),
+        path("events/<int:pk>/attendees.csv", staff.attendees_csv, name="services_attendees_csv"),
         path("referrals/", staff.referral_queue, name="services_referrals"),
         path("referrals/<int:pk>/status/", staff.set_referral_status, name="services_referral_status"),
     ]
@@ -57,3 +59,13 @@ def referral_menu_item() -> MenuItem:
     return ReferralMenuItem(
         "Support call requests", reverse("services_referrals"), icon_name="user", order=901
     )
+
+
+class EventsMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return may_export_attendees(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def events_menu_item() -> MenuItem:
+    return EventsMenuItem("Event attendees", reverse("services_events"), icon_name="date", order=902)

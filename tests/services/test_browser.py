@@ -169,3 +169,35 @@ def test_a_verified_hcp_asks_patient_support_to_call(
     mail = _mail_containing(materials_site, heading.split()[1])
     assert "Financial assistance" in mail and "Central time" in mail
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_verified_hcp_registers_for_an_event_and_cancels(
+    browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
+) -> None:
+    code = "PP-INO-USA-0818" if javascript else "PP-INO-USA-0819"
+    materials_site.manage(
+        "shell",
+        "-c",
+        f"from tests.services.test_events import make_event; make_event(code={code!r}, capacity=5)",
+    )
+    email = f"event-{'js' if javascript else 'nojs'}-{time.time_ns()}@example.org"
+    _make_hcp(materials_site, email, verified=True)
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    confirm_hcp(page, materials_site)
+    _sign_in(page, materials_site, email)
+    page.goto(materials_site.url(f"/support/events/event-{code[-4:]}/"))
+    assert page.get_by_text("5 seats left").is_visible()
+    if javascript:
+        assert axe_violations(page) == []
+    page.get_by_role("button", name="Register").click()
+    assert page.get_by_text("You are registered.", exact=True).is_visible()
+    if javascript:
+        assert axe_violations(page) == []
+    materials_site.manage("db_worker", "--backend", "outbox", "--batch", "--no-startup-delay")
+    mail = _mail_containing(materials_site, email)
+    assert "BEGIN:VCALENDAR" in mail
+    page.get_by_role("button", name="Cancel my registration").click()
+    assert page.get_by_text("Your registration is cancelled.").is_visible()
+    context.close()

@@ -328,3 +328,51 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.event_id} ({self.status})"
+
+
+class SavedCalculation(models.Model):
+    """A clinical-tool result an HCP chose to keep, under their own label. Never a patient identifier:
+    the form refuses labels and inputs that look like one (see besponsa.services.workspace)."""
+
+    TOOL_CHOICES = [
+        ("dose", "Dose and infusion calculator"),
+        ("planner", "Cycle planner"),
+        ("modifications", "Dose modifications"),
+        ("response", "Response assessment"),
+        ("safety", "Safety checks"),
+    ]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_calculations"
+    )
+    tool = models.CharField(max_length=20, choices=TOOL_CHOICES)
+    label = models.CharField(max_length=80)
+    inputs = models.JSONField()
+    outputs = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class EmailPreferences(models.Model):
+    """Optional emails an HCP can turn off. Confirmations of what they just did are always sent."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
+    )
+    event_reminders = models.BooleanField(default=True, verbose_name="Reminders the day before an event")
+    order_updates = models.BooleanField(
+        default=True, verbose_name="Order status updates (being prepared, shipped)"
+    )
+
+    def __str__(self) -> str:
+        return f"email preferences of {self.user_id}"
+
+    @classmethod
+    def for_user(cls, user: Any) -> EmailPreferences:
+        found = cls.objects.filter(user=user).first()
+        return found or cls(user=user)

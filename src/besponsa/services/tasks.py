@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from besponsa.services.models import Order, Registration, SupportReferral
+from besponsa.services.models import EmailPreferences, Order, Registration, SupportReferral
 
 
 def _site_link(path: str) -> str:
@@ -38,7 +38,7 @@ def send_order_confirmation(order_id: int) -> None:
 @task(backend="outbox")
 def send_order_status(order_id: int) -> None:
     order = Order.objects.select_related("user").filter(pk=order_id).first()
-    if order is None:
+    if order is None or not EmailPreferences.for_user(order.user).order_updates:
         return
     body = render_to_string(
         "services/email/order_status.txt",
@@ -87,7 +87,10 @@ def send_registration_email(registration_id: int, kind: str) -> None:
     registration = Registration.objects.select_related("user", "event").filter(pk=registration_id).first()
     if registration is None or kind not in REGISTRATION_SUBJECTS:
         return
-    if kind == "reminder" and registration.reminded_at is not None:
+    if kind == "reminder" and (
+        registration.reminded_at is not None
+        or not EmailPreferences.for_user(registration.user).event_reminders
+    ):
         return
     event = registration.event
     starts, ends = local_times(event)

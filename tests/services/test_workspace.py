@@ -142,3 +142,21 @@ def test_export_and_deletion_of_own_data(verified: Client) -> None:
     assert not SavedCalculation.objects.exists()
     assert Registration.objects.get(user__email="verified@example.org").status == "cancelled"
     assert Registration.objects.get(user=waiting).status == "confirmed"  # the freed seat was passed on
+
+
+def test_the_dose_tool_result_saves_to_the_workspace(verified: Client) -> None:
+    call_command("seed_content", verbosity=0)
+    page = body(verified.get("/tools/dose/?form=dose&height_cm=170&weight_kg=70&cycle=1&route=bag"))
+    assert 'action="/account/saved/"' in page
+    import html
+    import re
+
+    fields = {
+        name: html.unescape(value)
+        for name, value in re.findall(
+            r'<input type="hidden" name="(tool|inputs|outputs)" value="([^"]*)"', page
+        )
+    }
+    assert save(verified, **fields, label="cycle 1, 170 cm").status_code == 302
+    saved = SavedCalculation.objects.get()
+    assert saved.inputs["height_cm"] == "170" and saved.outputs["doses"]

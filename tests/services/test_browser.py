@@ -201,3 +201,30 @@ def test_a_verified_hcp_registers_for_an_event_and_cancels(
     page.get_by_role("button", name="Cancel my registration").click()
     assert page.get_by_text("Your registration is cancelled.").is_visible()
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_verified_hcp_saves_a_dose_result_to_the_workspace_and_exports_it(
+    browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
+) -> None:
+    email = f"workspace-{'js' if javascript else 'nojs'}-{time.time_ns()}@example.org"
+    _make_hcp(materials_site, email, verified=True)
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    confirm_hcp(page, materials_site)
+    _sign_in(page, materials_site, email)
+    page.goto(materials_site.url("/tools/dose/?form=dose&height_cm=170&weight_kg=70&cycle=1&route=bag"))
+    page.get_by_label("Save to my workspace as").fill("MRN 1234567")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "Label: no record numbers or dates" in page.locator(".error-summary").inner_text()
+    page.go_back()
+    page.get_by_label("Save to my workspace as").fill("cycle 1 dose check")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(materials_site.url("/account/"))
+    assert page.get_by_role("row", name="cycle 1 dose check").first.is_visible()
+    if javascript:
+        assert axe_violations(page) == []
+    response = page.request.get(materials_site.url("/account/export.json"))
+    assert response.status == 200
+    assert response.json()["saved_calculations"][0]["label"] == "cycle 1 dose check"
+    context.close()

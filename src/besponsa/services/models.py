@@ -376,3 +376,79 @@ class EmailPreferences(models.Model):
     def for_user(cls, user: Any) -> EmailPreferences:
         found = cls.objects.filter(user=user).first()
         return found or cls(user=user)
+
+
+def _vtt(name: str) -> bool:
+    return name.lower().endswith(".vtt")
+
+
+class VideoPage(SitePage):
+    """A self-hosted video with required WebVTT captions and a full transcript; no third-party player.
+    Publishing is refused without both (wagtail_hooks), and a live page missing either is withheld."""
+
+    video = models.FileField(upload_to="videos/", help_text="MP4 (H.264) or WebM file.")
+    captions = models.FileField(
+        upload_to="videos/", blank=True, help_text="WebVTT captions (.vtt). Required."
+    )
+    transcript = models.TextField(blank=True, help_text="The full transcript, shown on the page. Required.")
+    chapters = models.TextField(blank=True, help_text="One chapter per line: “0:00 Title”.")
+    poster = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    template = "services/video_page.html"
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *SitePage.content_panels,
+        MultiFieldPanel([FieldPanel("video"), FieldPanel("poster"), FieldPanel("captions")], "Video"),
+        FieldPanel("transcript"),
+        FieldPanel("chapters"),
+    ]
+
+    def clean(self) -> None:
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, str] = {}
+        if self.video and not self.video.name.lower().endswith((".mp4", ".webm")):
+            errors["video"] = "Video: an .mp4 or .webm file."
+        if self.captions:
+            if not _vtt(self.captions.name):
+                errors["captions"] = "Captions: a WebVTT file ending in .vtt."
+            else:
+                self.captions.open("rb")
+                try:
+                    head = self.captions.read(6)
+                finally:
+                    self.captions.close()
+                if head != b"WEBVTT":
+                    errors["captions"] = "Captions: not WebVTT (the file must start with “WEBVTT”)."
+        if self.chapters_problem():
+            errors["chapters"] = str(self.chapters_problem())
+        if errors:
+            raise ValidationError(errors)
+
+    def publish_problem(self) -> str | None:
+        missing = [
+            name
+            for name, value in (("WebVTT captions", self.captions), ("a transcript", self.transcript.strip()))
+            if not value
+        ]
+        return f"a video needs {' and '.join(missing)} before it is published" if missing else None
+
+    def chapter_list(self) -> list[tuple[int, str, str]]:
+        """(seconds, "m:ss", title) per chapter line."""
+        found = []
+        for line in self.chapters.splitlines():
+            stamp, _, title = line.strip().partition(" ")
+            minutes, _, seconds = stamp.partition(":")
+            if minutes.isdigit() and seconds.isdigit() and len(seconds) == 2 and title.strip():
+                found.append((int(minutes) * 60 + int(seconds), stamp, title.strip()))
+        return found
+
+    def chapters_problem(self) -> str | None:
+        lines = [line for line in self.chapters.splitlines() if line.strip()]
+        if len(self.chapter_list()) != len(lines):
+            return "Chapters: one per line as “m:ss Title”, e.g. “1:05 Reconstitution”."
+        return None

@@ -20,4 +20,5 @@ urlpatterns = [
     path("account/preferences/", account_views.preferences, name="email-preferences"),
     path("account/export.json", account_views.export, name="export"),
     path("account/delete-data/", account_views.delete_data, name="delete-data"),
+    path("videos/<int:pk>/<str:kind>/", views.video_file, name="video-file"),
 ]

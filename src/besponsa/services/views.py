@@ -12,11 +12,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from besponsa.accounts.access import verified_hcp_required
+from besponsa.compliance.rules import serving_problem
 from besponsa.compliance.views import unavailable
 from besponsa.services import cart, events, tasks
 from besponsa.services.forms import QuantityForm, ReferralForm, ShippingForm
 from besponsa.services.materials import library_page, material_problem
-from besponsa.services.models import EventPage, MaterialPage, Order, OrderItem, Registration, SupportReferral
+from besponsa.services.models import (
+    EventPage,
+    MaterialPage,
+    Order,
+    OrderItem,
+    Registration,
+    SupportReferral,
+    VideoPage,
+)
 
 
 def _hcp(request: HttpRequest) -> User:
@@ -211,3 +220,20 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Your registration is cancelled.")
     return redirect(event.url or "/")
+
+
+@require_GET
+def video_file(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
+    """The video or its captions, served by us (no third-party host), only while the page may be shown."""
+    video = VideoPage.objects.live().filter(pk=pk).first()
+    if video is None or kind not in {"video", "captions"}:
+        raise Http404("No such video")
+    if serving_problem(video) or video.publish_problem():
+        return unavailable(request)
+    field = video.video if kind == "video" else video.captions
+    content_type = (
+        "text/vtt; charset=utf-8"
+        if kind == "captions"
+        else ("video/webm" if field.name.lower().endswith(".webm") else "video/mp4")
+    )
+    return FileResponse(field.open("rb"), content_type=content_type)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -13,7 +15,7 @@ from wagtail.models import Page
 from besponsa.compliance.views import unavailable
 from besponsa.services import staff
 from besponsa.services.materials import material_problem
-from besponsa.services.models import MaterialPage
+from besponsa.services.models import MaterialPage, VideoPage
 from besponsa.services.roles import may_export_attendees, may_fulfil, may_handle_referrals
 
 
@@ -23,6 +25,25 @@ def withhold_stale_material(
 ) -> HttpResponse | None:
     if isinstance(page, MaterialPage) and material_problem(page) is not None:
         return unavailable(request)
+    return None
+
+
+@hooks.register("before_serve_page")
+def withhold_incomplete_video(
+    page: Page, request: HttpRequest, serve_args: Any, serve_kwargs: Any
+) -> HttpResponse | None:
+    # However it was published (workflow, script), a video without captions or transcript is not shown.
+    if isinstance(page, VideoPage) and page.publish_problem():
+        return unavailable(request)
+    return None
+
+
+@hooks.register("before_publish_page")
+def refuse_incomplete_video(request: HttpRequest, page: Page) -> HttpResponse | None:
+    specific = page.specific if type(page) is Page else page
+    if isinstance(specific, VideoPage) and (problem := specific.publish_problem()):
+        messages.error(request, f"Saved as a draft but not published: {problem}.")
+        return redirect(reverse("wagtailadmin_pages:edit", args=[page.pk]))
     return None
 
 

@@ -228,3 +228,27 @@ def test_a_verified_hcp_saves_a_dose_result_to_the_workspace_and_exports_it(
     assert response.status == 200
     assert response.json()["saved_calculations"][0]["label"] == "cycle 1 dose check"
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_video_page_has_captions_transcript_and_the_isi(
+    browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
+) -> None:
+    if javascript:  # one video for both runs
+        materials_site.manage(
+            "shell", "-c", "from tests.services.test_videos import make_video; make_video()"
+        )
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    confirm_hcp(page, materials_site)
+    page.goto(materials_site.url("/support/videos/preparing-besponsa/"))
+    assert page.locator("video track[kind=captions]").count() == 1
+    assert page.get_by_role("heading", name="Transcript").is_visible()
+    assert (
+        page.get_by_role("complementary")
+        .get_by_role("link", name="Read the full Important Safety Information")
+        .is_visible()
+    )
+    if javascript:
+        assert axe_violations(page) == []
+    context.close()

@@ -119,6 +119,16 @@ class Order(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
 
+    ADDRESS_FIELDS = (
+        "recipient",
+        "organization",
+        "address_line1",
+        "address_line2",
+        "city",
+        "state",
+        "zip_code",
+    )
+
     class Meta:
         ordering = ["-created_at", "-pk"]
 

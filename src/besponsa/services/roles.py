@@ -23,16 +23,18 @@ def grant_fulfilment_permissions() -> None:
     group.permissions.add(*permissions)
 
 
-def may_handle_referrals(user: object) -> bool:
+def _has(user: object, permission: str) -> bool:
     has_perm = getattr(user, "has_perm", None)
-    return bool(has_perm and has_perm("services.change_supportreferral"))
+    return bool(has_perm and has_perm(permission))
+
+
+def may_handle_referrals(user: object) -> bool:
+    return _has(user, "services.change_supportreferral")
 
 
 def may_fulfil(user: object) -> bool:
-    has_perm = getattr(user, "has_perm", None)
-    return bool(has_perm and has_perm("services.change_order"))
+    return _has(user, "services.change_order")
 
 
 def may_export_attendees(user: object) -> bool:
-    has_perm = getattr(user, "has_perm", None)
-    return bool(has_perm and has_perm("services.view_registration"))
+    return _has(user, "services.view_registration")

@@ -23,21 +23,7 @@ from besponsa.services.roles import may_export_attendees, may_fulfil, may_handle
 OPEN = (Order.RECEIVED, Order.PROCESSING)
 FILTERS = {"open": OPEN, "shipped": (Order.SHIPPED,), "cancelled": (Order.CANCELLED,), "all": ()}
 
-CSV_COLUMNS = [
-    "order",
-    "placed_utc",
-    "status",
-    "material",
-    "job_code",
-    "copies",
-    "recipient",
-    "organization",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "zip_code",
-]
+CSV_COLUMNS = ["order", "placed_utc", "status", "material", "job_code", "copies", *Order.ADDRESS_FIELDS]
 
 
 def _queue(show: str) -> tuple[str, list[Order]]:
@@ -101,13 +87,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
                 item.title,
                 item.job_code,
                 item.quantity,
-                order.recipient,
-                order.organization,
-                order.address_line1,
-                order.address_line2,
-                order.city,
-                order.state,
-                order.zip_code,
+                *(getattr(order, field) for field in Order.ADDRESS_FIELDS),
             )
             writer.writerow([csv_safe(value) for value in row])
     return response

@@ -93,18 +93,7 @@ def export(user: Any) -> dict[str, Any]:
                 "reference": o.reference,
                 "status": o.status,
                 "placed_at": o.created_at.isoformat(),
-                "ship_to": {
-                    f: getattr(o, f)
-                    for f in (
-                        "recipient",
-                        "organization",
-                        "address_line1",
-                        "address_line2",
-                        "city",
-                        "state",
-                        "zip_code",
-                    )
-                },
+                "ship_to": {f: getattr(o, f) for f in Order.ADDRESS_FIELDS},
                 "items": [
                     {"title": i.title, "job_code": i.job_code, "copies": i.quantity} for i in o.items.all()
                 ],

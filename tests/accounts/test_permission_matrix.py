@@ -131,9 +131,17 @@ SERVICES_HCP_ONLY = {
     "/materials/orders/1/": 404,
     "/support-referral/": 200,
     "/support-referral/1/sent/": 404,
+    "/events/1/register/": 405,  # POST only
+    "/events/1/cancel/": 405,
+    "/account/": 200,
+    "/account/export.json": 200,
+    "/account/saved/": 405,
+    "/account/saved/1/delete/": 405,
+    "/account/preferences/": 405,
+    "/account/delete-data/": 405,
 }
-# The fulfilment and support-call queues in the CMS: the Fulfilment operations group only.
-SERVICES_CMS = ("/cms/fulfilment/", "/cms/fulfilment/orders.csv", "/cms/referrals/")
+# The fulfilment, support-call and event-attendee views in the CMS: the Fulfilment operations group only.
+SERVICES_CMS = ("/cms/fulfilment/", "/cms/fulfilment/orders.csv", "/cms/referrals/", "/cms/events/")
 
 
 def services_expectation(path: str, role: str) -> set[int]:

@@ -5,8 +5,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from wagtail.models import Page
 
-from besponsa.portal.models import ContentPage, HomePage
+from besponsa.portal.models import SitePage
 from besponsa.portal.seed import seed_content
 from tests.conftest import medical_verifies_shown_facts
 
@@ -26,7 +27,8 @@ def reader(client: Client, seeded: None) -> Client:
 
 
 def published_pages() -> list[Any]:
-    pages = [*HomePage.objects.live(), *ContentPage.objects.live()]
+    # Every site page type (the services app adds the materials and events listings).
+    pages = [page for page in Page.objects.live().specific() if isinstance(page, SitePage)]
     return sorted(pages, key=lambda p: p.url_path)
 
 

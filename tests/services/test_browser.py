@@ -37,6 +37,17 @@ def _sign_in(page: Any, server: Any, email: str) -> None:
     page.wait_for_url(server.url("/support/materials/"))
 
 
+def _verified_hcp(browser: Any, server: Any, prefix: str, *, javascript: bool) -> tuple[Any, Any, str]:
+    """A new verified HCP, signed in through the form in a fresh browser context."""
+    email = f"{prefix}-{'js' if javascript else 'nojs'}-{time.time_ns()}@example.org"
+    _make_hcp(server, email, verified=True)
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    confirm_hcp(page, server)
+    _sign_in(page, server, email)
+    return context, page, email
+
+
 def _mail_containing(server: Any, needle: str) -> str:
     mail_dir = Path(server.var_dir) / "mail"
     for message in sorted(mail_dir.glob("*.log")) if mail_dir.exists() else []:
@@ -84,12 +95,7 @@ def test_an_unverified_hcp_is_told_to_confirm_the_address(
 def test_a_verified_hcp_orders_printed_copies_and_the_worker_sends_the_confirmation(
     browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
 ) -> None:
-    email = f"orders-{'js' if javascript else 'nojs'}-{time.time_ns()}@example.org"
-    _make_hcp(materials_site, email, verified=True)
-    context = browser.new_context(java_script_enabled=javascript)
-    page = context.new_page()
-    confirm_hcp(page, materials_site)
-    _sign_in(page, materials_site, email)
+    context, page, _email = _verified_hcp(browser, materials_site, "orders", javascript=javascript)
 
     card = page.locator(".material-card").first
     title = card.get_by_role("heading").inner_text()
@@ -140,12 +146,7 @@ def test_a_verified_hcp_orders_printed_copies_and_the_worker_sends_the_confirmat
 def test_a_verified_hcp_asks_patient_support_to_call(
     browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
 ) -> None:
-    email = f"referral-{'js' if javascript else 'nojs'}-{time.time_ns()}@example.org"
-    _make_hcp(materials_site, email, verified=True)
-    context = browser.new_context(java_script_enabled=javascript)
-    page = context.new_page()
-    confirm_hcp(page, materials_site)
-    _sign_in(page, materials_site, email)
+    context, page, _email = _verified_hcp(browser, materials_site, "referral", javascript=javascript)
     page.goto(materials_site.url("/support/patient-support/"))
     page.get_by_role("link", name="Request a call from patient support").click()
     page.get_by_label("Practice or institution").fill("Mercy Hospital Infusion Center")
@@ -168,4 +169,77 @@ def test_a_verified_hcp_asks_patient_support_to_call(
     materials_site.manage("db_worker", "--backend", "outbox", "--batch", "--no-startup-delay")
     mail = _mail_containing(materials_site, heading.split()[1])
     assert "Financial assistance" in mail and "Central time" in mail
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_verified_hcp_registers_for_an_event_and_cancels(
+    browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
+) -> None:
+    code = "PP-INO-USA-0818" if javascript else "PP-INO-USA-0819"
+    materials_site.manage(
+        "shell",
+        "-c",
+        f"from tests.services.test_events import make_event; make_event(code={code!r}, capacity=5)",
+    )
+    context, page, email = _verified_hcp(browser, materials_site, "event", javascript=javascript)
+    page.goto(materials_site.url(f"/support/events/event-{code[-4:]}/"))
+    assert page.get_by_text("5 seats left").is_visible()
+    if javascript:
+        assert axe_violations(page) == []
+    page.get_by_role("button", name="Register").click()
+    assert page.get_by_text("You are registered.", exact=True).is_visible()
+    if javascript:
+        assert axe_violations(page) == []
+    materials_site.manage("db_worker", "--backend", "outbox", "--batch", "--no-startup-delay")
+    mail = _mail_containing(materials_site, email)
+    assert "BEGIN:VCALENDAR" in mail
+    page.get_by_role("button", name="Cancel my registration").click()
+    assert page.get_by_text("Your registration is cancelled.").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_verified_hcp_saves_a_dose_result_to_the_workspace_and_exports_it(
+    browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
+) -> None:
+    context, page, _email = _verified_hcp(browser, materials_site, "workspace", javascript=javascript)
+    page.goto(materials_site.url("/tools/dose/?form=dose&height_cm=170&weight_kg=70&cycle=1&route=bag"))
+    page.get_by_label("Save to my workspace as").fill("MRN 1234567")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "Label: no record numbers or dates" in page.locator(".error-summary").inner_text()
+    page.go_back()
+    page.get_by_label("Save to my workspace as").fill("cycle 1 dose check")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(materials_site.url("/account/"))
+    assert page.get_by_role("row", name="cycle 1 dose check").first.is_visible()
+    if javascript:
+        assert axe_violations(page) == []
+    response = page.request.get(materials_site.url("/account/export.json"))
+    assert response.status == 200
+    assert response.json()["saved_calculations"][0]["label"] == "cycle 1 dose check"
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_video_page_has_captions_transcript_and_the_isi(
+    browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
+) -> None:
+    if javascript:  # one video for both runs
+        materials_site.manage(
+            "shell", "-c", "from tests.services.test_videos import make_video; make_video()"
+        )
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    confirm_hcp(page, materials_site)
+    page.goto(materials_site.url("/support/videos/preparing-besponsa/"))
+    assert page.locator("video track[kind=captions]").count() == 1
+    assert page.get_by_role("heading", name="Transcript").is_visible()
+    assert (
+        page.get_by_role("complementary")
+        .get_by_role("link", name="Read the full Important Safety Information")
+        .is_visible()
+    )
+    if javascript:
+        assert axe_violations(page) == []
     context.close()

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from besponsa.accounts.states import STATE_CHOICES
-from besponsa.services.models import Order, SupportReferral
+from besponsa.services.models import EmailPreferences, Order, SupportReferral
 
 ZIP_CODE = re.compile(r"^\d{5}(-\d{4})?$")
 # Printable text only: no control characters in anything a label printer or a spreadsheet will read.
@@ -194,3 +194,9 @@ class ReferralStatusForm(forms.Form):
         choices=SupportReferral.STATUS_CHOICES,
         error_messages={"invalid_choice": "Status: choose one from the list."},
     )
+
+
+class EmailPreferencesForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = EmailPreferences
+        fields = ["event_reminders", "order_updates"]

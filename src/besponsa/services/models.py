@@ -119,6 +119,16 @@ class Order(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
 
+    ADDRESS_FIELDS = (
+        "recipient",
+        "organization",
+        "address_line1",
+        "address_line2",
+        "city",
+        "state",
+        "zip_code",
+    )
+
     class Meta:
         ordering = ["-created_at", "-pk"]
 
@@ -208,3 +218,247 @@ class SupportReferral(models.Model):
     @property
     def help_labels(self) -> list[str]:
         return [label for key, label in self.HELP_CHOICES if getattr(self, key)]
+
+
+US_TIME_ZONES = SupportReferral.ZONE_CHOICES
+
+
+class EventIndexPage(SitePage):
+    """/support/events/: upcoming events only; an event leaves the list when it starts."""
+
+    template = "services/event_index_page.html"
+    subpage_types = ["services.EventPage"]
+    max_count = 1
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from besponsa.services.events import upcoming
+
+        context = super().get_context(request, *args, **kwargs)
+        context["events"] = upcoming(self)
+        return context
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        from besponsa.services.events import upcoming
+
+        response = super().serve(request, *args, **kwargs)
+        # A cached listing must not outlive the start of the first event on it.
+        events = upcoming(self)
+        if events:
+            response.cache_not_after = events[0].starts_at  # type: ignore[attr-defined]
+        return response
+
+
+class EventPage(SitePage):
+    SPEAKER_PROGRAM = "speaker_program"
+    WEBINAR = "webinar"
+    KIND_CHOICES = [(SPEAKER_PROGRAM, "Speaker program (in person)"), (WEBINAR, "Webinar (online)")]
+
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES, default=SPEAKER_PROGRAM)
+    starts_at = models.DateTimeField(help_text="Start, in the event's time zone below.")
+    ends_at = models.DateTimeField()
+    time_zone = models.CharField(max_length=32, choices=US_TIME_ZONES, default="America/New_York")
+    venue = models.CharField(max_length=255, blank=True, help_text="Address, for a speaker program.")
+    join_url = models.URLField(blank=True, help_text="Webinar link; shown to registered attendees only.")
+    capacity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    speaker = models.CharField(max_length=200, help_text="Name, credentials and affiliation.")
+    agenda = models.TextField(help_text="One item per line, e.g. “6:30 pm Welcome”.")
+
+    template = "services/event_page.html"
+    parent_page_types = ["services.EventIndexPage"]
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *SitePage.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("kind"), FieldPanel("starts_at"), FieldPanel("ends_at"), FieldPanel("time_zone")],
+            "When",
+        ),
+        MultiFieldPanel([FieldPanel("venue"), FieldPanel("join_url"), FieldPanel("capacity")], "Where"),
+        FieldPanel("speaker"),
+        FieldPanel("agenda"),
+    ]
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "End: must be after the start."
+        if self.kind == self.SPEAKER_PROGRAM and not self.venue.strip():
+            errors["venue"] = "Venue: a speaker program needs an address."
+        if self.kind == self.WEBINAR and not self.join_url:
+            errors["join_url"] = "Webinar link: a webinar needs the address attendees join at."
+        if errors:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(errors)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from besponsa.services.events import confirmed_count, is_open, local_times
+
+        context = super().get_context(request, *args, **kwargs)
+        user = getattr(request, "user", None)
+        mine = None
+        if user is not None and user.is_authenticated:
+            mine = (
+                Registration.objects.filter(event=self, user=user)
+                .exclude(status=Registration.CANCELLED)
+                .first()
+            )
+        context["registration"] = mine
+        context["seats_left"] = max(self.capacity - confirmed_count(self), 0)
+        context["open"] = is_open(self)
+        context["starts"], context["ends"] = local_times(self)
+        return context
+
+    @property
+    def agenda_items(self) -> list[str]:
+        return [line.strip() for line in self.agenda.splitlines() if line.strip()]
+
+
+class Registration(models.Model):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    STATUS_CHOICES = [(CONFIRMED, "Registered"), (WAITLISTED, "On the waitlist"), (CANCELLED, "Cancelled")]
+
+    event = models.ForeignKey(EventPage, on_delete=models.PROTECT, related_name="registrations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
+    status = models.CharField(max_length=16, choices=STATUS_CHOICES)
+    # Copied at registration for transparency reporting: what the HCP attested when they signed up.
+    npi = models.CharField(max_length=10)
+    license_state = models.CharField(max_length=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The waitlist is served in this order; re-registering after a cancellation joins the end.
+    queued_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["queued_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="one_registration_per_hcp")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.event_id} ({self.status})"
+
+
+class SavedCalculation(models.Model):
+    """A clinical-tool result an HCP chose to keep, under their own label. Never a patient identifier:
+    the form refuses labels and inputs that look like one (see besponsa.services.workspace)."""
+
+    TOOL_CHOICES = [
+        ("dose", "Dose and infusion calculator"),
+        ("planner", "Cycle planner"),
+        ("modifications", "Dose modifications"),
+        ("response", "Response assessment"),
+        ("safety", "Safety checks"),
+    ]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_calculations"
+    )
+    tool = models.CharField(max_length=20, choices=TOOL_CHOICES)
+    label = models.CharField(max_length=80)
+    inputs = models.JSONField()
+    outputs = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class EmailPreferences(models.Model):
+    """Optional emails an HCP can turn off. Confirmations of what they just did are always sent."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
+    )
+    event_reminders = models.BooleanField(default=True, verbose_name="Reminders the day before an event")
+    order_updates = models.BooleanField(
+        default=True, verbose_name="Order status updates (being prepared, shipped)"
+    )
+
+    def __str__(self) -> str:
+        return f"email preferences of {self.user_id}"
+
+    @classmethod
+    def for_user(cls, user: Any) -> EmailPreferences:
+        found = cls.objects.filter(user=user).first()
+        return found or cls(user=user)
+
+
+def _vtt(name: str) -> bool:
+    return name.lower().endswith(".vtt")
+
+
+class VideoPage(SitePage):
+    """A self-hosted video with required WebVTT captions and a full transcript; no third-party player.
+    Publishing is refused without both (wagtail_hooks), and a live page missing either is withheld."""
+
+    video = models.FileField(upload_to="videos/", help_text="MP4 (H.264) or WebM file.")
+    captions = models.FileField(
+        upload_to="videos/", blank=True, help_text="WebVTT captions (.vtt). Required."
+    )
+    transcript = models.TextField(blank=True, help_text="The full transcript, shown on the page. Required.")
+    chapters = models.TextField(blank=True, help_text="One chapter per line: “0:00 Title”.")
+    poster = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    template = "services/video_page.html"
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *SitePage.content_panels,
+        MultiFieldPanel([FieldPanel("video"), FieldPanel("poster"), FieldPanel("captions")], "Video"),
+        FieldPanel("transcript"),
+        FieldPanel("chapters"),
+    ]
+
+    def clean(self) -> None:
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, str] = {}
+        if self.video and not self.video.name.lower().endswith((".mp4", ".webm")):
+            errors["video"] = "Video: an .mp4 or .webm file."
+        if self.captions:
+            if not _vtt(self.captions.name):
+                errors["captions"] = "Captions: a WebVTT file ending in .vtt."
+            else:
+                self.captions.open("rb")
+                try:
+                    head = self.captions.read(6)
+                finally:
+                    self.captions.close()
+                if head != b"WEBVTT":
+                    errors["captions"] = "Captions: not WebVTT (the file must start with “WEBVTT”)."
+        if self.chapters_problem():
+            errors["chapters"] = str(self.chapters_problem())
+        if errors:
+            raise ValidationError(errors)
+
+    def publish_problem(self) -> str | None:
+        missing = [
+            name
+            for name, value in (("WebVTT captions", self.captions), ("a transcript", self.transcript.strip()))
+            if not value
+        ]
+        return f"a video needs {' and '.join(missing)} before it is published" if missing else None
+
+    def chapter_list(self) -> list[tuple[int, str, str]]:
+        """(seconds, "m:ss", title) per chapter line."""
+        found = []
+        for line in self.chapters.splitlines():
+            stamp, _, title = line.strip().partition(" ")
+            minutes, _, seconds = stamp.partition(":")
+            if minutes.isdigit() and seconds.isdigit() and len(seconds) == 2 and title.strip():
+                found.append((int(minutes) * 60 + int(seconds), stamp, title.strip()))
+        return found
+
+    def chapters_problem(self) -> str | None:
+        lines = [line for line in self.chapters.splitlines() if line.strip()]
+        if len(self.chapter_list()) != len(lines):
+            return "Chapters: one per line as “m:ss Title”, e.g. “1:05 Reconstitution”."
+        return None

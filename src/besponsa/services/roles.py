@@ -6,7 +6,13 @@ from django.contrib.auth.models import Group, Permission
 
 from besponsa.accounts.roles import FULFILMENT
 
-FULFILMENT_PERMISSIONS = ("view_order", "change_order", "view_supportreferral", "change_supportreferral")
+FULFILMENT_PERMISSIONS = (
+    "view_order",
+    "change_order",
+    "view_supportreferral",
+    "change_supportreferral",
+    "view_registration",
+)
 
 
 def grant_fulfilment_permissions() -> None:
@@ -17,11 +23,18 @@ def grant_fulfilment_permissions() -> None:
     group.permissions.add(*permissions)
 
 
-def may_handle_referrals(user: object) -> bool:
+def _has(user: object, permission: str) -> bool:
     has_perm = getattr(user, "has_perm", None)
-    return bool(has_perm and has_perm("services.change_supportreferral"))
+    return bool(has_perm and has_perm(permission))
+
+
+def may_handle_referrals(user: object) -> bool:
+    return _has(user, "services.change_supportreferral")
 
 
 def may_fulfil(user: object) -> bool:
-    has_perm = getattr(user, "has_perm", None)
-    return bool(has_perm and has_perm("services.change_order"))
+    return _has(user, "services.change_order")
+
+
+def may_export_attendees(user: object) -> bool:
+    return _has(user, "services.view_registration")

@@ -8,6 +8,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,27 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from besponsa.compliance.views import csv_safe
 from besponsa.services import tasks
 from besponsa.services.forms import OrderStatusForm, ReferralStatusForm
-from besponsa.services.models import Order, OrderItem, SupportReferral
-from besponsa.services.roles import may_fulfil, may_handle_referrals
+from besponsa.services.models import EventPage, Order, OrderItem, Registration, SupportReferral
+from besponsa.services.roles import may_export_attendees, may_fulfil, may_handle_referrals
 
 OPEN = (Order.RECEIVED, Order.PROCESSING)
 FILTERS = {"open": OPEN, "shipped": (Order.SHIPPED,), "cancelled": (Order.CANCELLED,), "all": ()}
 
-CSV_COLUMNS = [
-    "order",
-    "placed_utc",
-    "status",
-    "material",
-    "job_code",
-    "copies",
-    "recipient",
-    "organization",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "zip_code",
-]
+CSV_COLUMNS = ["order", "placed_utc", "status", "material", "job_code", "copies", *Order.ADDRESS_FIELDS]
 
 
 def _queue(show: str) -> tuple[str, list[Order]]:
@@ -100,13 +87,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
                 item.title,
                 item.job_code,
                 item.quantity,
-                order.recipient,
-                order.organization,
-                order.address_line1,
-                order.address_line2,
-                order.city,
-                order.state,
-                order.zip_code,
+                *(getattr(order, field) for field in Order.ADDRESS_FIELDS),
             )
             writer.writerow([csv_safe(value) for value in row])
     return response
@@ -157,3 +138,48 @@ def set_referral_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(str(e) for e in form.errors["status"]))
     show = request.POST.get("show", "open")
     return redirect(reverse("services_referrals") + f"?show={show if show in REFERRAL_FILTERS else 'open'}")
+
+
+ATTENDEE_COLUMNS = ["event", "job_code", "starts_utc", "status", "registered_utc", "first_name", "last_name",
+                    "email", "npi", "license_state"]  # fmt: skip
+
+
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    if not may_export_attendees(request.user):
+        raise PermissionDenied
+    listed = EventPage.objects.order_by("-starts_at").annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status=Registration.CONFIRMED)),
+        waitlisted=Count("registrations", filter=Q(registrations__status=Registration.WAITLISTED)),
+    )
+    return render(request, "services/admin/events.html", {"events": listed})
+
+
+@require_GET
+def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everyone who registered (also waitlisted and cancelled) with the NPI and state of licence they
+    had when registering, for transparency reporting."""
+    if not may_export_attendees(request.user):
+        raise PermissionDenied
+    event = get_object_or_404(EventPage, pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="attendees-{event.job_code or event.pk}.csv"'
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    writer.writerow(ATTENDEE_COLUMNS)
+    for registration in event.registrations.select_related("user").order_by("queued_at", "pk"):
+        user = registration.user
+        row = (
+            event.title,
+            event.job_code,
+            event.starts_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M"),
+            registration.get_status_display(),
+            registration.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            user.first_name,
+            user.last_name,
+            user.email,
+            registration.npi,
+            registration.license_state,
+        )
+        writer.writerow([csv_safe(value) for value in row])
+    return response

@@ -8,14 +8,14 @@ Each task reads the database again: the arguments are ids, never personal data.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from besponsa.services.models import Order, SupportReferral
+from besponsa.services.models import EmailPreferences, Order, Registration, SupportReferral
 
 
 def _site_link(path: str) -> str:
@@ -38,7 +38,7 @@ def send_order_confirmation(order_id: int) -> None:
 @task(backend="outbox")
 def send_order_status(order_id: int) -> None:
     order = Order.objects.select_related("user").filter(pk=order_id).first()
-    if order is None:
+    if order is None or not EmailPreferences.for_user(order.user).order_updates:
         return
     body = render_to_string(
         "services/email/order_status.txt",
@@ -67,6 +67,56 @@ def send_referral_acknowledgment(referral_id: int) -> None:
 
 def after_commit_acknowledge(referral_id: int) -> None:
     transaction.on_commit(lambda: send_referral_acknowledgment.enqueue(referral_id))
+
+
+REGISTRATION_SUBJECTS = {
+    Registration.CONFIRMED: "You are registered",
+    "promoted": "A seat opened: you are registered",
+    Registration.WAITLISTED: "You are on the waitlist",
+    Registration.CANCELLED: "Your registration is cancelled",
+    "reminder": "Reminder: starting soon",
+}
+
+
+@task(backend="outbox")
+def send_registration_email(registration_id: int, kind: str) -> None:
+    """Confirmation (also after promotion from the waitlist), waitlist notice, cancellation or reminder;
+    a registered attendee's email carries the event as an .ics file."""
+    from besponsa.services.events import calendar, local_times
+
+    registration = Registration.objects.select_related("user", "event").filter(pk=registration_id).first()
+    if registration is None or kind not in REGISTRATION_SUBJECTS:
+        return
+    if kind == "reminder" and (
+        registration.reminded_at is not None
+        or not EmailPreferences.for_user(registration.user).event_reminders
+    ):
+        return
+    event = registration.event
+    starts, ends = local_times(event)
+    body = render_to_string(
+        "services/email/registration.txt",
+        {
+            "registration": registration,
+            "event": event,
+            "kind": kind,
+            "starts": starts,
+            "ends": ends,
+            "link": _site_link(event.url or "/"),
+        },
+    )
+    message = EmailMessage(
+        f"{REGISTRATION_SUBJECTS[kind]}: {event.title}", body, None, [registration.user.email]
+    )
+    if kind in {Registration.CONFIRMED, "promoted", "reminder"}:
+        message.attach(f"besponsa-event-{event.pk}.ics", calendar(event), "text/calendar")
+    message.send()
+    if kind == "reminder":
+        Registration.objects.filter(pk=registration.pk).update(reminded_at=timezone.now())
+
+
+def after_commit_registration(registration_id: int, kind: str) -> None:
+    transaction.on_commit(lambda: send_registration_email.enqueue(registration_id, kind))
 
 
 def after_commit_confirm(order_id: int) -> None:

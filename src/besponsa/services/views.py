@@ -9,14 +9,23 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from besponsa.accounts.access import verified_hcp_required
+from besponsa.compliance.rules import serving_problem
 from besponsa.compliance.views import unavailable
-from besponsa.services import cart, tasks
+from besponsa.services import cart, events, tasks
 from besponsa.services.forms import QuantityForm, ReferralForm, ShippingForm
 from besponsa.services.materials import library_page, material_problem
-from besponsa.services.models import MaterialPage, Order, OrderItem, SupportReferral
+from besponsa.services.models import (
+    EventPage,
+    MaterialPage,
+    Order,
+    OrderItem,
+    Registration,
+    SupportReferral,
+    VideoPage,
+)
 
 
 def _hcp(request: HttpRequest) -> User:
@@ -175,3 +184,56 @@ def referral(request: HttpRequest) -> HttpResponse:
 def referral_sent(request: HttpRequest, pk: int) -> HttpResponse:
     sent = get_object_or_404(SupportReferral, pk=pk, user=_hcp(request))
     return _no_store(render(request, "services/referral_sent.html", {"referral": sent}))
+
+
+def _event_or_404(pk: int) -> EventPage:
+    event = EventPage.objects.live().filter(pk=pk).first()
+    if event is None:
+        raise Http404("No such event")
+    return event
+
+
+@verified_hcp_required
+@require_POST
+def event_register(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_or_404(pk)
+    if not events.is_open(event):
+        messages.error(
+            request, f"{event.title}: registration is closed (the event has started or is withdrawn)."
+        )
+        return redirect(event.url or "/")
+    outcome = events.register(_hcp(request), event.pk)
+    status = outcome.registration.status
+    if status == Registration.CONFIRMED:
+        messages.success(request, "You are registered. A confirmation with a calendar file is on its way.")
+    else:
+        messages.success(request, "The event is full: you are on the waitlist. We email you if a seat opens.")
+    return redirect(event.url or "/")
+
+
+@verified_hcp_required
+@require_POST
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_or_404(pk)
+    if events.cancel(_hcp(request), event.pk) is None:
+        messages.error(request, "You had no registration for this event.")
+    else:
+        messages.success(request, "Your registration is cancelled.")
+    return redirect(event.url or "/")
+
+
+@require_GET
+def video_file(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
+    """The video or its captions, served by us (no third-party host), only while the page may be shown."""
+    video = VideoPage.objects.live().filter(pk=pk).first()
+    if video is None or kind not in {"video", "captions"}:
+        raise Http404("No such video")
+    if serving_problem(video) or video.publish_problem():
+        return unavailable(request)
+    field = video.video if kind == "video" else video.captions
+    content_type = (
+        "text/vtt; charset=utf-8"
+        if kind == "captions"
+        else ("video/webm" if field.name.lower().endswith(".webm") else "video/mp4")
+    )
+    return FileResponse(field.open("rb"), content_type=content_type)

@@ -146,7 +146,8 @@ def test_export_and_deletion_of_own_data(verified: Client) -> None:
 
 def test_the_dose_tool_result_saves_to_the_workspace(verified: Client) -> None:
     call_command("seed_content", verbosity=0)
-    page = body(verified.get("/tools/dose/?form=dose&height_cm=170&weight_kg=70&cycle=1&route=bag"))
+    typed = {"form": "dose", "height_cm": "170", "weight_kg": "70", "age_years": "50", "cycle": "1"}
+    page = body(verified.post("/tools/dose/", {**typed, "route": "bag"}))
     assert 'action="/account/saved/"' in page
     import html
     import re
@@ -160,3 +161,20 @@ def test_the_dose_tool_result_saves_to_the_workspace(verified: Client) -> None:
     assert save(verified, **fields, label="cycle 1, 170 cm").status_code == 302
     saved = SavedCalculation.objects.get()
     assert saved.inputs["height_cm"] == "170" and saved.outputs["doses"]
+
+
+def test_a_cycle_plan_from_the_planner_can_be_saved_with_what_was_typed(verified: Client) -> None:
+    typed = {"height_cm": "165", "weight_kg": "62.5", "age_years": "34", "cycle": "1"}
+    page = verified.post("/tools/planner/", {"form": "plan", **typed, "start_date": "2026-12-01"})
+    html = body(page)
+    assert page.status_code == 200 and 'name="tool" value="planner"' in html
+    assert "&quot;height_cm&quot;: &quot;165&quot;" in html  # the POSTed values, not an empty address query
+    form = {
+        "tool": "planner",
+        "label": "cycle 1 plan",
+        "inputs": json.dumps({**typed, "start_date": "2026-12-01"}),
+        "outputs": json.dumps({"status": "proceed"}),
+    }
+    assert verified.post("/account/saved/", form).status_code == 302
+    saved = SavedCalculation.objects.get()
+    assert saved.tool == "planner" and saved.inputs["height_cm"] == "165"

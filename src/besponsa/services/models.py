@@ -347,6 +347,7 @@ class SavedCalculation(models.Model):
     TOOL_CHOICES = [
         ("dose", "Dose and infusion calculator"),
         ("planner", "Cycle planner"),
+        ("course", "Course planner"),
         ("modifications", "Dose modifications"),
         ("response", "Response assessment"),
         ("safety", "Safety checks"),

@@ -100,7 +100,10 @@ def dose(request: HttpRequest) -> HttpResponse:
                 form.errors.append({"field": "route", "message": error["message"], "id": item.id})
             form.result = plan
             context.update(
-                plan=_with_notes(plan, form), bsa=_with_notes(bsa, form), preparations=preparations
+                plan=_with_notes(plan, form),
+                bsa=_with_notes(bsa, form),
+                preparations=preparations,
+                save_inputs={**given, **route},  # what the HCP typed, for "Save to my workspace"
             )
     return _respond(request, "tools/dose.html", context, form)
 
@@ -171,6 +174,7 @@ def _plan_page(request: HttpRequest, tool: PlanTool) -> HttpResponse:
     elif data is not None:
         forms.run(form, data)
         context["plan"] = _with_notes(form.result, form)
+        context["save_inputs"] = forms.payload_from(form, data)  # for "Save to my workspace"
     return _respond(request, tool.template, context, form)
 
 

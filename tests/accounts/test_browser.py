@@ -57,8 +57,8 @@ def test_register_verify_sign_in_create_a_token_and_sign_out(
     page.get_by_label("Profession", exact=True).select_option("physician")
     page.get_by_label("Specialty").fill("Hematology")
     page.get_by_label("NPI (National Provider Identifier)").fill("1234567890")  # wrong check digit first
-    page.get_by_label("State of licence").select_option("NY")
-    page.get_by_label("Licence number").fill("NY-55555")
+    page.get_by_label("State of license").select_option("NY")
+    page.get_by_label("License number").fill("NY-55555")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_label("I confirm I am a US healthcare professional").check()

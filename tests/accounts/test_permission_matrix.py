@@ -140,8 +140,8 @@ SERVICES_HCP_ONLY = {
     "/account/preferences/": 405,
     "/account/delete-data/": 405,
 }
-# The fulfilment, support-call and event-attendee views in the CMS: the Fulfilment operations group only.
-SERVICES_CMS = ("/cms/fulfilment/", "/cms/fulfilment/orders.csv", "/cms/referrals/", "/cms/events/")
+# The fulfillment, support-call and event-attendee views in the CMS: the Fulfillment operations group only.
+SERVICES_CMS = ("/cms/fulfillment/", "/cms/fulfillment/orders.csv", "/cms/referrals/", "/cms/events/")
 
 
 def services_expectation(path: str, role: str) -> set[int]:
@@ -156,7 +156,7 @@ def cms_expectation(path: str, role: str) -> set[int]:
     if role in HCP_ROLES:
         return {403}
     if path in SERVICES_CMS:
-        return {200} if role == roles.FULFILMENT else {302, 403}
+        return {200} if role == roles.FULFILLMENT else {302, 403}
     if path in ADMIN_ONLY_CMS:
         # Wagtail answers a missing permission by redirecting to the dashboard (302) or with 403.
         return {200} if role == roles.ADMINISTRATORS else {302, 403}

@@ -68,8 +68,8 @@ def verified() -> Client:
 
 
 @pytest.fixture
-def fulfilment() -> Client:
-    return client_for(roles.FULFILMENT)
+def fulfillment() -> Client:
+    return client_for(roles.FULFILLMENT)
 
 
 def pdf_text(content: bytes, tmp_path: Path) -> str:

@@ -176,16 +176,16 @@ def test_a_webinar_needs_its_link_and_shows_it_only_to_attendees(
     assert "join-here" in body(verified.get(webinar.url))
 
 
-def test_the_attendee_export_has_npi_and_state_and_is_for_the_fulfilment_group(
-    event: EventPage, fulfilment: Client
+def test_the_attendee_export_has_npi_and_state_and_is_for_the_fulfillment_group(
+    event: EventPage, fulfillment: Client
 ) -> None:
     user = make_hcp("=cmd@example.org", first_name="=SUM(A1)")
     events.register(user, event.pk)
     for role in ("verified", roles.CONTENT_EDITORS):
         response = client_for(role).get(f"/cms/events/{event.pk}/attendees.csv")
         assert response.status_code in {302, 403} and "1234567893" not in body(response)
-    assert event.title in body(fulfilment.get("/cms/events/"))
-    rows = list(csv.DictReader(io.StringIO(body(fulfilment.get(f"/cms/events/{event.pk}/attendees.csv")))))
+    assert event.title in body(fulfillment.get("/cms/events/"))
+    rows = list(csv.DictReader(io.StringIO(body(fulfillment.get(f"/cms/events/{event.pk}/attendees.csv")))))
     assert len(rows) == 1
     assert rows[0]["npi"] == "1234567893" and rows[0]["license_state"] == "NY"
     assert rows[0]["first_name"] == "'=SUM(A1)" and rows[0]["email"] == "'=cmd@example.org"

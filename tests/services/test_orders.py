@@ -1,5 +1,5 @@
 """Print orders: verified HCPs only, per-item limits, a US address, an email through the outbox, the
-fulfilment queue and its CSV export."""
+fulfillment queue and its CSV export."""
 
 from __future__ import annotations
 
@@ -155,8 +155,8 @@ def test_an_hcp_sees_only_their_own_orders_and_cancels_while_received(
     assert verified.post(f"/materials/orders/{order.pk}/").status_code == 409
 
 
-def test_the_fulfilment_queue_is_for_the_fulfilment_group_only(
-    seeded: dict[str, MaterialPage], verified: Client, fulfilment: Client
+def test_the_fulfillment_queue_is_for_the_fulfillment_group_only(
+    seeded: dict[str, MaterialPage], verified: Client, fulfillment: Client
 ) -> None:
     place(verified, seeded["dosing_guide"])
     order = Order.objects.get()
@@ -166,34 +166,34 @@ def test_the_fulfilment_queue_is_for_the_fulfilment_group_only(
         # (a redirect to the dashboard).
         refused = {403} if role in {"verified", "unverified"} else {302, 403}
         for response in (
-            client.get("/cms/fulfilment/"),
-            client.get("/cms/fulfilment/orders.csv"),
-            client.post(f"/cms/fulfilment/{order.pk}/status/", {"status": "shipped"}),
+            client.get("/cms/fulfillment/"),
+            client.get("/cms/fulfillment/orders.csv"),
+            client.post(f"/cms/fulfillment/{order.pk}/status/", {"status": "shipped"}),
         ):
             assert response.status_code in refused, role
             assert order.reference not in body(response)
     order.refresh_from_db()
     assert order.status == Order.RECEIVED
-    assert client_for("anonymous").get("/cms/fulfilment/").status_code == 302
+    assert client_for("anonymous").get("/cms/fulfillment/").status_code == 302
 
-    queue = body(fulfilment.get("/cms/fulfilment/"))
+    queue = body(fulfillment.get("/cms/fulfillment/"))
     assert order.reference in queue and "Albany, NY 12207" in queue
-    response = fulfilment.post(f"/cms/fulfilment/{order.pk}/status/", {"status": "shipped", "show": "open"})
+    response = fulfillment.post(f"/cms/fulfillment/{order.pk}/status/", {"status": "shipped", "show": "open"})
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == Order.SHIPPED
     assert "shipped" in mail.outbox[-1].subject
     row = f'<th scope="row">{order.reference}</th>'
-    assert row not in body(fulfilment.get("/cms/fulfilment/"))  # open orders only
-    assert row in body(fulfilment.get("/cms/fulfilment/?show=shipped"))
+    assert row not in body(fulfillment.get("/cms/fulfillment/"))  # open orders only
+    assert row in body(fulfillment.get("/cms/fulfillment/?show=shipped"))
     assert "Shipped" in body(verified.get(f"/materials/orders/{order.pk}/"))
-    fulfilment.post(f"/cms/fulfilment/{order.pk}/status/", {"status": "lost"})
+    fulfillment.post(f"/cms/fulfillment/{order.pk}/status/", {"status": "lost"})
     order.refresh_from_db()
     assert order.status == Order.SHIPPED
 
 
 def test_the_csv_export_cannot_carry_a_spreadsheet_formula(
-    seeded: dict[str, MaterialPage], verified: Client, fulfilment: Client
+    seeded: dict[str, MaterialPage], verified: Client, fulfillment: Client
 ) -> None:
     place(
         verified,
@@ -202,7 +202,7 @@ def test_the_csv_export_cannot_carry_a_spreadsheet_formula(
         city="+Albany",
         organization="@org",
     )
-    response = fulfilment.get("/cms/fulfilment/orders.csv")
+    response = fulfillment.get("/cms/fulfillment/orders.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(body(response))))
     assert len(rows) == 1

@@ -82,17 +82,19 @@ def test_bad_input_is_refused_with_the_field_named_and_nothing_stored(
     assert not SupportReferral.objects.exists() and not mail.outbox
 
 
-def test_the_support_queue_is_for_the_fulfilment_group(verified: Client, fulfilment: Client) -> None:
+def test_the_support_queue_is_for_the_fulfillment_group(verified: Client, fulfillment: Client) -> None:
     send(verified)
     referral = SupportReferral.objects.get()
     for role in ("unverified", roles.CONTENT_EDITORS):
         response = client_for(role).get("/cms/referrals/")
         assert response.status_code in {302, 403} and referral.reference not in body(response)
-    queue = body(fulfilment.get("/cms/referrals/"))
+    queue = body(fulfillment.get("/cms/referrals/"))
     assert referral.reference in queue and "518-555-0142" in queue
-    fulfilment.post(f"/cms/referrals/{referral.pk}/status/", {"status": "contacted", "show": "open"})
+    fulfillment.post(f"/cms/referrals/{referral.pk}/status/", {"status": "contacted", "show": "open"})
     referral.refresh_from_db()
     assert referral.status == SupportReferral.CONTACTED
-    fulfilment.post(f"/cms/referrals/{referral.pk}/status/", {"status": "closed"})
-    assert f'<th scope="row">{referral.reference}</th>' not in body(fulfilment.get("/cms/referrals/"))
-    assert f'<th scope="row">{referral.reference}</th>' in body(fulfilment.get("/cms/referrals/?show=closed"))
+    fulfillment.post(f"/cms/referrals/{referral.pk}/status/", {"status": "closed"})
+    assert f'<th scope="row">{referral.reference}</th>' not in body(fulfillment.get("/cms/referrals/"))
+    assert f'<th scope="row">{referral.reference}</th>' in body(
+        fulfillment.get("/cms/referrals/?show=closed")
+    )

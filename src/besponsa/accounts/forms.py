@@ -75,21 +75,21 @@ class HcpDetailsMixin(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     license_state = forms.ChoiceField(
-        label="State of licence",
+        label="State of license",
         choices=[("", "Choose a state"), *STATE_CHOICES],
         error_messages={
-            **_required("State of licence"),
-            "invalid_choice": "State of licence: choose one from the list.",
+            **_required("State of license"),
+            "invalid_choice": "State of license: choose one from the list.",
         },
     )
     license_number = forms.RegexField(
-        label="Licence number",
+        label="License number",
         max_length=30,
         regex=r"^[A-Za-z0-9][A-Za-z0-9 .\-/]*$",
         error_messages={
-            **_required("Licence number"),
-            "invalid": "Licence number: use letters, digits, spaces, dots, hyphens or slashes.",
-            "max_length": "Licence number: use at most 30 characters.",
+            **_required("License number"),
+            "invalid": "License number: use letters, digits, spaces, dots, hyphens or slashes.",
+            "max_length": "License number: use at most 30 characters.",
         },
     )
 

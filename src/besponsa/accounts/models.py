@@ -36,8 +36,8 @@ class HcpProfile(models.Model):
     npi_checked_by = models.CharField(
         max_length=20, help_text="How the NPI was checked: check-digit or registry."
     )
-    license_state = models.CharField("state of licence", max_length=2, choices=STATE_CHOICES)
-    license_number = models.CharField("licence number", max_length=30)
+    license_state = models.CharField("state of license", max_length=2, choices=STATE_CHOICES)
+    license_number = models.CharField("license number", max_length=30)
     terms_accepted_at = models.DateTimeField()
     email_verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,7 +7,7 @@ MEDICAL_REVIEWERS = "Medical reviewers"
 LEGAL_REVIEWERS = "Legal reviewers"
 REGULATORY_REVIEWERS = "Regulatory reviewers"
 PHARMACOVIGILANCE = "Pharmacovigilance officers"
-FULFILMENT = "Fulfilment operations"
+FULFILLMENT = "Fulfillment operations"
 ADMINISTRATORS = "Administrators"
 
 STAFF_ROLES = (
@@ -16,7 +16,7 @@ STAFF_ROLES = (
     LEGAL_REVIEWERS,
     REGULATORY_REVIEWERS,
     PHARMACOVIGILANCE,
-    FULFILMENT,
+    FULFILLMENT,
     ADMINISTRATORS,
 )
 
@@ -28,7 +28,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     LEGAL_REVIEWERS: ("wagtailadmin.access_admin",),
     REGULATORY_REVIEWERS: ("wagtailadmin.access_admin",),
     PHARMACOVIGILANCE: ("wagtailadmin.access_admin",),
-    FULFILMENT: ("wagtailadmin.access_admin",),
+    FULFILLMENT: ("wagtailadmin.access_admin",),
     ADMINISTRATORS: (
         "wagtailadmin.access_admin",
         "auth.add_user",

@@ -118,7 +118,7 @@ PLAN_REASONS: Final[tuple[PlanReason, ...]] = (
 PEDIATRIC_NOTES: Final = (
     "Children aged 1 year and older receive the same mg/m² regimen as adults (PI 2.2).",
     "In the pediatric study, premedication was methylprednisolone 1 mg/kg (at most 50 mg) with an "
-    "antipyretic and an antihistamine (PI 14; secondary source).",
+    "antipyretic and an antihistamine (PI 14).",
     "VOD occurred in 15% of children in the pediatric study and in 19% of those who went on to HSCT "
     "(PI 5.1): monitor liver tests closely.",
 )

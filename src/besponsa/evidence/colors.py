@@ -1,7 +1,7 @@
 """The figure palette and the WCAG 2.2 contrast arithmetic that justifies it.
 
-Both arm colours reach 4.5:1 against white, so they pass as text colours (1.4.3) and, with room to
-spare, as graphics (1.4.11, 3:1). Colour never carries meaning alone: BESPONSA bars are solid,
+Both arm colors reach 4.5:1 against white, so they pass as text colors (1.4.3) and, with room to
+spare, as graphics (1.4.11, 3:1). Color never carries meaning alone: BESPONSA bars are solid,
 comparator bars are hatched, every bar has a direct value label, and legends name both.
 """
 
@@ -31,11 +31,11 @@ def __dir__() -> list[str]:
 BACKGROUND = "#FFFFFF"
 INO = "#1B5E9A"  # BESPONSA: solid fill (6.7:1 on white)
 IC = "#A04B00"  # investigator's choice: hatched outline (6.0:1 on white)
-NEUTRAL = "#4D4D4D"  # subgroups without a comparator colour, reference lines (8.5:1)
+NEUTRAL = "#4D4D4D"  # subgroups without a comparator color, reference lines (8.5:1)
 TEXT = "#1A1A1A"  # all text (17.4:1)
 MUTED = "#595959"  # secondary text such as notes (7.0:1)
 
-# Colours that draw text: WCAG 1.4.3 needs 4.5:1. Colours that draw meaningful graphics: 1.4.11 needs 3:1.
+# Colors that draw text: WCAG 1.4.3 needs 4.5:1. Colors that draw meaningful graphics: 1.4.11 needs 3:1.
 TEXT_COLORS: Mapping[str, str] = MappingProxyType({"text": TEXT, "muted": MUTED, "ino": INO, "ic": IC})
 GRAPHIC_COLORS: Mapping[str, str] = MappingProxyType({"ino": INO, "ic": IC, "neutral": NEUTRAL, "text": TEXT})
 
@@ -46,7 +46,7 @@ def _channel(value: int) -> float:
 
 
 def relative_luminance(hex_color: str) -> float:
-    """WCAG relative luminance of an sRGB colour written "#RRGGBB"."""
+    """WCAG relative luminance of an sRGB color written "#RRGGBB"."""
     text = hex_color.removeprefix("#")
     if len(text) != 6:
         raise ValueError(f"expected #RRGGBB, got {hex_color!r}")
@@ -55,6 +55,6 @@ def relative_luminance(hex_color: str) -> float:
 
 
 def contrast_ratio(foreground: str, background: str = BACKGROUND) -> float:
-    """WCAG contrast ratio (1–21) between two colours."""
+    """WCAG contrast ratio (1–21) between two colors."""
     a, b = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
     return (a + 0.05) / (b + 0.05)

@@ -130,7 +130,7 @@ def _legend_handles(n_ino: int | None, n_ic: int | None) -> list[Patch]:
 
 
 def _errorbar(ax: Axes, x: float, y: float, low: float, high: float, *, horizontal: bool = False) -> None:
-    """A CI whisker in text colour over a wider white one (a halo), so it keeps 3:1 contrast where it
+    """A CI whisker in text color over a wider white one (a halo), so it keeps 3:1 contrast where it
     crosses a filled bar."""
     err = [[x - low], [high - x]] if horizontal else [[y - low], [high - y]]
     for color, width, cap in ((colors.BACKGROUND, 4.0, 6.0), (colors.TEXT, 1.4, 5.0)):

@@ -1,4 +1,4 @@
-"""Savings & Support features: materials, print orders and the fulfilment queue."""
+"""Savings & Support features: materials, print orders and the fulfillment queue."""
 
 from __future__ import annotations
 
@@ -15,15 +15,15 @@ class ServicesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        post_migrate.connect(_grant_fulfilment, dispatch_uid="services-grant-fulfilment")
+        post_migrate.connect(_grant_fulfillment, dispatch_uid="services-grant-fulfillment")
 
 
-def _grant_fulfilment(sender: AppConfig, **kwargs: Any) -> None:
+def _grant_fulfillment(sender: AppConfig, **kwargs: Any) -> None:
     # After the last app's post_migrate, so the group (accounts) and our permissions both exist.
     from django.apps import apps
 
     if sender.label != list(apps.get_app_configs())[-1].label:
         return
-    from besponsa.services.roles import grant_fulfilment_permissions
+    from besponsa.services.roles import grant_fulfillment_permissions
 
-    grant_fulfilment_permissions()
+    grant_fulfillment_permissions()

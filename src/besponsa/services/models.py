@@ -93,7 +93,7 @@ class MaterialPage(SitePage):
 
 
 class Order(models.Model):
-    """A print order. Staff of the Fulfilment operations group move it through its statuses."""
+    """A print order. Staff of the Fulfillment operations group move it through its statuses."""
 
     RECEIVED = "received"
     PROCESSING = "processing"

@@ -1,12 +1,12 @@
-"""The fulfilment team works the print-order queue; its group comes from besponsa.accounts.roles."""
+"""The fulfillment team works the print-order queue; its group comes from besponsa.accounts.roles."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-from besponsa.accounts.roles import FULFILMENT
+from besponsa.accounts.roles import FULFILLMENT
 
-FULFILMENT_PERMISSIONS = (
+FULFILLMENT_PERMISSIONS = (
     "view_order",
     "change_order",
     "view_supportreferral",
@@ -15,10 +15,10 @@ FULFILMENT_PERMISSIONS = (
 )
 
 
-def grant_fulfilment_permissions() -> None:
-    group, _ = Group.objects.get_or_create(name=FULFILMENT)
+def grant_fulfillment_permissions() -> None:
+    group, _ = Group.objects.get_or_create(name=FULFILLMENT)
     permissions = Permission.objects.filter(
-        content_type__app_label="services", codename__in=FULFILMENT_PERMISSIONS
+        content_type__app_label="services", codename__in=FULFILLMENT_PERMISSIONS
     )
     group.permissions.add(*permissions)
 

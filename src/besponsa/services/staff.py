@@ -1,4 +1,4 @@
-"""The fulfilment queue in the CMS: open orders first, status changes, CSV export for the print house."""
+"""The fulfillment queue in the CMS: open orders first, status changes, CSV export for the print house."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrderStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors["status"]))
-        return redirect("services_fulfilment")
+        return redirect("services_fulfillment")
     status = form.cleaned_data["status"]
     if status != order.status:
         with transaction.atomic():
@@ -63,7 +63,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
             tasks.after_commit_status(order.pk)
         messages.success(request, f"{order.reference}: {dict(Order.STATUS_CHOICES)[status]}.")
     show = request.POST.get("show", "open")
-    return redirect(reverse("services_fulfilment") + f"?show={show if show in FILTERS else 'open'}")
+    return redirect(reverse("services_fulfillment") + f"?show={show if show in FILTERS else 'open'}")
 
 
 @require_GET
@@ -157,7 +157,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everyone who registered (also waitlisted and cancelled) with the NPI and state of licence they
+    """Everyone who registered (also waitlisted and cancelled) with the NPI and state of license they
     had when registering, for transparency reporting."""
     if not may_export_attendees(request.user):
         raise PermissionDenied

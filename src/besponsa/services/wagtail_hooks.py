@@ -1,4 +1,4 @@
-"""CMS hooks: withhold a material whose sources changed; the fulfilment queue and its menu item."""
+"""CMS hooks: withhold a material whose sources changed; the fulfillment queue and its menu item."""
 
 from __future__ import annotations
 
@@ -50,9 +50,9 @@ def refuse_incomplete_video(request: HttpRequest, page: Page) -> HttpResponse | 
 @hooks.register("register_admin_urls")
 def admin_urls() -> list[Any]:
     return [
-        path("fulfilment/", staff.queue, name="services_fulfilment"),
-        path("fulfilment/orders.csv", staff.export_csv, name="services_fulfilment_csv"),
-        path("fulfilment/<int:pk>/status/", staff.set_status, name="services_fulfilment_status"),
+        path("fulfillment/", staff.queue, name="services_fulfillment"),
+        path("fulfillment/orders.csv", staff.export_csv, name="services_fulfillment_csv"),
+        path("fulfillment/<int:pk>/status/", staff.set_status, name="services_fulfillment_status"),
         path("events/", staff.event_list, name="services_events"),
         path("events/<int:pk>/attendees.csv", staff.attendees_csv, name="services_attendees_csv"),
         path("referrals/", staff.referral_queue, name="services_referrals"),
@@ -60,14 +60,16 @@ def admin_urls() -> list[Any]:
     ]
 
 
-class FulfilmentMenuItem(MenuItem):
+class FulfillmentMenuItem(MenuItem):
     def is_shown(self, request: HttpRequest) -> bool:
         return may_fulfil(request.user)
 
 
 @hooks.register("register_admin_menu_item")
-def fulfilment_menu_item() -> MenuItem:
-    return FulfilmentMenuItem("Material orders", reverse("services_fulfilment"), icon_name="mail", order=900)
+def fulfillment_menu_item() -> MenuItem:
+    return FulfillmentMenuItem(
+        "Material orders", reverse("services_fulfillment"), icon_name="mail", order=900
+    )
 
 
 class ReferralMenuItem(MenuItem):

@@ -59,7 +59,7 @@ def readable(value: Any, names: Mapping[str, str] | None = None, key: str = "") 
 # The decision in plain words. `modify` answers two questions — what to do now (`action`) and the dose
 # level that follows (`next_dose_level`) — and the engine writes both into one `headline`, so a
 # reduction never hides a hold. The page and the PDF show that headline first; the words below are only
-# for an answer without one, and the tone (a colour and border) follows the most severe part.
+# for an answer without one, and the tone (a color and border) follows the most severe part.
 _NEXT_LEVEL: Final = {
     "full": "continue at the full dose",
     "reduced_25": "reduce the dose by 25%",

@@ -9,6 +9,7 @@ deterministic: a fixed hash salt, no date, text kept as ``<text>`` (screen-reada
 from __future__ import annotations
 
 import io
+import textwrap
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,21 @@ from besponsa.evidence.records import ARM_LABELS, Arm, Median, Milestone, Propor
 from besponsa.evidence.stats import Estimate
 from besponsa.evidence.survival import KaplanMeier
 
-__all__ = ["Bar", "ForestRow", "bar_chart", "forest", "hbar_chart", "km_curves", "os_panels", "svg"]
+__all__ = [
+    "NARROW_FONT",
+    "NARROW_WIDTH_IN",
+    "Bar",
+    "ForestRow",
+    "bar_chart",
+    "forest",
+    "hbar_chart",
+    "km_curves",
+    "narrow_bar_chart",
+    "narrow_hbar_chart",
+    "narrow_os_panels",
+    "os_panels",
+    "svg",
+]
 
 
 def __dir__() -> list[str]:
@@ -58,17 +73,29 @@ _RC: Mapping[str, object] = MappingProxyType(
 _LOCK = threading.Lock()
 _HATCH = "///"
 _WIDTH_IN, _HEIGHT_IN = 7.2, 4.2
+# The phone layouts: 4.5 in is 324 user units, drawn to a 340 px column on a 390 px phone, so 12-point text
+# (the smallest used) renders at 12.6 px; they stack what the wide layouts put side by side.
+NARROW_WIDTH_IN = 4.5
+NARROW_FONT = 12.0
+_NARROW_WRAP = 40  # characters per line of a note at 12 points in 4.5 in
+_LEGEND_WRAP = 34  # a legend entry, beside its swatch
 
 
-def _new_figure(height: float = _HEIGHT_IN) -> MplFigure:
-    fig = MplFigure(figsize=(_WIDTH_IN, height))
+def _new_figure(height: float = _HEIGHT_IN, width: float = _WIDTH_IN) -> MplFigure:
+    fig = MplFigure(figsize=(width, height))
     FigureCanvasSVG(fig)
     return fig
 
 
-def svg(draw: Callable[[], MplFigure]) -> str:
-    """The SVG text of the figure ``draw`` makes, drawn under the module's matplotlib settings."""
-    with _LOCK, mpl.rc_context(cast(Any, dict(_RC))):
+def _wrap(text: str, width: int = _NARROW_WRAP) -> str:
+    return textwrap.fill(text, width, break_on_hyphens=False)
+
+
+def svg(draw: Callable[[], MplFigure], *, narrow: bool = False) -> str:
+    """The SVG text of the figure ``draw`` makes, drawn under the module's matplotlib settings (and the
+    phone type size when ``narrow``)."""
+    rc = {**_RC, "font.size": NARROW_FONT} if narrow else dict(_RC)
+    with _LOCK, mpl.rc_context(cast(Any, rc)):
         fig = draw()
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -81,9 +108,10 @@ def _arm_style(arm: Arm | None) -> dict[str, object]:
     return {"facecolor": colors.INO, "edgecolor": colors.INO, "linewidth": 1.5}
 
 
-def _legend_handles(n_ino: int | None, n_ic: int | None) -> list[Patch]:
+def _legend_handles(n_ino: int | None, n_ic: int | None, *, wrap: int = 0) -> list[Patch]:
     def label(arm: Arm, n: int | None) -> str:
-        return ARM_LABELS[arm] + (f" (n = {n})" if n is not None else "")
+        text = ARM_LABELS[arm] + (f" (n = {n})" if n is not None else "")
+        return textwrap.fill(text, wrap, break_on_hyphens=False) if wrap else text
 
     return [
         Patch(label=label(Arm.INO, n_ino), **_arm_style(Arm.INO)),  # type: ignore[arg-type]
@@ -115,6 +143,23 @@ class Bar:
     proportion: Proportion
 
 
+def _draw_bar(
+    ax: Axes, bar: Bar, groups: Sequence[str], width: float, fill: float
+) -> tuple[float, float, float]:
+    """One bar of a group (BESPONSA left, comparator right) with its CI whisker; returns its x, its value
+    and its top (the upper CI limit when there is one)."""
+    p = bar.proportion
+    assert p.percent is not None
+    x = groups.index(bar.group) + (-width / 2 if p.arm is Arm.INO else width / 2)
+    value = float(p.percent)
+    ax.bar([x], [value], width=width * fill, **_arm_style(p.arm))  # type: ignore[arg-type]
+    top = value
+    if p.ci is not None and p.ci.high is not None:
+        _errorbar(ax, x, value, float(p.ci.low), float(p.ci.high))
+        top = float(p.ci.high)
+    return x, value, top
+
+
 def bar_chart(
     bars: Sequence[Bar], groups: Sequence[str], ylabel: str, ns: tuple[int | None, int | None], note: str
 ) -> MplFigure:
@@ -122,17 +167,10 @@ def bar_chart(
     ``note`` (the comparison) under the chart."""
     fig = _new_figure()
     ax = fig.add_axes((0.1, 0.12, 0.88, 0.7))
-    width = 0.36
     for bar in bars:
         p = bar.proportion
+        x, value, top = _draw_bar(ax, bar, groups, 0.36, 0.92)
         assert p.percent is not None
-        x = groups.index(bar.group) + (-width / 2 if p.arm is Arm.INO else width / 2)
-        value = float(p.percent)
-        ax.bar([x], [value], width=width * 0.92, **_arm_style(p.arm))  # type: ignore[arg-type]
-        top = value
-        if p.ci is not None and p.ci.high is not None:
-            _errorbar(ax, x, value, float(p.ci.low), float(p.ci.high))
-            top = float(p.ci.high)
         counts = f"{p.count}/{p.n}" if p.count is not None else ""
         ax.text(
             x, top + 2.0, fmt.percent(p.percent), ha="center", va="bottom", fontsize=11, fontweight="bold"
@@ -341,4 +379,155 @@ def km_curves(
                 color=arm_color[arm],
                 clip_on=False,
             )
+    return fig
+
+
+# --- phone layouts (drawn with font.size 12; every text is 12 points or larger) ------------------------
+
+
+def _narrow_figure(height: float) -> MplFigure:
+    return _new_figure(height=height, width=NARROW_WIDTH_IN)
+
+
+def _frac(fig: MplFigure, inches: float) -> float:
+    return inches / fig.get_figheight()
+
+
+def _note_lines(fig: MplFigure, lines: Sequence[tuple[str, bool]], bottom: float = 0.12) -> None:
+    """Notes under a narrow chart, wrapped, from the bottom edge up (text, bold)."""
+    y = bottom
+    for text, bold in reversed(lines):
+        wrapped = _wrap(text)
+        fig.text(
+            0.03,
+            _frac(fig, y),
+            wrapped,
+            fontsize=NARROW_FONT,
+            fontweight="bold" if bold else "normal",
+            color=colors.TEXT if bold else colors.MUTED,
+            va="bottom",
+        )
+        y += 0.2 * (wrapped.count("\n") + 1) + 0.08
+
+
+def _notes_height(lines: Sequence[str]) -> float:
+    return 0.12 + sum(0.2 * (_wrap(text).count("\n") + 1) + 0.08 for text in lines)
+
+
+def narrow_bar_chart(
+    bars: Sequence[Bar], groups: Sequence[str], ylabel: str, ns: tuple[int | None, int | None], note: str
+) -> MplFigure:
+    """:func:`bar_chart` for a phone: legend stacked above, group names wrapped, the note wrapped below."""
+    notes = _notes_height([note])
+    plot, legend, ticks = 2.9, 1.0, 0.7
+    fig = _narrow_figure(notes + ticks + plot + legend)
+    ax = fig.add_axes(
+        (0.19, _frac(fig, notes + ticks), 0.78, _frac(fig, plot)),
+    )
+    for bar in bars:
+        p = bar.proportion
+        x, _, top = _draw_bar(ax, bar, groups, 0.4, 0.94)
+        assert p.percent is not None
+        if p.count is not None:
+            ax.text(x, top + 1.5, f"{p.count}/{p.n}", ha="center", va="bottom", fontsize=NARROW_FONT)
+        ax.text(
+            x, top + 9.0, fmt.percent(p.percent), ha="center", va="bottom", fontsize=12.5, fontweight="bold"
+        )
+    ax.set_xticks(range(len(groups)), [textwrap.fill(g, 14) for g in groups])
+    ax.set_xlim(-0.55, len(groups) - 0.45)
+    ax.set_ylim(0, 112)
+    ax.set_yticks(range(0, 101, 20))
+    ax.set_ylabel(ylabel)
+    ax.legend(
+        handles=_legend_handles(*ns, wrap=_LEGEND_WRAP),
+        loc="lower left",
+        bbox_to_anchor=(-0.2, 1.02),
+        ncols=1,
+        fontsize=NARROW_FONT,
+        handlelength=1.6,
+    )
+    _note_lines(fig, [(note, False)])
+    return fig
+
+
+def narrow_hbar_chart(rows: Sequence[tuple[str, Proportion]], xlabel: str) -> MplFigure:
+    """:func:`hbar_chart` for a phone: each bar's name and value on a line above it, full-width bars."""
+    per_row, axis = 1.0, 0.8
+    fig = _narrow_figure(axis + per_row * len(rows) + 0.1)
+    ax = fig.add_axes((0.05, _frac(fig, axis), 0.9, _frac(fig, per_row * len(rows))))
+    for i, (label, p) in enumerate(rows):
+        assert p.percent is not None
+        value = float(p.percent)
+        ax.barh([i], [value], height=0.38, **_arm_style(Arm.INO))  # type: ignore[arg-type]
+        if p.ci is not None and p.ci.high is not None:
+            _errorbar(ax, value, i, float(p.ci.low), float(p.ci.high), horizontal=True)
+        ax.text(
+            0,
+            i - 0.26,
+            f"{label}: {fmt.percent(p.percent)} ({p.count}/{p.n})",
+            va="bottom",
+            ha="left",
+            fontsize=NARROW_FONT,
+            fontweight="bold",
+        )
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(True)
+    ax.set_ylim(len(rows) - 0.5, -0.75)
+    ax.set_xlim(0, 104)
+    ax.set_xticks(range(0, 101, 20))
+    ax.set_xlabel(_wrap(xlabel, 34))
+    return fig
+
+
+def narrow_os_panels(
+    medians: Sequence[Median], rates: Sequence[Milestone], hr_line: str, boundary_line: str
+) -> MplFigure:
+    """:func:`os_panels` for a phone: the two panels stacked, both as horizontal bars."""
+    notes = _notes_height([hr_line, boundary_line])
+    panel, gap, legend = 1.25, 0.95, 1.0
+    fig = _narrow_figure(notes + 0.55 + panel + gap + panel + legend)
+    bottom = fig.add_axes((0.34, _frac(fig, notes + 0.55), 0.6, _frac(fig, panel)))
+    top = fig.add_axes((0.34, _frac(fig, notes + 0.55 + panel + gap), 0.6, _frac(fig, panel)))
+    labels = [ARM_LABELS[Arm.INO], "Investigator's\nchoice"]
+    for i, m in enumerate(medians):
+        assert m.ci is not None and m.ci.high is not None
+        top.barh([i], [float(m.months)], height=0.55, **_arm_style(m.arm))  # type: ignore[arg-type]
+        _errorbar(top, float(m.months), i, float(m.ci.low), float(m.ci.high), horizontal=True)
+        top.text(
+            float(m.ci.high) + 0.3,
+            i,
+            f"{fmt.number(m.months)} mo",
+            va="center",
+            fontsize=12.5,
+            fontweight="bold",
+        )
+    top.set_yticks([0, 1], labels)
+    top.invert_yaxis()
+    top.set_xlim(0, 14)
+    top.set_xlabel("Median overall survival (months)")
+    for i, rate in enumerate(rates):
+        assert rate.ci is not None and rate.ci.high is not None
+        bottom.barh([i], [float(rate.percent)], height=0.55, **_arm_style(rate.arm))  # type: ignore[arg-type]
+        _errorbar(bottom, float(rate.percent), i, float(rate.ci.low), float(rate.ci.high), horizontal=True)
+        bottom.text(
+            float(rate.ci.high) + 1.0,
+            i,
+            fmt.percent(rate.percent),
+            va="center",
+            fontsize=12.5,
+            fontweight="bold",
+        )
+    bottom.set_yticks([0, 1], labels)
+    bottom.invert_yaxis()
+    bottom.set_xlim(0, 45)
+    bottom.set_xlabel("Alive at 2 years (%)")
+    fig.legend(
+        handles=_legend_handles(medians[0].n, medians[1].n, wrap=_LEGEND_WRAP),
+        loc="upper left",
+        bbox_to_anchor=(0.02, 0.995),
+        ncols=1,
+        fontsize=NARROW_FONT,
+        handlelength=1.6,
+    )
+    _note_lines(fig, [(hr_line, False), (boundary_line, True)])
     return fig

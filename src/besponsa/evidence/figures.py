@@ -84,6 +84,9 @@ class Figure:
     references: tuple[str, ...]  # reference keys, in citation order
     record_ids: tuple[str, ...]  # data records drawn ("dataset:record")
     illustrative: bool = False  # True only for the reconstructed curve
+    # The phone layout (charts.NARROW_WIDTH_IN wide, text 12 points or larger) of a figure a page shows;
+    # "" for the internal figures, which keep the wide drawing only.
+    svg_narrow: str = ""
 
 
 Draw = Callable[[], MplFigure]
@@ -125,7 +128,7 @@ def _ci_short(p: Proportion) -> str:
 # --- figures -------------------------------------------------------------------------------------
 
 
-def _cr_cri_adult() -> tuple[Draw, FigureText]:
+def _cr_cri_adult() -> tuple[Draw, Draw | None, FigureText]:
     ds = datasets.inovate_all()
     crcri_ino, crcri_ic = shown(ds, "crcri-ino", Proportion), shown(ds, "crcri-ic", Proportion)
     cr_ino, cr_ic = shown(ds, "cr-ino", Proportion), shown(ds, "cr-ic", Proportion)
@@ -138,14 +141,17 @@ def _cr_cri_adult() -> tuple[Draw, FigureText]:
         f"{fmt.p_text(test.p)}"
     )
 
-    def draw() -> MplFigure:
-        return charts.bar_chart(
+    def draw(chart: Callable[..., MplFigure] = charts.bar_chart) -> MplFigure:
+        return chart(
             [Bar("CR/CRi", crcri_ino), Bar("CR/CRi", crcri_ic), Bar("CR", cr_ino), Bar("CR", cr_ic)],
             ("CR/CRi", "CR"),
             "Patients (%)",
             (crcri_ino.n, crcri_ic.n),
             diff_text,
         )
+
+    def narrow() -> MplFigure:
+        return draw(charts.narrow_bar_chart)
 
     table = Table(
         id="cr-cri-adult-table",
@@ -168,7 +174,7 @@ def _cr_cri_adult() -> tuple[Draw, FigureText]:
             _ids(ds, "crcri-ino", "crcri-ic", "cr-ino", "cr-ic", "crcri-diff", "crcri-test-one-sided")
         ),
     )
-    return draw, _text(
+    text = _text(
         figure_id="cr-cri-adult",
         title=f"CR/CRi and CR rates, INO-VATE ALL (first {n218} randomized)",
         caption=(
@@ -191,9 +197,10 @@ def _cr_cri_adult() -> tuple[Draw, FigureText]:
         references=table.references,
         record_ids=table.record_ids,
     )
+    return draw, narrow, text
 
 
-def _mrd_adult() -> tuple[Draw, FigureText]:
+def _mrd_adult() -> tuple[Draw, Draw | None, FigureText]:
     ds = datasets.inovate_all()
     ino, ic = shown(ds, "mrd-crcri-ino", Proportion), shown(ds, "mrd-crcri-ic", Proportion)
     cr_ino, cr_ic = shown(ds, "mrd-cr-ino", Proportion), shown(ds, "mrd-cr-ic", Proportion)
@@ -206,15 +213,18 @@ def _mrd_adult() -> tuple[Draw, FigureText]:
         f"{fmt.p_text(test.p)}"
     )
 
-    def draw() -> MplFigure:
+    def draw(chart: Callable[..., MplFigure] = charts.bar_chart) -> MplFigure:
         groups = ("Among patients with CR/CRi", "Among patients with CR")
-        return charts.bar_chart(
+        return chart(
             [Bar(groups[0], ino), Bar(groups[0], ic), Bar(groups[1], cr_ino), Bar(groups[1], cr_ic)],
             groups,
             "MRD-negative (%)",
             (None, None),
             diff_text,
         )
+
+    def narrow() -> MplFigure:
+        return draw(charts.narrow_bar_chart)
 
     table = Table(
         id="mrd-adult-table",
@@ -243,7 +253,7 @@ def _mrd_adult() -> tuple[Draw, FigureText]:
             )
         ),
     )
-    return draw, _text(
+    text = _text(
         figure_id="mrd-adult",
         title="MRD negativity among responders, INO-VATE ALL",
         caption=(
@@ -261,14 +271,18 @@ def _mrd_adult() -> tuple[Draw, FigureText]:
         references=table.references,
         record_ids=table.record_ids,
     )
+    return draw, narrow, text
 
 
-def _cr_pediatric() -> tuple[Draw, FigureText]:
+def _cr_pediatric() -> tuple[Draw, Draw | None, FigureText]:
     ds = datasets.wi203581()
     cr = shown(ds, "cr", Proportion)
 
-    def draw() -> MplFigure:
-        return charts.hbar_chart([("CR", cr)], "Patients (%)")
+    def draw(chart: Callable[..., MplFigure] = charts.hbar_chart) -> MplFigure:
+        return chart([("CR", cr)], "Patients (%)")
+
+    def narrow() -> MplFigure:
+        return draw(charts.narrow_hbar_chart)
 
     table = Table(
         id="cr-pediatric-table",
@@ -281,7 +295,7 @@ def _cr_pediatric() -> tuple[Draw, FigureText]:
         references=("fda-2024-pediatric", "pi-2024"),
         record_ids=tuple(_ids(ds, "cr")),
     )
-    return draw, _text(
+    text = _text(
         figure_id="cr-pediatric",
         title="Complete remission, study WI203581 (pediatric)",
         caption=(
@@ -294,16 +308,18 @@ def _cr_pediatric() -> tuple[Draw, FigureText]:
         references=table.references,
         record_ids=table.record_ids,
     )
+    return draw, narrow, text
 
 
-def _mrd_pediatric() -> tuple[Draw, FigureText]:
+def _mrd_pediatric() -> tuple[Draw, Draw | None, FigureText]:
     ds = datasets.wi203581()
     flow, pcr = shown(ds, "mrd-flow", Proportion), shown(ds, "mrd-pcr", Proportion)
 
-    def draw() -> MplFigure:
-        return charts.hbar_chart(
-            [("Flow cytometry", flow), ("RQ-PCR", pcr)], "MRD-negative among patients with CR (%)"
-        )
+    def draw(chart: Callable[..., MplFigure] = charts.hbar_chart) -> MplFigure:
+        return chart([("Flow cytometry", flow), ("RQ-PCR", pcr)], "MRD-negative among patients with CR (%)")
+
+    def narrow() -> MplFigure:
+        return draw(charts.narrow_hbar_chart)
 
     table = Table(
         id="mrd-pediatric-table",
@@ -314,7 +330,7 @@ def _mrd_pediatric() -> tuple[Draw, FigureText]:
         references=("fda-2024-pediatric", "pi-2024"),
         record_ids=tuple(_ids(ds, "mrd-flow", "mrd-pcr")),
     )
-    return draw, _text(
+    text = _text(
         figure_id="mrd-pediatric",
         title="MRD negativity among children with CR, study WI203581",
         caption=(
@@ -329,6 +345,7 @@ def _mrd_pediatric() -> tuple[Draw, FigureText]:
         references=table.references,
         record_ids=table.record_ids,
     )
+    return draw, narrow, text
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,7 +385,7 @@ def _arm_cell(p: Proportion) -> str:
     return fmt.proportion_text(p)
 
 
-def _subgroups_adult() -> tuple[Draw, FigureText]:
+def _subgroups_adult() -> tuple[Draw, Draw | None, FigureText]:
     ds = datasets.inovate_all()
 
     n218 = fmt.number(shown(ds, "first218-total", Quantity).value)
@@ -423,7 +440,7 @@ def _subgroups_adult() -> tuple[Draw, FigureText]:
         references=("kantarjian-nejm-2016", "pi-2024", "stock-cancer-2021", "genomics-bloodadv-2024"),
         record_ids=tuple(record_ids),
     )
-    return draw, _text(
+    text = _text(
         figure_id="subgroups-adult",
         title=f"CR/CRi difference by subgroup, INO-VATE ALL ({SUBGROUP_CAVEAT.lower()})",
         caption=(
@@ -443,9 +460,10 @@ def _subgroups_adult() -> tuple[Draw, FigureText]:
         references=table.references,
         record_ids=table.record_ids,
     )
+    return draw, None, text
 
 
-def _os_adult() -> tuple[Draw, FigureText]:
+def _os_adult() -> tuple[Draw, Draw | None, FigureText]:
     ds = datasets.inovate_all()
     med_ino, med_ic = shown(ds, "os-final-median-ino", Median), shown(ds, "os-final-median-ic", Median)
     two_ino, two_ic = shown(ds, "os-final-24mo-ino", Milestone), shown(ds, "os-final-24mo-ic", Milestone)
@@ -458,8 +476,11 @@ def _os_adult() -> tuple[Draw, FigureText]:
     met = "met" if hr.boundary_met else "not met"
     boundary_line = f"Prespecified significance boundary {fmt.p_text(hr.boundary)}: {met}."
 
-    def draw() -> MplFigure:
-        return charts.os_panels((med_ino, med_ic), (two_ino, two_ic), hr_line, boundary_line)
+    def draw(chart: Callable[..., MplFigure] = charts.os_panels) -> MplFigure:
+        return chart((med_ino, med_ic), (two_ino, two_ic), hr_line, boundary_line)
+
+    def narrow() -> MplFigure:
+        return draw(charts.narrow_os_panels)
 
     table = Table(
         id="os-adult-table",
@@ -493,7 +514,7 @@ def _os_adult() -> tuple[Draw, FigureText]:
             )
         ),
     )
-    return draw, _text(
+    text = _text(
         figure_id="os-adult",
         title="Overall survival, INO-VATE ALL final analysis",
         caption=(
@@ -511,12 +532,13 @@ def _os_adult() -> tuple[Draw, FigureText]:
         references=table.references,
         record_ids=table.record_ids,
     )
+    return draw, narrow, text
 
 
 RECONSTRUCTED_TIMES = (0, 6, 12, 18, 24, 30, 36)
 
 
-def _os_reconstructed() -> tuple[Draw, FigureText]:
+def _os_reconstructed() -> tuple[Draw, Draw | None, FigureText]:
     data = reconstructed.load()
     fits = {arm: kaplan_meier(*data.arm_data(1 if arm is Arm.INO else 0)) for arm in (Arm.INO, Arm.IC)}
     times = np.array(RECONSTRUCTED_TIMES, dtype=np.float64)
@@ -555,7 +577,7 @@ def _os_reconstructed() -> tuple[Draw, FigureText]:
         references=("kantarjian-nejm-2016",),
         record_ids=(),
     )
-    return draw, _text(
+    text = _text(
         figure_id="os-reconstructed",
         title=f"Overall survival curve, INO-VATE ALL — {reconstructed.LABEL}",
         caption=(
@@ -574,9 +596,10 @@ def _os_reconstructed() -> tuple[Draw, FigureText]:
         record_ids=(),
         illustrative=True,
     )
+    return draw, None, text
 
 
-_BUILDERS: Mapping[str, Callable[[], tuple[Draw, FigureText]]] = MappingProxyType(
+_BUILDERS: Mapping[str, Callable[[], tuple[Draw, Draw | None, FigureText]]] = MappingProxyType(
     {
         "cr-cri-adult": _cr_cri_adult,
         "mrd-adult": _mrd_adult,
@@ -591,7 +614,7 @@ FIGURE_IDS: tuple[str, ...] = tuple(_BUILDERS)
 
 
 @functools.cache
-def _plan(figure_id: str) -> tuple[Draw, FigureText]:
+def _plan(figure_id: str) -> tuple[Draw, Draw | None, FigureText]:
     try:
         builder = _BUILDERS[figure_id]
     except KeyError:
@@ -604,22 +627,31 @@ def describe(figure_id: str) -> FigureText:
 
     :raises UnknownFigureError: no such figure.
     """
-    return _plan(figure_id)[1]
+    return _plan(figure_id)[2]
 
 
 @functools.cache
 def render(figure_id: str) -> Figure:
-    """Figure ``figure_id`` (one of :data:`FIGURE_IDS`) with its SVG, drawn once per process.
+    """Figure ``figure_id`` (one of :data:`FIGURE_IDS`) with its SVG drawings, drawn once per process.
 
     :raises UnknownFigureError: no such figure.
     """
-    draw, text = _plan(figure_id)
-    svg = accessible_svg(
-        charts.svg(draw), prefix=f"fig-{figure_id}", title=text.title, description=text.description
-    )
-    return Figure(svg=svg, **{f.name: getattr(text, f.name) for f in dataclasses.fields(FigureText)})
+    draw, narrow, text = _plan(figure_id)
+    prefix = f"fig-{figure_id}"
+    svg = accessible_svg(charts.svg(draw), prefix=prefix, title=text.title, description=text.description)
+    svg_narrow = ""
+    if narrow is not None:
+        svg_narrow = accessible_svg(
+            charts.svg(narrow, narrow=True),
+            prefix=f"{prefix}-narrow",
+            title=text.title,
+            description=text.description,
+        )
+    fields = {f.name: getattr(text, f.name) for f in dataclasses.fields(FigureText)}
+    return Figure(svg=svg, svg_narrow=svg_narrow, **fields)
 
 
-def svg_document(figure: Figure) -> str:
-    """The figure as a standalone SVG file (XML declaration added)."""
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + figure.svg + "\n"
+def svg_document(figure: Figure, *, narrow: bool = False) -> str:
+    """The figure (or its phone layout) as a standalone SVG file (XML declaration added)."""
+    svg = figure.svg_narrow if narrow else figure.svg
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + svg + "\n"

@@ -85,20 +85,30 @@ TASK_STATE_ACTED_ON = "compliance_task_state_acted_on"
 
 
 @hooks.register("before_edit_page")
-def remember_the_step_acted_on(request: HttpRequest, page: Page) -> None:
+@hooks.register("before_edit_snippet")
+def remember_the_step_acted_on(request: HttpRequest, obj: Any) -> None:
     """A review action from the editor moves the workflow on: keep which step it acted on, so that
     `after_review_action` can tell a refused approval from one that went through."""
     if request.method == "POST" and request.POST.get("workflow-action-name"):
-        task_state = page.current_workflow_task_state
+        task_state = getattr(obj, "current_workflow_task_state", None)
         setattr(request, TASK_STATE_ACTED_ON, task_state.pk if task_state is not None else None)
 
 
+def _may_browse(user: Any, obj: Any) -> bool:
+    """Whether `user` may open the listing the editor returns to (the page tree, the ISI listing)."""
+    if isinstance(obj, Page):
+        return PagePermissionPolicy().explorable_root_instance(user) is not None
+    policy = getattr(getattr(type(obj), "snippet_viewset", None), "permission_policy", None)
+    return bool(policy and policy.user_has_any_permission(user, ["add", "change", "delete", "view"]))
+
+
 @hooks.register("after_edit_page")
-def after_review_action(request: HttpRequest, page: Page) -> HttpResponse | None:
+@hooks.register("after_edit_snippet")
+def after_review_action(request: HttpRequest, obj: Any) -> HttpResponse | None:
     """Approving from inside the editor goes through the same rule; say why it did not happen. A
-    reviewer who may not open the page tree goes back to their review queue, not to a refusal."""
+    reviewer who may not open the listing goes back to their review queue, not to a refusal."""
     action = request.POST.get("workflow-action-name") if request.method == "POST" else None
-    if not action:
+    if not action or not hasattr(obj, "workflow_states"):
         return None
     acted_on = getattr(request, TASK_STATE_ACTED_ON, None)
     task_state = TaskState.objects.filter(pk=acted_on).first() if acted_on is not None else None
@@ -106,7 +116,7 @@ def after_review_action(request: HttpRequest, page: Page) -> HttpResponse | None
         reason = rules.approval_refusal(task_state, request.user)
         if reason:
             messages.error(request, f"Not approved. {reason}")
-    if PagePermissionPolicy().explorable_root_instance(request.user) is None and not request.GET.get("next"):
+    if not _may_browse(request.user, obj) and not request.GET.get("next"):
         return redirect("wagtailadmin_home")
     return None
 

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +24,7 @@ from wagtail.models import Page, Site
 
 from besponsa.compliance import setup
 from besponsa.portal.models import ContentPage, HomePage, SafetyInformation, SiteContacts
+from tests.conftest import ROOT, SiteServer, _free_port
 
 
 @dataclass
@@ -171,7 +182,10 @@ for username, group in %r:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # the second factor, passed
     session.create()
     out[username] = session.session_key
-print("SESSIONS", json.dumps(out))
+from wagtail.models import Page
+from besponsa.portal.models import SafetyInformation
+pages = {p.url_path: p.pk for p in Page.objects.filter(depth__gte=3)}
+print("SESSIONS", json.dumps({"sessions": out, "pages": pages, "isi": SafetyInformation.current().pk}))
 """
 # Who walks the review: one person per group, as in `cast` above.
 CAST = (
@@ -187,8 +201,10 @@ class FreshSite:
     """A real server over a database that `migrate` and `seed_content` made from nothing, with no fact
     verified yet, and a signed-in CMS session (second factor passed) for each member of the cast."""
 
-    server: Any  # tests.conftest.SiteServer
+    server: SiteServer
     sessions: dict[str, str]
+    page_ids: dict[str, int]  # by URL path, e.g. "/about/"
+    isi_id: int
 
     def url(self, path: str) -> str:
         return str(self.server.url(path))
@@ -211,19 +227,7 @@ class FreshSite:
 
 
 @pytest.fixture(scope="module")
-def fresh_site() -> Any:
-    import json
-    import os
-    import shutil
-    import subprocess
-    import sys
-    import tempfile
-    import time
-    import urllib.request
-    from pathlib import Path
-
-    from tests.conftest import ROOT, SiteServer, _free_port
-
+def fresh_site() -> Iterator[FreshSite]:
     var_dir = Path(tempfile.mkdtemp(prefix="besponsa-fresh-"))
     env = {
         **os.environ,
@@ -241,7 +245,8 @@ def fresh_site() -> Any:
     server.manage("migrate", "--noinput", "-v0")
     server.manage("seed_content")
     out = server.manage("shell", "-c", CAST_SESSIONS % (CAST,))
-    sessions = json.loads(out.split("SESSIONS ", 1)[1])
+    made = json.loads(out.split("SESSIONS ", 1)[1])
+    page_ids = {path.removeprefix("/home"): pk for path, pk in made["pages"].items()}
     log = (var_dir / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -260,7 +265,7 @@ def fresh_site() -> Any:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError((var_dir / "server.log").read_text(errors="replace")) from None
                 time.sleep(0.2)
-        yield FreshSite(server, sessions)
+        yield FreshSite(server, made["sessions"], page_ids, made["isi"])
     finally:
         process.terminate()
         process.wait(timeout=10)

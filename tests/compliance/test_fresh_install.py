@@ -19,7 +19,7 @@ from wagtail.models import WorkflowState
 from besponsa.compliance.models import Approval, ApprovalEvent
 from besponsa.portal.models import SafetyInformation
 
-from .conftest import Cast, MiniSite, edit_form, hcp_client, login
+from .conftest import Cast, MiniSite, approve_in_editor, edit_form, hcp_client, login
 
 DOCS = Path(settings.BASE_DIR) / "docs" / "compliance.md"
 
@@ -219,13 +219,7 @@ def test_reviewers_approve_the_isi_from_its_editor_without_restarting_the_review
     for reviewer in (cast.medical, cast.legal, cast.regulatory):
         isi.refresh_from_db()
         latest = isi.get_latest_revision_as_object()
-        form = {
-            **isi_form(reviewer, latest),
-            "action-workflow-action": "true",
-            "workflow-action-name": "approve",
-            "workflow-action-extra-data": "{}",
-        }
-        response = login(reviewer).post(edit_url, form, follow=True)
+        response = login(reviewer).post(edit_url, approve_in_editor(isi_form(reviewer, latest)), follow=True)
         messages = [str(m) for m in response.context["messages"]]
         assert not any(m.startswith("Not approved") for m in messages), messages
         if reviewer is not cast.regulatory:  # Medical and Legal may not open the ISI listing

@@ -7,23 +7,15 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import jsonschema_rs
 import pytest
+from pydantic import BaseModel
 
 from besponsa.clinical import EXAMPLES as PACKAGE_EXAMPLES
 from besponsa.clinical._validation import show
 from besponsa.clinical.errors import ErrorCollector, InvalidInput, UnknownOperation
+from besponsa.clinical.models import INPUTS, OUTPUTS, PastCycleInput
 from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, execute
-from besponsa.clinical.schemas import (
-    ERROR_JSON_SCHEMA,
-    INPUT_SCHEMAS,
-    OUTPUT_SCHEMAS,
-    FieldSpec,
-    Kind,
-    input_json_schema,
-    output_json_schema,
-)
-
-from . import _schema_check
 
 
 def errors_of(operation: str, payload: object) -> list[dict[str, str]]:
@@ -53,18 +45,18 @@ def test_operation_names_are_the_contract() -> None:
         "dates",
         "prepare",
     )
-    assert set(EXAMPLES) == set(OPERATION_NAMES) == set(INPUT_SCHEMAS) == set(OUTPUT_SCHEMAS)
+    assert set(EXAMPLES) == set(OPERATION_NAMES) == set(INPUTS) == set(OUTPUTS)
     assert PACKAGE_EXAMPLES is EXAMPLES
 
 
 @pytest.mark.parametrize("operation", OPERATION_NAMES)
 def test_each_example_runs_and_matches_both_schemas(operation: str) -> None:
     example = EXAMPLES[operation]
-    assert _schema_check.problems(example, input_json_schema(operation)) == []
+    jsonschema_rs.validate(INPUTS[operation].model_json_schema(), example)
     result = execute(operation, example)
     assert json.loads(json.dumps(result, allow_nan=False)) == result
-    assert _schema_check.problems(result, output_json_schema(operation)) == []
-    assert list(result) == [spec.name for spec in OUTPUT_SCHEMAS[operation]]
+    jsonschema_rs.validate(OUTPUTS[operation].model_json_schema(mode="serialization"), result)
+    assert list(result) == list(OUTPUTS[operation].model_fields)
     assert isinstance(result["citations"], list) and result["citations"]
     assert isinstance(result["notes"], list)
 
@@ -93,6 +85,15 @@ def test_non_object_payload(payload: object) -> None:
     errors = errors_of("bsa", payload)
     assert [e["field"] for e in errors] == ["body"]
     assert errors[0]["message"].startswith("body must be a JSON object with named fields")
+
+
+def test_a_field_name_that_is_not_text_is_refused_even_when_the_rest_is_valid() -> None:
+    assert errors_of("bsa", {"height_cm": 170, "weight_kg": 70, "\ud800": 1}) == [
+        {
+            "field": "\ud800",
+            "message": "\ud800 is not an accepted field (accepted: height_cm, weight_kg, formula)",
+        }
+    ]
 
 
 def test_unknown_field_is_an_error_with_a_suggestion() -> None:
@@ -339,35 +340,30 @@ def test_prepare_and_qtc_and_assess_via_execute() -> None:
 
 def test_schemas_are_complete_json_schema() -> None:
     for operation in OPERATION_NAMES:
-        schema = input_json_schema(operation)
+        schema = INPUTS[operation].model_json_schema()
         assert schema["type"] == "object" and schema["additionalProperties"] is False
         properties = schema["properties"]
-        assert isinstance(properties, dict)
-        assert list(properties) == [spec.name for spec in INPUT_SCHEMAS[operation]]
-        assert all(isinstance(p, dict) and p["description"] for p in properties.values())
-    bsa = input_json_schema("bsa")
+        assert list(properties) == list(INPUTS[operation].model_fields)
+        assert all(p["description"] for p in properties.values())
+    bsa = INPUTS["bsa"].model_json_schema()
     assert bsa["required"] == ["height_cm", "weight_kg"]
-    assert bsa["properties"]["height_cm"] == {  # type: ignore[index]  # nested schema dict
-        "description": "Body height in cm (between 40 and 250 cm)",
-        "type": "number",
-        "minimum": 40,
-        "maximum": 250,
-    }
-    plan = input_json_schema("plan")["properties"]
-    assert plan["start_date"]["format"] == "date"  # type: ignore[index]  # nested schema dict
-    assert plan["vod_risk"]["type"] == "object"  # type: ignore[index]  # nested schema dict
-    grade = input_json_schema("grade")["properties"]
-    assert grade["uln"]["exclusiveMinimum"] == 0  # type: ignore[index]  # nested schema dict
-    assert grade["term"]["enum"][0] == "neutrophil_count_decreased"  # type: ignore[index]  # nested schema dict
-    qtc = output_json_schema("qtc")["properties"]
-    assert qtc["change_from_baseline_ms"]["type"] == ["number", "null"]  # type: ignore[index]  # nested schema dict
-    assert ERROR_JSON_SCHEMA["required"] == ["errors"]
+    height = bsa["properties"]["height_cm"]
+    assert (height["description"], height["type"]) == ("Body height in cm (between 40 and 250 cm)", "number")
+    assert (height["minimum"], height["maximum"]) == (40, 250)
+    plan = INPUTS["plan"].model_json_schema()["properties"]
+    assert plan["start_date"]["format"] == "date"
+    assert plan["start_date"]["description"].endswith("(between 2000-01-01 and 2199-12-31)")
+    grade = INPUTS["grade"].model_json_schema()
+    assert grade["properties"]["uln"]["exclusiveMinimum"] == 0
+    assert grade["$defs"]["Term"]["enum"][0] == "neutrophil_count_decreased"
+    qtc = OUTPUTS["qtc"].model_json_schema(mode="serialization")["properties"]
+    assert qtc["change_from_baseline_ms"]["anyOf"] == [{"type": "number"}, {"type": "null"}]
 
 
-def test_errors_are_valid_against_the_error_schema() -> None:
+def test_errors_name_the_field_and_the_reason() -> None:
     with pytest.raises(InvalidInput) as caught:
         execute("bsa", {})
-    assert _schema_check.problems({"errors": caught.value.errors}, ERROR_JSON_SCHEMA) == []
+    assert [error["field"] for error in caught.value.errors] == ["height_cm", "weight_kg"]
     assert str(caught.value).startswith("height_cm: height_cm is required")
 
 
@@ -422,17 +418,16 @@ def test_assess_checks_mrd_against_blasts_only_when_blasts_are_usable() -> None:
     assert fields_of("assess", no_blasts) == ["marrow_blasts_pct"]
 
 
-def _number_paths(
-    specs: tuple[FieldSpec, ...], path: tuple[str | int, ...] = ()
-) -> list[tuple[str | int, ...]]:
+def _number_paths(model: type[BaseModel], path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
     paths: list[tuple[str | int, ...]] = []
-    for spec in specs:
-        if spec.kind in (Kind.NUMBER, Kind.INTEGER):
-            paths.append((*path, spec.name))
-        elif spec.kind is Kind.OBJECT:
-            paths += _number_paths(spec.fields, (*path, spec.name))
-        elif spec.kind is Kind.LIST:
-            paths += _number_paths(spec.fields, (*path, spec.name, 0))
+    for name, field in model.model_fields.items():
+        kind = str(field.annotation)
+        if "Decimal" in kind or "int" in kind:
+            paths.append((*path, name))
+        elif isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            paths += _number_paths(field.annotation, (*path, name))
+        elif "PastCycleInput" in kind:
+            paths += _number_paths(PastCycleInput, (*path, name, 0))
     return paths
 
 
@@ -440,7 +435,7 @@ EXTREMES = [Decimal("1e-999999"), Decimal("1e999999"), Decimal("-1e-999999"), De
 NUMBER_CASES = [
     (operation, path, extreme)
     for operation in OPERATION_NAMES
-    for path in _number_paths(INPUT_SCHEMAS[operation])
+    for path in _number_paths(INPUTS[operation])
     for extreme in EXTREMES
 ]
 

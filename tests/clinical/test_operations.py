@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from besponsa.clinical import EXAMPLES as PACKAGE_EXAMPLES
 from besponsa.clinical._validation import show
 from besponsa.clinical.errors import ErrorCollector, InvalidInput, UnknownOperation
-from besponsa.clinical.models import INPUTS, OUTPUTS, PastCycleInput
+from besponsa.clinical.models import INPUTS, OUTPUTS, Errors, PastCycleInput, field_docs
 from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, execute
 
 
@@ -44,6 +44,7 @@ def test_operation_names_are_the_contract() -> None:
         "qtc",
         "dates",
         "prepare",
+        "dose",
     )
     assert set(EXAMPLES) == set(OPERATION_NAMES) == set(INPUTS) == set(OUTPUTS)
     assert PACKAGE_EXAMPLES is EXAMPLES
@@ -74,8 +75,8 @@ def test_example_results() -> None:
 
 
 def test_unknown_operation() -> None:
-    with pytest.raises(UnknownOperation, match="unknown operation 'dose'"):
-        execute("dose", {})
+    with pytest.raises(UnknownOperation, match="unknown operation 'dosage'"):
+        execute("dosage", {})
     with pytest.raises(UnknownOperation):
         execute(["bsa"], {})  # type: ignore[arg-type]  # an unhashable name from an untrusted caller
 
@@ -457,3 +458,43 @@ def test_every_number_field_refuses_extremes_without_a_crash(
         execute(operation, payload)
     except InvalidInput as invalid:
         assert all(len(error["message"]) < 400 for error in invalid.errors)
+
+
+def test_field_docs_list_what_a_form_or_a_docs_page_shows() -> None:
+    """Forms and the API docs page read these: kinds, ranges, defaults, choices and nested fields."""
+    course = {doc.name: doc for doc in field_docs(INPUTS["course"])}
+    assert (course["height_cm"].kind, course["height_cm"].required) == ("number", True)
+    assert course["height_cm"].range_text() == " (between 40 and 250 cm)"
+    assert (course["formula"].kind, course["formula"].default) == ("choice", "mosteller")
+    assert course["formula"].choices == ("mosteller", "dubois", "haycock", "gehan_george", "boyd")
+    cycles = course["cycles"]
+    assert (cycles.kind, cycles.max_items, cycles.required) == ("list", 6, False)
+    history = {doc.name: doc for doc in cycles.fields}
+    assert history["day1_date"].range_text() == " (between 2000-01-01 and 2199-12-31)"
+    assert (history["interruption_days"].kind, history["interruption_days"].default) == ("integer", 0)
+    assert (history["mrd_negative"].kind, history["mrd_negative"].default) == ("boolean", False)
+    assert course["vod_risk"].kind == "object" and course["vod_risk"].fields[0].name == "prior_liver_disease"
+    assert course["peripheral_blasts"].default is None
+
+
+def test_the_dose_operation_is_plan_bsa_and_prepare_in_one_answer() -> None:
+    result = execute("dose", EXAMPLES["dose"])
+    assert result["bsa"]["bsa_m2"] == 1.82
+    assert [(d["day"], d["dose_mg"]) for d in result["plan"]["doses"]] == [(1, 1.46), (8, 0.91), (15, 0.91)]
+    assert [(p["dose_mg"], p["days"], p["vials"], p["withdraw_ml"]) for p in result["preparations"]] == [
+        (1.46, [1], 2, 5.84),
+        (0.91, [8, 15], 2, 3.64),
+    ]
+    assert result["citations"][:2] == ["PI 2.2", "PI 2.2 Table 1"]
+    assert len(result["notes"]) == len(set(result["notes"]))
+
+
+def test_the_dose_operation_refuses_what_the_plan_refuses() -> None:
+    payload = {**EXAMPLES["dose"], "dose_level": "reduced_25", "route": "tube"}
+    assert fields_of("dose", payload) == ["route", "dose_level"]
+
+
+def test_the_error_schema() -> None:
+    assert Errors.model_json_schema()["required"] == ["errors"]
+    error = Errors.model_validate({"errors": [{"field": "body", "message": "m"}]})
+    assert error.errors[0].field == "body"

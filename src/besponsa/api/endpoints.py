@@ -24,19 +24,7 @@ from ninja import NinjaAPI
 from besponsa.api import guard
 from besponsa.api.openapi import DESCRIPTION, build_document, docs_page
 from besponsa.clinical.errors import InvalidInput
-from besponsa.clinical.operations import OPERATION_NAMES, execute
-
-SUMMARIES = {
-    "bsa": "Body surface area from height and weight",
-    "plan": "Plan one cycle: status, Day 1/8/15 doses, dates and windows",
-    "course": "Plan the next cycle from the history of earlier cycles",
-    "modify": "What to do now and the dose level that follows (PI 2.3 Tables 2–4)",
-    "assess": "Classify response (CR, CRi, none) and MRD negativity",
-    "grade": "CTCAE v5.0 grade of a laboratory or QTc value",
-    "qtc": "QTcF and QTcB with the label's QT flags",
-    "dates": "Contraception and breastfeeding dates after the last dose",
-    "prepare": "Vials, reconstitution, volume and infusion for one dose",
-}
+from besponsa.clinical.operations import OPERATION_NAMES, OPERATIONS, execute
 
 
 class ClinicalAPI(NinjaAPI):
@@ -76,7 +64,7 @@ def _endpoint(operation: str) -> Callable[[HttpRequest], HttpResponse]:
         return run(operation, request)
 
     view.__name__ = f"clinical_{operation}"
-    view.__doc__ = SUMMARIES[operation]
+    view.__doc__ = OPERATIONS[operation].summary
     return csrf_exempt(view)
 
 
@@ -86,7 +74,7 @@ for _name in OPERATION_NAMES:
         methods=["POST"],
         view_func=_endpoint(_name),
         operation_id=_name,
-        summary=SUMMARIES[_name],
+        summary=OPERATIONS[_name].summary,
         tags=["clinical"],
     )
 

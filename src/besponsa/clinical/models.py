@@ -658,6 +658,36 @@ class PrepareOutput(Output):
     notes: Notes
 
 
+class DoseInput(Input):
+    """The dose calculator: one cycle's doses and the preparation of each (plan, then prepare per dose)."""
+
+    height_cm: Number = _height()
+    weight_kg: Number = _weight()
+    formula: BsaFormula = _formula()
+    cycle: Whole = number(limits.CYCLE, "Cycle number to plan")
+    start_date: Day = date("Day 1 of this cycle, YYYY-MM-DD (the dates of Day 8 and Day 15 follow from it)")
+    best_response: Response = _response("Best response reached before this cycle")
+    dose_level: DoseLevel = _dose_level(
+        "Current dose level: full, 25% reduced, or 2 doses per cycle (never re-escalated)"
+    )
+    age_years: Number = _age()
+    route: Route = Field(Route.BAG, description="Administration route")
+
+
+class PreparedDose(PrepareOutput):
+    days: list[int] = _out("The cycle days given this dose")
+
+
+class DoseOutput(Output):
+    bsa: BsaOutput = _out("Body surface area, as the bsa operation answers")
+    plan: PlanOutput = _out("The cycle's doses, as the plan operation answers")
+    preparations: list[PreparedDose] = _out(
+        "The preparation of each distinct dose of the cycle, largest first, as the prepare operation answers"
+    )
+    citations: Citations
+    notes: Notes
+
+
 INPUTS: Final[dict[str, type[Input]]] = {
     "bsa": BsaInput,
     "plan": PlanInput,
@@ -668,6 +698,7 @@ INPUTS: Final[dict[str, type[Input]]] = {
     "qtc": QtcInput,
     "dates": DatesInput,
     "prepare": PrepareInput,
+    "dose": DoseInput,
 }
 OUTPUTS: Final[dict[str, type[Output]]] = {
     "bsa": BsaOutput,
@@ -679,6 +710,7 @@ OUTPUTS: Final[dict[str, type[Output]]] = {
     "qtc": QtcOutput,
     "dates": DatesOutput,
     "prepare": PrepareOutput,
+    "dose": DoseOutput,
 }
 
 

@@ -26,13 +26,13 @@ from besponsa.clinical.course import PastCycle, course_problems, plan_course
 from besponsa.clinical.errors import FieldError, InvalidInput, UnknownOperation
 from besponsa.clinical.examples import EXAMPLES
 from besponsa.clinical.grading import grade, grade_problems
-from besponsa.clinical.monitoring import BEFORE_DOSING, checklist, qtc, vod_risk_factors
-from besponsa.clinical.planner import CyclePlan, PlanStatus, plan_cycle, plan_problems
-from besponsa.clinical.preparation import prepare_infusion
+from besponsa.clinical.monitoring import qtc
+from besponsa.clinical.planner import CyclePlan, cycle_checks, plan_cycle, plan_problems
+from besponsa.clinical.preparation import Preparation, prepare_infusion
 from besponsa.clinical.reproductive import reproductive_dates
 from besponsa.clinical.response import assess_response, mrd_problems
 
-__all__ = ["EXAMPLES", "OPERATION_NAMES", "InvalidInput", "UnknownOperation", "execute"]
+__all__ = ["EXAMPLES", "OPERATIONS", "OPERATION_NAMES", "InvalidInput", "UnknownOperation", "execute"]
 
 Json = dict[str, object]
 Values = Mapping[str, Any]  # the input fields that validated, for checks that join several of them
@@ -42,11 +42,11 @@ def _four(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
-def _body(values: m.BsaInput | m.PlanInput | m.CourseInput) -> BsaResult:
+def _body(values: m.BsaInput | m.PlanInput | m.CourseInput | m.DoseInput) -> BsaResult:
     return body_surface_area(height_cm=values.height_cm, weight_kg=values.weight_kg, formula=values.formula)
 
 
-def _bsa(values: m.BsaInput) -> m.Output:
+def _bsa(values: m.BsaInput | m.DoseInput) -> m.BsaOutput:
     result = _body(values)
     return m.BsaOutput(
         bsa_m2=float(result.bsa_m2),
@@ -76,14 +76,8 @@ _PLAN_ATTRIBUTES: Final = (
 
 def _plan_fields(plan: CyclePlan, body: BsaResult, values: m.PlanInput | m.CourseInput) -> dict[str, Any]:
     """The plan answer's fields, shared by `plan` and `course`."""
-    citations = list(plan.citations)
-    giving = plan.status is not PlanStatus.STOP
     present = frozenset(code for code, given in values.vod_risk if given)
-    factors = vod_risk_factors(present=present, cycle=plan.cycle) if giving else ()
-    checks = checklist(cycle=plan.cycle, hsct_planned=values.hsct_planned) if giving else ()
-    for citation in [factor.citation for factor in factors] + [item.citation for item in checks]:
-        if citation not in citations:
-            citations.append(citation)
+    checks = cycle_checks(plan, vod_risk=present, hsct_planned=values.hsct_planned)
     return {
         **{name: getattr(plan, name) for name in _PLAN_ATTRIBUTES},
         "bsa_m2": float(plan.bsa_m2),
@@ -95,17 +89,22 @@ def _plan_fields(plan: CyclePlan, body: BsaResult, values: m.PlanInput | m.Cours
         "total_mg_per_m2": float(plan.total_mg_per_m2),
         "total_dose_mg": float(plan.total_dose_mg),
         "total_vials": plan.total_vials,
-        "pre_dose_checks": [item for item in checks if item.when in BEFORE_DOSING],
-        "monitoring": [item for item in checks if item.when not in BEFORE_DOSING],
-        "vod_risk_factors": factors,
-        "citations": citations,
+        "pre_dose_checks": checks.pre_dose,
+        "monitoring": checks.monitoring,
+        "vod_risk_factors": checks.vod_risk_factors,
+        "citations": checks.citations,
         "notes": [*body.notes[:1], *plan.notes],
     }
 
 
-def _plan(values: m.PlanInput) -> m.Output:
+def _plan(values: m.PlanInput) -> m.PlanOutput:
+    body, plan = _cycle(values)
+    return m.PlanOutput.model_validate(_plan_fields(plan, body, values))
+
+
+def _cycle(values: m.PlanInput) -> tuple[BsaResult, CyclePlan]:
     body = _body(values)
-    plan = plan_cycle(
+    return body, plan_cycle(
         bsa_m2=body.bsa_m2,
         cycle=values.cycle,
         start_date=values.start_date,
@@ -116,7 +115,33 @@ def _plan(values: m.PlanInput) -> m.Output:
         age_years=values.age_years,
         peripheral_blasts=values.peripheral_blasts,
     )
-    return m.PlanOutput.model_validate(_plan_fields(plan, body, values))
+
+
+def _dose(values: m.DoseInput) -> m.Output:
+    """The dose calculator's chain in one answer: BSA, the cycle's doses, each distinct dose prepared."""
+    # The plan's own fields, already validated by the same field types; the rest take the plan's defaults.
+    plan_input = m.PlanInput.model_construct(**{name: value for name, value in values if name != "route"})
+    body, plan = _cycle(plan_input)
+    doses = sorted({dose.dose_mg for dose in plan.doses}, reverse=True)
+    preparations = [
+        m.PreparedDose.model_validate(
+            {
+                **_prepared(prepare_infusion(dose_mg=mg, route=values.route)),
+                "days": [dose.day for dose in plan.doses if dose.dose_mg == mg],
+            }
+        )
+        for mg in doses
+    ]
+    bsa = _bsa(values)
+    planned = m.PlanOutput.model_validate(_plan_fields(plan, body, plan_input))
+    parts: list[m.BsaOutput | m.PlanOutput | m.PreparedDose] = [bsa, planned, *preparations]
+    return m.DoseOutput(
+        bsa=bsa,
+        plan=planned,
+        preparations=preparations,
+        citations=list(dict.fromkeys(citation for part in parts for citation in part.citations)),
+        notes=list(dict.fromkeys(note for part in parts for note in part.notes)),
+    )
 
 
 def _body_check(values: Values, raw: Values) -> list[FieldError]:
@@ -249,10 +274,13 @@ def _dates(values: m.DatesInput) -> m.Output:
 
 
 def _prepare(values: m.PrepareInput) -> m.Output:
-    result = prepare_infusion(dose_mg=values.dose_mg, route=values.route)
     return m.PrepareOutput.model_validate(
-        {**_attributes(result), "suggested_route": result.concentration_check.suggested_route}
+        _prepared(prepare_infusion(dose_mg=values.dose_mg, route=values.route))
     )
+
+
+def _prepared(result: Preparation) -> dict[str, Any]:
+    return {**_attributes(result), "suggested_route": result.concentration_check.suggested_route}
 
 
 def _attributes(result: object) -> dict[str, Any]:
@@ -266,23 +294,42 @@ def _no_check(values: Values, raw: Values) -> list[FieldError]:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
-    """An operation: its input model, the rule that answers, and the checks that join several fields."""
+    """An operation: what it answers (the CLI's help, the API's summary), its input model, the rule that
+    answers, and the checks that join several fields."""
 
+    summary: str
     input: type[m.Input]
     run: Callable[[Any], m.Output]
     check: Callable[[Values, Values], list[FieldError]] = _no_check
 
 
 OPERATIONS: Final[dict[str, Operation]] = {
-    "bsa": Operation(m.BsaInput, _bsa, _body_check),
-    "plan": Operation(m.PlanInput, _plan, _plan_check),
-    "course": Operation(m.CourseInput, _course, _course_check),
-    "modify": Operation(m.ModifyInput, _modify, _modify_check),
-    "assess": Operation(m.AssessInput, _assess, _assess_check),
-    "grade": Operation(m.GradeInput, _grade, _grade_check),
-    "qtc": Operation(m.QtcInput, _qtc),
-    "dates": Operation(m.DatesInput, _dates),
-    "prepare": Operation(m.PrepareInput, _prepare),
+    "bsa": Operation("Body surface area from height and weight", m.BsaInput, _bsa, _body_check),
+    "plan": Operation(
+        "Plan one cycle: status, Day 1/8/15 doses, dates and windows", m.PlanInput, _plan, _plan_check
+    ),
+    "course": Operation(
+        "Plan the next cycle from the history of earlier cycles", m.CourseInput, _course, _course_check
+    ),
+    "modify": Operation(
+        "What to do now and the dose level that follows (PI 2.3 Tables 2–4)",
+        m.ModifyInput,
+        _modify,
+        _modify_check,
+    ),
+    "assess": Operation(
+        "Classify response (CR, CRi, none) and MRD negativity", m.AssessInput, _assess, _assess_check
+    ),
+    "grade": Operation("CTCAE v5.0 grade of a laboratory or QTc value", m.GradeInput, _grade, _grade_check),
+    "qtc": Operation("QTcF and QTcB with the label's QT flags", m.QtcInput, _qtc),
+    "dates": Operation("Contraception and breastfeeding dates after the last dose", m.DatesInput, _dates),
+    "prepare": Operation("Vials, reconstitution, volume and infusion for one dose", m.PrepareInput, _prepare),
+    "dose": Operation(
+        "One cycle's doses with BSA and the preparation of each dose (the dose calculator)",
+        m.DoseInput,
+        _dose,
+        _plan_check,
+    ),
 }
 OPERATION_NAMES: Final = tuple(OPERATIONS)
 

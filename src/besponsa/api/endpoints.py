@@ -2,7 +2,11 @@
 
 Each endpoint reads the raw body itself and hands it to `besponsa.clinical.operations.execute`, the one
 implementation the CLI also calls; ninja supplies routing, 405s and the OpenAPI/docs plumbing, while
-the request and response schemas come from `besponsa.clinical.schemas` (see `openapi.py`).
+the response schemas come from the output models given to ninja here, the request schemas from the
+input models (`besponsa.clinical.models`, see `openapi.py`). The body is validated by `execute` with
+those same input models rather than by ninja's own body parameter: the contract reports every problem at
+once (checks that join fields included) in the CLI's words, after the body was read strictly (Decimal
+numbers, no NaN, no duplicate field; `guard.read_body`).
 
 CSRF: the API authenticates nobody, reads no cookie and changes nothing on the server, so there is
 no session a forged cross-site request could ride on. The endpoints are exempt from CSRF explicitly
@@ -24,6 +28,7 @@ from ninja import NinjaAPI
 from besponsa.api import guard
 from besponsa.api.openapi import DESCRIPTION, build_document, docs_page
 from besponsa.clinical.errors import InvalidInput
+from besponsa.clinical.models import OUTPUTS, Errors
 from besponsa.clinical.operations import OPERATION_NAMES, OPERATIONS, execute
 
 
@@ -76,6 +81,9 @@ for _name in OPERATION_NAMES:
         operation_id=_name,
         summary=OPERATIONS[_name].summary,
         tags=["clinical"],
+        # Ninja documents the answers from the output models; `openapi.build_document` adds the request
+        # body (the input model, where null means "not given") and real examples.
+        response={200: OUTPUTS[_name], frozenset({401, 413, 415, 422, 429}): Errors},
     )
 
 

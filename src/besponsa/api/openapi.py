@@ -16,7 +16,7 @@ from django.shortcuts import render
 
 from besponsa.api.guard import DEFAULT_RATE_LIMIT_PER_MINUTE, MAX_BODY_BYTES, rate_limit_per_minute
 from besponsa.clinical.errors import InvalidInput
-from besponsa.clinical.models import INPUTS, OUTPUTS, Errors, FieldDoc, field_docs
+from besponsa.clinical.models import INPUTS, OUTPUTS, FieldDoc, field_docs
 from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, execute
 
 DESCRIPTION: Final = (
@@ -159,10 +159,7 @@ BEARER_SCHEME: Final = "bearerToken"
 
 def build_document(document: dict[str, Any]) -> dict[str, Any]:
     result = copy.deepcopy(dict(document))
-    schemas: dict[str, Any] = {"Errors": _inline(Errors.model_json_schema())}
-    for operation in OPERATION_NAMES:
-        schemas[f"{_title(operation)}Input"] = input_json_schema(operation)
-        schemas[f"{_title(operation)}Output"] = output_json_schema(operation)
+    schemas = {f"{_title(operation)}Input": input_json_schema(operation) for operation in OPERATION_NAMES}
     for path, item in result.get("paths", {}).items():
         operation = path.rstrip("/").rsplit("/", 1)[-1]
         if "/clinical/" in path and operation in OPERATION_NAMES and "post" in item:

@@ -315,14 +315,18 @@ def _whole(limit: Limit, description: str) -> Any:
 
 class ModifyInput(Input):
     timing: Timing = Field(
+        title="When these results were taken",
         description="before_dose: a Day 8 or Day 15 dose inside a cycle; before_cycle: Day 1 of the next "
-        "cycle"
+        "cycle",
     )
     baseline: Counts = Field(description="Counts before the first BESPONSA dose (choose the Table 2 row)")
     previous_cycle_baseline: Counts | None = Field(
         None, description="Counts at the start of the previous cycle"
     )
-    labs: Labs = Field(description="Current results; anc and platelets are required before a new cycle")
+    labs: Labs = Field(
+        title="Current results (ANC and platelets are needed before a new cycle)",
+        description="Current results; anc and platelets are required before a new cycle",
+    )
     vod: Flag = flag("Hepatic veno-occlusive disease or other severe liver toxicity")
     infusion_reaction: InfusionReaction = Field(
         InfusionReaction.NONE, description="Infusion-related reaction and its severity"
@@ -336,6 +340,7 @@ class ModifyInput(Input):
     )
     cytopenia_cause: CytopeniaCause = Field(
         CytopeniaCause.NOT_ASSESSED,
+        title="What the low counts are judged to come from",
         description="What the low counts are judged to come from (not_assessed is not the same as "
         "drug-related: the tool asks)",
     )
@@ -725,12 +730,15 @@ class Errors(BaseModel):
     errors: list[FieldError]
 
 
-# A plain view of an input model's fields, for pages that list or render them (the API docs, the forms).
+# A plain view of an input model's fields, for pages that list or render them (the API docs, the forms):
+# labels, units, ranges and help text have their one home in the models above. A field's `title` is its
+# label for people where the description is written for integrators (it names codes or JSON fields).
 
 
 @dataclass(frozen=True, slots=True)
 class FieldDoc:
     name: str
+    label: str  # for people: the field's title where its description names codes, else the description
     kind: str  # number | integer | boolean | choice | date | object | list
     description: str
     required: bool
@@ -786,6 +794,7 @@ def field_docs(model: type[BaseModel]) -> tuple[FieldDoc, ...]:
         docs.append(
             FieldDoc(
                 name=name,
+                label=field.title or field.description or "",
                 kind=kind,
                 description=field.description or "",
                 required=field.is_required(),

@@ -97,14 +97,6 @@ CHOICE_LABELS: Final[dict[str, str]] = {
 # The legend of each row of a repeated input, numbered from 1.
 ROW_LEGENDS: Final[dict[str, str]] = {"cycles": "Earlier cycle"}
 
-# Where a schema description is written for integrators (it names choice codes or JSON fields), the web
-# form shows these words instead; keyed by the engine's field name or dotted path.
-FIELD_LABELS: Final[dict[str, str]] = {
-    "timing": "When these results were taken",
-    "cytopenia_cause": "What the low counts are judged to come from",
-    "labs": "Current results (ANC and platelets are needed before a new cycle)",
-}
-
 _ID_UNSAFE: Final = re.compile(r"[^a-z0-9]+")
 _ROW: Final = re.compile(r"^([a-z_]+)\[(\d+)\]\.(.+)$")
 _SHORT: Final = re.compile(r", | \(|;")
@@ -159,11 +151,11 @@ class FormField:
 
     @property
     def label(self) -> str:
-        return FIELD_LABELS.get(self.name, self.spec.description)
+        return self.spec.label
 
     @property
     def legend(self) -> str:
-        return FIELD_LABELS.get(self.group_name, self.group)
+        return self.group
 
     @property
     def hint(self) -> str:
@@ -254,7 +246,7 @@ def _flatten(
     for spec in specs:
         name = f"{path}{spec.name}"
         if spec.kind == "object":
-            out.extend(_flatten(spec.fields, path=f"{name}.", group=spec.description, group_name=name))
+            out.extend(_flatten(spec.fields, path=f"{name}.", group=spec.label, group_name=name))
         elif spec.kind == "list":
             # A list of objects is a fixed number of row slots, each a fieldset: no JavaScript needed.
             for row in range(min(rows, spec.max_items or rows)):

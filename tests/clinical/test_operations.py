@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from besponsa.clinical import EXAMPLES as PACKAGE_EXAMPLES
 from besponsa.clinical._validation import show
-from besponsa.clinical.errors import ErrorCollector, InvalidInput, UnknownOperation
+from besponsa.clinical.errors import InvalidInput, UnknownOperation
 from besponsa.clinical.models import INPUTS, OUTPUTS, Errors, PastCycleInput, field_docs
 from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, execute
 
@@ -366,17 +366,6 @@ def test_errors_name_the_field_and_the_reason() -> None:
         execute("bsa", {})
     assert [error["field"] for error in caught.value.errors] == ["height_cm", "weight_kg"]
     assert str(caught.value).startswith("height_cm: height_cm is required")
-
-
-def test_error_collector() -> None:
-    errors = ErrorCollector()
-    errors.raise_if_any()
-    errors.extend([{"field": "a", "message": "m"}])
-    errors.add("b", "n")
-    assert len(errors) == 2
-    assert [e["field"] for e in errors] == ["a", "b"]
-    with pytest.raises(InvalidInput):
-        errors.raise_if_any()
 
 
 def test_shown_values_for_python_callers() -> None:

@@ -219,21 +219,30 @@ def _usable(model: type[_M], payload: Mapping[str, Any], failed: set[str]) -> di
 
 def validate(model: type[_M], payload: object) -> tuple[_M | None, dict[str, Any], list[FieldError]]:
     """The validated input (or None), the fields usable for cross-checks, and every problem found."""
-    unreadable: list[FieldError] = []
-    if isinstance(payload, Mapping):  # a name pydantic cannot read (a lone surrogate): unknown, like a typo
-        bad = [key for key in payload if isinstance(key, str) and not _is_text(key)]
-        for key in bad:
-            unreadable.append({"field": key, "message": _unknown(Problem(key, None, model, _NO_ERROR))})
-        payload = {key: value for key, value in payload.items() if key not in bad}
     try:
         parsed = model.model_validate(payload)
     except ValidationError as error:
-        problems = unreadable + describe(model, error)
+        if isinstance(payload, Mapping) and any(e["type"] == "string_unicode" for e in error.errors()):
+            return _unreadable_names(model, payload)
+        problems = describe(model, error)
         if not isinstance(payload, Mapping):
             return None, {}, problems
         failed = {str(detail["loc"][0]) for detail in error.errors() if detail["loc"]}
         return None, _usable(model, payload, failed), problems
-    return (None if unreadable else parsed), dict(parsed), unreadable
+    return parsed, parsed.__dict__, []
+
+
+def _unreadable_names(
+    model: type[_M], payload: Mapping[str, Any]
+) -> tuple[_M | None, dict[str, Any], list[FieldError]]:
+    """A field name pydantic cannot read (a lone surrogate) is an unknown field, like a typo; the rest
+    of the payload is checked as usual."""
+    bad = [key for key in payload if not _is_text(key)]
+    unknown: list[FieldError] = [
+        {"field": key, "message": _unknown(Problem(key, None, model, _NO_ERROR))} for key in bad
+    ]
+    _, usable, problems = validate(model, {key: value for key, value in payload.items() if key not in bad})
+    return None, usable, unknown + problems
 
 
 _NO_ERROR: Final[ErrorDetails] = {"type": "extra_forbidden", "loc": (), "msg": "", "input": None}

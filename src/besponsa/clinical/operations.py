@@ -120,7 +120,9 @@ def _cycle(values: m.PlanInput) -> tuple[BsaResult, CyclePlan]:
 def _dose(values: m.DoseInput) -> m.Output:
     """The dose calculator's chain in one answer: BSA, the cycle's doses, each distinct dose prepared."""
     # The plan's own fields, already validated by the same field types; the rest take the plan's defaults.
-    plan_input = m.PlanInput.model_construct(**{name: value for name, value in values if name != "route"})
+    plan_input = m.PlanInput.model_construct(
+        **{name: value for name, value in values.__dict__.items() if name != "route"}
+    )
     body, plan = _cycle(plan_input)
     doses = sorted({dose.dose_mg for dose in plan.doses}, reverse=True)
     preparations = [
@@ -158,7 +160,7 @@ def _plan_check(values: Values, raw: Values) -> list[FieldError]:
 
 
 def _history(cycles: list[m.PastCycleInput]) -> tuple[PastCycle, ...]:
-    return tuple(PastCycle(**dict(item)) for item in cycles)
+    return tuple(PastCycle(**item.__dict__) for item in cycles)
 
 
 def _course(values: m.CourseInput) -> m.Output:
@@ -196,13 +198,13 @@ def _counts(counts: m.Counts | None) -> mod.Counts | None:
 
 
 def _modify(values: m.ModifyInput) -> m.Output:
-    fields = dict(values)
+    fields = values.__dict__
     report = mod.ToxicityReport(
         **{
             **fields,
             "baseline": _counts(values.baseline),
             "previous_cycle_baseline": _counts(values.previous_cycle_baseline),
-            "labs": mod.Labs(**dict(values.labs)),
+            "labs": mod.Labs(**values.labs.__dict__),
         }
     )
     advice = mod.advise(report)
@@ -231,7 +233,7 @@ def _modify_check(values: Values, raw: Values) -> list[FieldError]:
 
 
 def _assess(values: m.AssessInput) -> m.Output:
-    result = assess_response(**dict(values))
+    result = assess_response(**values.__dict__)
     return m.AssessOutput(
         response=result.response,
         mrd_negative=result.mrd_negative,
@@ -250,7 +252,7 @@ def _assess_check(values: Values, raw: Values) -> list[FieldError]:
 
 
 def _grade(values: m.GradeInput) -> m.Output:
-    result = grade(**dict(values))
+    result = grade(**values.__dict__)
     source = None if result.lln_used is None else ("default" if result.lln_default else "given")
     return m.GradeOutput.model_validate({**_attributes(result), "band": result.band, "lln_source": source})
 
@@ -263,7 +265,7 @@ def _grade_check(values: Values, raw: Values) -> list[FieldError]:
 
 
 def _qtc(values: m.QtcInput) -> m.Output:
-    result = qtc(**dict(values))
+    result = qtc(**values.__dict__)
     return m.QtcOutput.model_validate(
         {**_attributes(result), "rr_s": float(_four(result.rr_s)), "flags": m.QtcFlags.model_validate(result)}
     )

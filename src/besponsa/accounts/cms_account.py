@@ -52,7 +52,7 @@ class ThrottledChangePasswordPanel(account.ChangePasswordPanel):
             )
             data = self.request.POST if bound else None
             form = self.form_class(self.user, data, prefix=self.name, request=self.request)
-            self.request._cms_password_form = form  # type: ignore[attr-defined]
+            self.request._cms_password_form = form
         return form
 
 

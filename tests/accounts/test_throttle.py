@@ -95,6 +95,8 @@ def test_re_entering_the_password_is_throttled_like_sign_in(gated_client: Client
     new = "another fine passphrase 88"
     change = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
     assert gated_client.post("/accounts/password/change/", change).status_code == 429
+    email_change = {"new_email": "ada.new@example.org", "password": PASSWORD}
+    assert gated_client.post("/accounts/email/", email_change).status_code == 429
     assert User.objects.filter(pk=user.pk).exists() and User.objects.get(pk=user.pk).check_password(PASSWORD)
     assert AuditEvent.objects.filter(kind="lockout", user_id=user.pk).count() == 1
 

@@ -198,29 +198,33 @@ def _order(site: Site, client: LiveClient, n: int) -> tuple[int, bool, str]:
     return answer.status, placed is not None, placed.group(1) if placed else ""
 
 
-def _outbox(task: str) -> str:
-    # The durable outbox's rows (django-tasks-db): task path -> first argument of each enqueued task.
+def _with_outbox(task: str, sorting: str) -> str:
+    """A read-back for a services record: `sorting` appends each record's key to `stored` or `half`,
+    knowing `outbox`, the first argument of every `task` row in the durable outbox (django-tasks-db)."""
     return f"""
+import json
 from django_tasks_db.models import DBTaskResult
 outbox = {{row["args_kwargs"]["args"][0] for row in DBTaskResult.objects.filter(
     task_path__endswith="{task}").values("args_kwargs")}}
+stored, half = [], []
+{sorting.strip()}
+print(json.dumps({{"stored": stored, "half": half}}))
 """
 
 
 PRINT_ORDER = WritePath(
     name="print order",
     attempt=_order,
-    readback=_outbox("send_order_confirmation")
-    + """
-import json
+    readback=_with_outbox(
+        "send_order_confirmation",
+        """
 from django.db.models import Count
 from besponsa.services.models import Order
-stored, half = [], []
 for pk, lines in Order.objects.annotate(lines=Count("items")).values_list("pk", "lines"):
     # Every order was for the fixtures' two materials: fewer lines, or no confirmation task, is half.
     (stored if lines == 2 and pk in outbox else half).append(str(pk))
-print(json.dumps({"stored": stored, "half": half}))
 """,
+    ),
 )
 
 REFERRAL_SENT = re.compile(r"/support-referral/(\d+)/sent/$")
@@ -241,15 +245,14 @@ def _referral(site: Site, client: LiveClient, n: int) -> tuple[int, bool, str]:
 SUPPORT_REFERRAL = WritePath(
     name="support referral",
     attempt=_referral,
-    readback=_outbox("send_referral_acknowledgment")
-    + """
-import json
+    readback=_with_outbox(
+        "send_referral_acknowledgment",
+        """
 from besponsa.services.models import SupportReferral
-stored, half = [], []
 for pk, coverage, logistics in SupportReferral.objects.values_list("pk", "coverage", "logistics"):
     (stored if coverage and logistics and pk in outbox else half).append(str(pk))
-print(json.dumps({"stored": stored, "half": half}))
 """,
+    ),
 )
 
 
@@ -267,15 +270,14 @@ def _event_registration(site: Site, client: LiveClient, n: int) -> tuple[int, bo
 EVENT_REGISTRATION = WritePath(
     name="event registration",
     attempt=_event_registration,
-    readback=_outbox("send_registration_email")
-    + """
-import json
+    readback=_with_outbox(
+        "send_registration_email",
+        """
 from besponsa.services.models import Registration
-stored, half = [], []
 for pk, user_id in Registration.objects.values_list("pk", "user_id"):
     (stored if pk in outbox else half).append(str(user_id))
-print(json.dumps({"stored": stored, "half": half}))
 """,
+    ),
 )
 
 

@@ -115,6 +115,17 @@ def test_unknown_field_is_an_error_with_a_suggestion() -> None:
     )
 
 
+def test_an_unknown_field_is_refused_even_when_it_is_null() -> None:
+    """Null means "not given" only for a field the operation has: a typo sent as null is still a typo."""
+    errors = errors_of(
+        "modify", {"timing": "before_dose", "baseline": {"anc": 1, "platelets": 90}, "labs": {"": None}}
+    )
+    assert [e["field"] for e in errors] == ["labs."]
+    assert (
+        errors_of("bsa", {"height_cm": 170, "weight_kg": 70, "weight_kgs": None})[0]["field"] == "weight_kgs"
+    )
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [

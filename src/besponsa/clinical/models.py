@@ -163,8 +163,10 @@ class Input(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _null_is_absent(cls, data: object) -> object:
-        if isinstance(data, Mapping):
-            return {key: value for key, value in data.items() if value is not None}
+        if isinstance(data, Mapping):  # an unknown field stays, null or not, so that it is refused
+            return {
+                key: value for key, value in data.items() if value is not None or key not in cls.model_fields
+            }
         return data
 
 

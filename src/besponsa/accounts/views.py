@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from besponsa.accounts import audit, emails, throttle
 from besponsa.accounts.access import hcp_profile, is_staff_member, verified_hcp_required
 from besponsa.accounts.backends import lock_of
+from besponsa.accounts.client import client_ip
 from besponsa.accounts.forms import (
     ChangeEmailForm,
     ConfirmPasswordForm,
@@ -63,7 +64,7 @@ def register(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/register.html", {"form": form}, status=400)
         data = form.cleaned_data
         email = data["email"].strip()
-        if (lock := throttle.email_request(email, audit.client_ip(request))) is not None:
+        if (lock := throttle.email_request(email, client_ip(request))) is not None:
             return too_many_emails(request, lock)
         if User.objects.filter(email__iexact=email).exists():
             # Same answer as a new registration, so the form cannot be used to test which addresses exist;
@@ -126,7 +127,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 def resend_verification(request: HttpRequest) -> HttpResponse:
     profile = hcp_profile(request.user)
     if profile is not None and not profile.is_verified:
-        lock = throttle.email_request(request.user.email, audit.client_ip(request))  # type: ignore[union-attr]
+        lock = throttle.email_request(request.user.email, client_ip(request))  # type: ignore[union-attr]
         if lock is not None:
             return too_many_emails(request, lock)
         emails.send_verification(request, request.user)
@@ -181,7 +182,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password-reset-done")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        lock = throttle.email_request(form.cleaned_data["email"], audit.client_ip(self.request))
+        lock = throttle.email_request(form.cleaned_data["email"], client_ip(self.request))
         if lock is not None:
             return too_many_emails(self.request, lock)
         user = User.objects.filter(email__iexact=form.cleaned_data["email"]).only("pk").first()
@@ -256,7 +257,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
                 return locked_response(request, lock)
             return render(request, "accounts/change_email.html", {"form": form}, status=400)
         new_email = form.cleaned_data["new_email"]
-        if (lock := throttle.email_request(new_email, audit.client_ip(request))) is not None:
+        if (lock := throttle.email_request(new_email, client_ip(request))) is not None:
             return too_many_emails(request, lock)
         if User.objects.filter(email__iexact=new_email).exists():
             emails.send_already_registered(request, new_email)  # same answer: no address probing

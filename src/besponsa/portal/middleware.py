@@ -41,6 +41,9 @@ PERMISSIONS_POLICY = (
 
 
 class SecurityHeadersMiddleware:
+    """The headers Django's SecurityMiddleware does not set: Content-Security-Policy and
+    Permissions-Policy (the others come from settings.SECURE_* and X_FRAME_OPTIONS)."""
+
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
@@ -50,10 +53,6 @@ class SecurityHeadersMiddleware:
             admin = request.path.startswith(("/cms/", "/django-admin/"))
             response["Content-Security-Policy"] = ADMIN_CSP if admin else SITE_CSP
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        response.setdefault("X-Content-Type-Options", "nosniff")
-        response.setdefault("X-Frame-Options", "DENY")
-        response.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
 
 

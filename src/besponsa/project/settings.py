@@ -85,8 +85,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "besponsa.portal.middleware.RequestLogMiddleware",
+    # Django's own headers (nosniff, Referrer-Policy, COOP, HSTS, the HTTPS redirect) and X-Frame-Options,
+    # outside everything that can answer early (static files, the gate, the page cache).
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # What Django does not set: Content-Security-Policy and Permissions-Policy.
     "besponsa.portal.middleware.SecurityHeadersMiddleware",
     # HTML and JSON leave compressed (the BREACH reasoning is in docs/operations.md); cached pages are
     # stored compressed by the page cache and pass through untouched.
@@ -102,7 +106,6 @@ MIDDLEWARE = [
     "besponsa.accounts.middleware.SessionLifetimeMiddleware",
     "besponsa.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -1,4 +1,4 @@
-"""Django settings, read from the environment (README "Configuration" lists every variable).
+"""Django settings, read from the environment (docs/configuration.md lists every variable).
 
 BESPONSA_ENV selects the profile: "development" (default; SQLite under var/, console email),
 "test" (used by the test suite) or "production" (refuses to start without SECRET_KEY and

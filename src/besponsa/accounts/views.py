@@ -124,7 +124,7 @@ class LoginView(auth_views.LoginView):
 
     def get_success_url(self) -> str:
         # get_redirect_url() already refuses other hosts; an empty answer means "no next given".
-        return self.get_redirect_url() or "/accounts/profile/"
+        return self.get_redirect_url() or reverse("accounts:profile")
 
 
 def locked_response(request: HttpRequest, lock: throttle.Lock) -> HttpResponse:
@@ -333,7 +333,7 @@ def _confirmed_device(user: Any) -> TOTPDevice | None:
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Asks for the current code; staff with no device yet are sent to set one up."""
     user: Any = request.user
-    next_path = safe_next(request.POST.get("next") or request.GET.get("next") or "/cms/")
+    next_path = safe_next(request.POST.get("next") or request.GET.get("next") or reverse("wagtailadmin_home"))
     if not is_staff_member(user):
         return render(request, "accounts/staff_only.html", status=403)
     device = _confirmed_device(user)
@@ -363,7 +363,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     (`manage.py reset_2fa`), so a stolen password alone cannot enrol a new phone.
     """
     user: Any = request.user
-    next_path = safe_next(request.POST.get("next") or request.GET.get("next") or "/cms/")
+    next_path = safe_next(request.POST.get("next") or request.GET.get("next") or reverse("wagtailadmin_home"))
     if not is_staff_member(user):
         return render(request, "accounts/staff_only.html", status=403)
     if _confirmed_device(user) is not None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from besponsa.portal import gate, pagecache
 
@@ -65,7 +66,7 @@ class HcpGateMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if gate.is_gated(request) and not gate.is_confirmed(request):
             target = gate.safe_next(request.get_full_path())
-            response = HttpResponseRedirect("/hcp-confirm/?" + urlencode({"next": target}))
+            response = HttpResponseRedirect(reverse("hcp-confirm") + "?" + urlencode({"next": target}))
             response["Cache-Control"] = "no-store"
             return response
         return self.get_response(request)

@@ -318,7 +318,7 @@ else:
     raise ConfigurationError(f"EMAIL_BACKEND must be console, file, smtp or locmem, not {EMAIL_KIND!r}")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BESPONSA HCP <no-reply@localhost>")
 
-LOGIN_URL = "/accounts/login/"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_SITE_NAME = "BESPONSA HCP"

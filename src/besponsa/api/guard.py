@@ -83,12 +83,6 @@ class BearerToken(HttpBearer):
     the lookup and given back when the token is good, so parallel guesses from one address cannot all
     slip under the limit (accounts.throttle owns that counter)."""
 
-    openapi_description = (
-        "An HCP's API token from /accounts/tokens/. Optional: with a token, calls count in that HCP's "
-        "own window at the higher limit; without one, per client address. An unusable token is a 401, "
-        "and repeated unusable tokens from one address a 429."
-    )
-
     def __call__(self, request: HttpRequest) -> Any:
         header = request.headers.get(self.header, "")
         if not header:
@@ -111,7 +105,8 @@ class BearerToken(HttpBearer):
         return authenticate_api_token(token.strip())
 
 
-# ninja names the security scheme after the class; the published document has always said bearerToken.
+# ninja names the security scheme after the class; the published document has always said bearerToken
+# (its description is added by openapi.build_document).
 BearerToken.__name__ = BearerToken.__qualname__ = "bearerToken"
 
 # While the shared store (Redis) is unreachable, windows are counted in this process instead, so the

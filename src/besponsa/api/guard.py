@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Final
 
 from django.conf import settings
@@ -137,57 +136,31 @@ def _count(key: str) -> int:
     return _count_in("default", key)
 
 
-@dataclass(frozen=True)
-class _Refusal:
-    limit: int
-    per: str
-    retry_after: int
-
-
-class _MinuteWindow(BaseThrottle):
-    """A fixed one-minute window counted atomically in the shared cache (ninja's own SimpleRateThrottle
-    keeps a list with get/set, which parallel workers would overwrite). Instances are shared by every
-    thread, so a refusal is kept on the request, where the 429 handler reads it."""
-
-    def bucket(self, request: HttpRequest) -> tuple[str, int, str] | None:
-        raise NotImplementedError
+class MinuteRate(BaseThrottle):
+    """Fixed one-minute windows counted atomically in the shared cache (ninja's SimpleRateThrottle keeps
+    a list with get/set, which parallel workers would overwrite): API_RATE_LIMIT_PER_MINUTE per client
+    address without a token, API_TOKEN_RATE_LIMIT_PER_MINUTE per HCP with one. The instance is shared by
+    every thread, so a refusal is kept on the request, where the 429 handler reads it."""
 
     def allow_request(self, request: HttpRequest) -> bool:
-        bucket = self.bucket(request)
-        if bucket is None:
-            return True
-        who, limit, per = bucket
+        user = getattr(request, "auth", ANONYMOUS)
+        if isinstance(user, Anonymous):
+            who, limit, per = f"ip:{_client(request)}", rate_limit_per_minute(), "from one client"
+        else:
+            who, limit, per = f"user:{user.pk}", token_rate_limit_per_minute(), "with one API token"
         now = time.time()
         window = int(now // RATE_WINDOW_SECONDS)
         if _count(f"api-rate:{who}:{window}") <= limit:
             return True
         retry_after = max(1, math.ceil((window + 1) * RATE_WINDOW_SECONDS - now))
-        setattr(request, _REFUSAL, _Refusal(limit, per, retry_after))
+        message = f"too many requests: at most {limit} calls a minute {per}; try again in {retry_after} s"
+        setattr(request, _REFUSAL, (message, retry_after))
         return False
-
-
-class AddressRate(_MinuteWindow):
-    """Calls without a token: API_RATE_LIMIT_PER_MINUTE per client address."""
-
-    def bucket(self, request: HttpRequest) -> tuple[str, int, str] | None:
-        if not isinstance(getattr(request, "auth", None), Anonymous):
-            return None
-        return f"ip:{_client(request)}", rate_limit_per_minute(), "from one client"
-
-
-class TokenRate(_MinuteWindow):
-    """Calls with a token: API_TOKEN_RATE_LIMIT_PER_MINUTE per HCP."""
-
-    def bucket(self, request: HttpRequest) -> tuple[str, int, str] | None:
-        user = getattr(request, "auth", None)
-        if user is None or isinstance(user, Anonymous):
-            return None
-        return f"user:{user.pk}", token_rate_limit_per_minute(), "with one API token"
 
 
 _REFUSAL: Final = "_besponsa_api_rate_refusal"
 AUTH: Final[list[Callable[[HttpRequest], Any]]] = [BearerToken(), anonymous]
-THROTTLES: Final[list[BaseThrottle]] = [AddressRate(), TokenRate()]
+THROTTLES: Final[list[BaseThrottle]] = [MinuteRate()]
 
 
 def install(api: NinjaAPI) -> None:
@@ -206,14 +179,8 @@ def install(api: NinjaAPI) -> None:
         )
 
     def throttled(request: HttpRequest, exc: Any) -> HttpResponse:
-        refusal: _Refusal = getattr(request, _REFUSAL)
-        message = (
-            f"too many requests: at most {refusal.limit} calls a minute {refusal.per}; "
-            f"try again in {refusal.retry_after} s"
-        )
-        return error_response(
-            429, [{"field": "body", "message": message}], Retry_After=str(refusal.retry_after)
-        )
+        message, retry_after = getattr(request, _REFUSAL)
+        return error_response(429, [{"field": "body", "message": message}], Retry_After=str(retry_after))
 
     api.add_exception_handler(TokenRefused, refused)
     api.add_exception_handler(TokenGuessing, guessing)

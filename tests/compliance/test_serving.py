@@ -118,6 +118,21 @@ def test_expiry_instant_is_the_start_of_the_day_in_the_site_time_zone() -> None:
     assert instant > time.mktime((2027, 5, 31, 0, 0, 0, 0, 0, -1))
 
 
+@pytest.mark.parametrize(
+    ("approved", "expires"),
+    [
+        (datetime.date(2024, 2, 29), datetime.date(2025, 2, 28)),  # no Feb 29 next year: its last day
+        (datetime.date(2026, 1, 31), datetime.date(2027, 1, 31)),
+        (datetime.date(2026, 11, 30), datetime.date(2027, 11, 30)),
+    ],
+)
+def test_an_approval_expires_twelve_calendar_months_later(
+    approved: datetime.date, expires: datetime.date
+) -> None:
+    assert default_expiry(approved) == expires
+    assert default_expiry(datetime.date(2026, 8, 31), months=1) == datetime.date(2026, 9, 30)
+
+
 def test_the_editor_judges_the_live_page_not_a_draft(site: MiniSite, cast: Cast) -> None:
     """The CMS editor opens the latest draft; whether visitors are served depends on the live page."""
     draft = ContentPage.objects.get(pk=site.dosing.pk)

@@ -45,13 +45,13 @@ api = ClinicalAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     docs_url=None,  # served by our own view (openapi.docs_page): readable under the site's strict CSP
+    auth=guard.AUTH,  # a bearer token is optional: it buys the higher rate limit
+    throttle=guard.THROTTLES,
 )
+guard.install(api)
 
 
 def run(operation: str, request: HttpRequest) -> HttpResponse:
-    limited = guard.check_rate(request)
-    if limited is not None:
-        return limited
     payload, problem = guard.read_body(request)
     if problem is not None:
         return problem

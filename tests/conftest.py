@@ -83,6 +83,12 @@ def medical_verifies_shown_facts() -> None:
     call_command("verify_facts", "--user", "medical-reviewer", "--label-version", "3/2024", "--all-shown")
 
 
+@pytest.fixture
+def argon2_hashing(settings: Any) -> None:
+    """The production password hashers (Argon2 first) for this test; the test profile hashes with MD5."""
+    settings.PASSWORD_HASHERS = settings.STRONG_PASSWORD_HASHERS
+
+
 @pytest.fixture(scope="session")
 def site_server() -> Iterator[SiteServer]:
     var_dir = Path(tempfile.mkdtemp(prefix="besponsa-site-"))

@@ -32,7 +32,6 @@ def media_dir() -> Iterator[Path]:
 @pytest.fixture(autouse=True)
 def _media(settings: Any, media_dir: Path) -> None:
     settings.MEDIA_ROOT = media_dir
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -201,6 +201,21 @@ def axe_violations() -> Callable[[Any], list[dict[str, Any]]]:
     return run
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """This run's own VAR_DIR: the page cache's generation stamp and uploaded media live there, so two
+    test runs on one machine (or two xdist workers) never invalidate each other's cached pages."""
+    from django.test import override_settings
+
+    from besponsa.portal import pagecache
+
+    var_dir = tmp_path_factory.mktemp("var")
+    with override_settings(VAR_DIR=var_dir, MEDIA_ROOT=var_dir / "media"):
+        pagecache.reset()
+        yield var_dir
+    pagecache.reset()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Each test starts with an empty cache: the page cache and Wagtail's site-root cache outlive a

@@ -139,7 +139,7 @@ def argon2_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(scope="session")
-def site_server() -> Iterator[SiteServer]:
+def site_server(_verified_state: DatabaseStates) -> Iterator[SiteServer]:
     var_dir = Path(tempfile.mkdtemp(prefix="besponsa-site-"))
     env = {
         **os.environ,
@@ -153,10 +153,15 @@ def site_server() -> Iterator[SiteServer]:
     env.pop("DJANGO_SETTINGS_MODULE", None)
     port = _free_port()
     server = SiteServer(f"http://127.0.0.1:{port}", var_dir, env)
-    server.manage("migrate", "--noinput", "-v0")
-    server.manage("seed_content")
-    server.manage("shell", "-c", MEDICAL_REVIEWER_SHELL)
-    server.manage("verify_facts", "--user", "medical-reviewer", "--label-version", "3/2024", "--all-shown")
+    # The session's verified site (built once, in process) as the server's database file; the same
+    # commands by hand off SQLite.
+    if not _verified_state.copy_to("verified", var_dir / "db.sqlite3"):
+        server.manage("migrate", "--noinput", "-v0")
+        server.manage("seed_content")
+        server.manage("shell", "-c", MEDICAL_REVIEWER_SHELL)
+        server.manage(
+            "verify_facts", "--user", "medical-reviewer", "--label-version", "3/2024", "--all-shown"
+        )
     log = (var_dir / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],

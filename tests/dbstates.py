@@ -8,13 +8,15 @@ milliseconds), so its rollback removes them like any other write. A transactiona
 (`django_db(transaction=True)`) gets every table copied and committed; pytest-django's flush after it
 empties them again, as before.
 
-Off SQLite (the `-m postgres` run) there is no copy: the builder runs for each test, as it always did.
+Off SQLite (the `-m postgres` run), and in a run with no database test at all (then there is no test
+database), there is no copy: the builder runs for each test, as it always did.
 """
 
 # ruff: noqa: S608 - table names come from the database's own catalog, never from input
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -46,8 +48,10 @@ def _copy(src: sqlite3.Connection) -> sqlite3.Connection:
 
 
 def snapshot_of() -> sqlite3.Connection | None:
-    """An in-memory copy of the test database now (None off SQLite)."""
-    if connection.vendor != "sqlite":
+    """An in-memory copy of the test database now. None off SQLite, and None when pytest-django made no
+    test database (no collected test is marked django_db): the connection then names the developer's own
+    var/db.sqlite3, which must never be touched."""
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
         return None
     connection.ensure_connection()
     return _copy(connection.connection)
@@ -91,6 +95,9 @@ class DatabaseStates:
             with transaction.atomic():
                 builder()
             self._attach(raw, f"state_{name}")
+            with sqlite3.connect(self.directory / f"{name}.db.sqlite3") as plain:
+                raw.backup(plain)
+            plain.close()
         finally:
             before.backup(raw)
             before.close()
@@ -116,6 +123,14 @@ class DatabaseStates:
                 if cursor.fetchone()[0]:
                     changed.append(table)
         self.changed[name] = changed
+
+    def copy_to(self, name: str, path: Path) -> bool:
+        """Write state `name` as a plain SQLite database at `path` (for a server process); False off
+        SQLite, where the caller builds the database its own way."""
+        if name not in self.changed:
+            return False
+        shutil.copyfile(self.directory / f"{name}.db.sqlite3", path)
+        return True
 
     def restore(self, name: str, builder: Callable[[], None], *, transactional: bool) -> None:
         """Put state `name` in the test database (it must have been built outside the test)."""

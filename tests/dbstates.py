@@ -5,8 +5,7 @@ tests start from it. So the first test that asks for a state builds it once in t
 copy of the whole database is kept in a file attached to the connection, and the database is put back
 as it was. Each test that asks again gets the rows copied back inside its own transaction (a few
 milliseconds), so its rollback removes them like any other write. A transactional test
-(`django_db(transaction=True)`) gets every table copied and committed; pytest-django's flush after it
-empties them again, as before.
+(`django_db(transaction=True)`) runs the builder itself, as before (its rows are committed).
 
 Off SQLite (the `-m postgres` run), and in a run with no database test at all (then there is no test
 database), there is no copy: the builder runs for each test, as it always did.
@@ -139,20 +138,19 @@ class DatabaseStates:
             return
         if name not in self.changed:
             raise RuntimeError(f"state {name!r} was not built before the test's transaction began")
+        if transactional:  # committed rows outlive the test: build them the slow way, as before
+            builder()
+            return
         state = f'"state_{name}"'
         with transaction.atomic(), connection.cursor() as cursor:
-            if transactional:  # the database may hold anything a flush left: replace every table
-                for table in _tables(self._raw()):
-                    cursor.execute(f'DELETE FROM main."{table}"')
-                    cursor.execute(f'INSERT INTO main."{table}" SELECT * FROM {state}."{table}"')
-            else:  # the database is as migrations left it plus whatever this test has written so far
-                for table in self.changed[name]:
-                    cursor.execute(
-                        f'DELETE FROM main."{table}" WHERE rowid IN'
-                        f" (SELECT rid FROM {state}._gone WHERE tbl = %s)",
-                        [table],
-                    )
-                    cursor.execute(f'INSERT INTO main."{table}" SELECT * FROM {state}."_new_{table}"')
+            # the database is as migrations left it plus whatever this test has written so far
+            for table in self.changed[name]:
+                cursor.execute(
+                    f'DELETE FROM main."{table}" WHERE rowid IN'
+                    f" (SELECT rid FROM {state}._gone WHERE tbl = %s)",
+                    [table],
+                )
+                cursor.execute(f'INSERT INTO main."{table}" SELECT * FROM {state}."_new_{table}"')
             cursor.execute(
                 f"UPDATE main.sqlite_sequence SET seq = MAX(seq, (SELECT s.seq FROM {state}.sqlite_sequence s"
                 " WHERE s.name = main.sqlite_sequence.name))"

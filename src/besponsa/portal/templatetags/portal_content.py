@@ -3,6 +3,7 @@ abbreviations) from what the body actually cites and says."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -96,9 +97,16 @@ def page_main(context: template.Context, page: Any) -> SafeString:
             else:
                 parts.append(block.render(context=flat))
     body = "".join(parts)
-    text = " ".join([page.title, getattr(page, "summary", ""), strip_tags(body)])
+    text = " ".join([page.title, getattr(page, "summary", ""), visible_text(body)])
     end = render_to_string("portal/includes/page_notes.html", as_context(notes, text))
     return mark_safe(body + end)  # noqa: S308 - rendered by our templates with autoescape on
+
+
+@functools.lru_cache(maxsize=64)
+def visible_text(html: str) -> str:
+    """The text of rendered HTML, memoized: a body with inline SVG figures takes milliseconds to parse, and
+    a page's body is the same string on every render of one revision and data version."""
+    return strip_tags(html)
 
 
 @register.filter

@@ -4,6 +4,9 @@
   file) for browser tests and anything that must cross a real socket.
 - `browser` / `page`: the system Chromium through Playwright; `hcp_page` has already passed the gate.
 - `axe_violations(page)`: runs axe-core (installed from npm by `make test`) on the current page.
+- `seeded_site` / `verified_site`: the test database holds the seeded site (`verified_site`: and Medical has
+  verified the label facts the seeded pages show), built once per session and copied in per test
+  (tests/dbstates.py). A test that must watch seeding itself calls `seed_content()` as before.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.dbstates import DatabaseStates, snapshot_of, state_fixture_value
 
 os.environ.setdefault("BESPONSA_ENV", "test")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -83,8 +88,58 @@ def medical_verifies_shown_facts() -> None:
     call_command("verify_facts", "--user", "medical-reviewer", "--label-version", "3/2024", "--all-shown")
 
 
+def seed_site() -> None:
+    from besponsa.portal.seed import seed_content
+
+    seed_content()
+
+
+def seed_and_verify_site() -> None:
+    seed_site()
+    medical_verifies_shown_facts()
+
+
 @pytest.fixture(scope="session")
-def site_server() -> Iterator[SiteServer]:
+def django_db_setup(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> DatabaseStates:
+    """pytest-django's test database, and a copy of it as migrations left it (the base of every state)."""
+    with django_db_blocker.unblock():
+        return DatabaseStates(tmp_path_factory.mktemp("db-states"), snapshot_of())
+
+
+@pytest.fixture(scope="session")
+def _seeded_state(django_db_setup: DatabaseStates, django_db_blocker: Any) -> DatabaseStates:
+    with django_db_blocker.unblock():
+        django_db_setup.build("seeded", seed_site)
+    return django_db_setup
+
+
+@pytest.fixture(scope="session")
+def _verified_state(django_db_setup: DatabaseStates, django_db_blocker: Any) -> DatabaseStates:
+    with django_db_blocker.unblock():
+        django_db_setup.build("verified", seed_and_verify_site)
+    return django_db_setup
+
+
+@pytest.fixture
+def seeded_site(request: pytest.FixtureRequest, _seeded_state: DatabaseStates, db: None) -> None:
+    """The seeded site (content/), as `manage.py seed_content` leaves it."""
+    state_fixture_value(request, _seeded_state, "seeded", seed_site)
+
+
+@pytest.fixture
+def verified_site(request: pytest.FixtureRequest, _verified_state: DatabaseStates, db: None) -> None:
+    """The seeded site after Medical verified the label facts its pages show (what `make run` serves)."""
+    state_fixture_value(request, _verified_state, "verified", seed_and_verify_site)
+
+
+@pytest.fixture
+def argon2_hashing(settings: Any) -> None:
+    """The production password hashers (Argon2 first) for this test; the test profile hashes with MD5."""
+    settings.PASSWORD_HASHERS = settings.STRONG_PASSWORD_HASHERS
+
+
+@pytest.fixture(scope="session")
+def site_server(_verified_state: DatabaseStates) -> Iterator[SiteServer]:
     var_dir = Path(tempfile.mkdtemp(prefix="besponsa-site-"))
     env = {
         **os.environ,
@@ -98,10 +153,15 @@ def site_server() -> Iterator[SiteServer]:
     env.pop("DJANGO_SETTINGS_MODULE", None)
     port = _free_port()
     server = SiteServer(f"http://127.0.0.1:{port}", var_dir, env)
-    server.manage("migrate", "--noinput", "-v0")
-    server.manage("seed_content")
-    server.manage("shell", "-c", MEDICAL_REVIEWER_SHELL)
-    server.manage("verify_facts", "--user", "medical-reviewer", "--label-version", "3/2024", "--all-shown")
+    # The session's verified site (built once, in process) as the server's database file; the same
+    # commands by hand off SQLite.
+    if not _verified_state.copy_to("verified", var_dir / "db.sqlite3"):
+        server.manage("migrate", "--noinput", "-v0")
+        server.manage("seed_content")
+        server.manage("shell", "-c", MEDICAL_REVIEWER_SHELL)
+        server.manage(
+            "verify_facts", "--user", "medical-reviewer", "--label-version", "3/2024", "--all-shown"
+        )
     log = (var_dir / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -193,6 +253,21 @@ def axe_violations() -> Callable[[Any], list[dict[str, Any]]]:
         return result
 
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """This run's own VAR_DIR: the page cache's generation stamp and uploaded media live there, so two
+    test runs on one machine (or two xdist workers) never invalidate each other's cached pages."""
+    from django.test import override_settings
+
+    from besponsa.portal import pagecache
+
+    var_dir = tmp_path_factory.mktemp("var")
+    with override_settings(VAR_DIR=var_dir, MEDIA_ROOT=var_dir / "media"):
+        pagecache.reset()
+        yield var_dir
+    pagecache.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -27,19 +27,6 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
-    # Argon2 costs ~0.5 s a hash on the 2-core test machine; tests that check the production
-    # hasher ask for `argon2_hashing` and keep the real setting.
-    if "argon2_hashing" not in request.fixturenames:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def argon2_hashing() -> None:
-    """Keeps the production password hashers (Argon2 first) for this test."""
-
-
 def pass_gate(client: Client) -> Client:
     response = client.post("/hcp-confirm/", {"answer": "yes", "next": "/"})
     assert response.status_code == 302

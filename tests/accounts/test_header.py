@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 
 from .conftest import make_hcp, pass_gate, sign_in
@@ -12,8 +11,9 @@ from .conftest import make_hcp, pass_gate, sign_in
 pytestmark = pytest.mark.django_db
 
 
-def test_cached_pages_say_sign_in_and_signed_in_visitors_get_a_fresh_page_with_their_name() -> None:
-    call_command("seed_content", verbosity=0)
+def test_cached_pages_say_sign_in_and_signed_in_visitors_get_a_fresh_page_with_their_name(
+    seeded_site: None,
+) -> None:
     anonymous = pass_gate(Client())
     first = anonymous.get("/")
     assert first.status_code == 200 and first["X-Page-Cache"] == "miss"

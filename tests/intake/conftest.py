@@ -10,7 +10,6 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from besponsa.portal.seed import seed_content
 from tests.accounts.conftest import make_hcp, make_staff, pass_gate
 
 __all__ = ["COMPLETE_REPORT", "form_token", "make_hcp", "make_staff", "pass_gate", "post_form"]
@@ -59,8 +58,8 @@ def _intake_settings(settings: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def seeded(db: Any) -> None:
-    seed_content()
+def seeded(seeded_site: None) -> None:
+    """The seeded site (tests/conftest.py `seeded_site`)."""
 
 
 @pytest.fixture

@@ -8,14 +8,11 @@ from django.test import Client
 from wagtail.models import Page
 
 from besponsa.portal.models import SitePage
-from besponsa.portal.seed import seed_content
-from tests.conftest import medical_verifies_shown_facts
 
 
 @pytest.fixture
-def seeded(db: Any) -> None:
-    seed_content()
-    medical_verifies_shown_facts()
+def seeded(verified_site: None) -> None:
+    """The seeded site, its shown label facts verified by Medical (tests/conftest.py `verified_site`)."""
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.dbstates import DatabaseStates
 from tests.liveclient import LiveClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,12 +93,13 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def seeded_database() -> Iterator[Path]:
-    """One migrated, seeded SQLite file; each test serves a copy of it."""
+def seeded_database(_seeded_state: DatabaseStates) -> Iterator[Path]:
+    """One migrated, seeded SQLite file (the session's seeded state); each test serves a copy of it."""
     folder = Path(tempfile.mkdtemp(prefix="besponsa-workers-db-"))
-    env = _env(folder)
-    _manage(env, "migrate", "--noinput", "-v0")
-    _manage(env, "seed_content")
+    if not _seeded_state.copy_to("seeded", folder / "db.sqlite3"):
+        env = _env(folder)
+        _manage(env, "migrate", "--noinput", "-v0")
+        _manage(env, "seed_content")
     yield folder / "db.sqlite3"
     shutil.rmtree(folder, ignore_errors=True)
 

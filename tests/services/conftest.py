@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from besponsa.accounts import roles
 from besponsa.services import materials
 from besponsa.services.models import MaterialPage
 from tests.accounts.conftest import make_hcp, make_staff, pass_gate
+from tests.dbstates import DatabaseStates, state_fixture_value
 
 __all__ = ["make_hcp", "make_staff", "pass_gate"]
 
@@ -32,13 +33,29 @@ def media_dir() -> Iterator[Path]:
 @pytest.fixture(autouse=True)
 def _media(settings: Any, media_dir: Path) -> None:
     settings.MEDIA_ROOT = media_dir
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed_materials() -> None:
+    call_command("seed_content", verbosity=0)
+    call_command("generate_materials", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def _materials_state(
+    django_db_setup: DatabaseStates, django_db_blocker: Any, media_dir: Path
+) -> DatabaseStates:
+    # Built once (tests/dbstates.py); the PDFs land in the session's media folder that every test uses.
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_dir):
+        django_db_setup.build("materials", seed_materials)
+    return django_db_setup
 
 
 @pytest.fixture
-def seeded(db: None) -> dict[str, MaterialPage]:
-    call_command("seed_content", verbosity=0)
-    call_command("generate_materials", verbosity=0)
+def seeded(
+    request: pytest.FixtureRequest, _materials_state: DatabaseStates, db: None
+) -> dict[str, MaterialPage]:
+    """The seeded site with the generated materials, as `make run` leaves it."""
+    state_fixture_value(request, _materials_state, "materials", seed_materials)
     materials._fingerprint.cache_clear()
     return {m.generator: m for m in MaterialPage.objects.all()}
 

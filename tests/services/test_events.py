@@ -63,8 +63,8 @@ def event(seeded_pages: None) -> EventPage:
 
 
 @pytest.fixture
-def seeded_pages(db: None) -> None:
-    call_command("seed_content", verbosity=0)
+def seeded_pages(seeded_site: None) -> None:
+    """The seeded site (tests/conftest.py `seeded_site`)."""
 
 
 def test_signed_out_and_unverified_hcps_cannot_register(event: EventPage) -> None:

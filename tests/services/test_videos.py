@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from wagtail.models import Page
 
 from besponsa.compliance.models import Approval
@@ -49,8 +48,8 @@ def make_video(
 
 
 @pytest.fixture
-def seeded_pages(db: None) -> None:
-    call_command("seed_content", verbosity=0)
+def seeded_pages(seeded_site: None) -> None:
+    """The seeded site (tests/conftest.py `seeded_site`)."""
 
 
 def test_a_video_page_shows_player_captions_chapters_transcript_and_isi(seeded_pages: None) -> None:

@@ -99,8 +99,7 @@ def test_the_save_form_include_posts_the_tool_values_for_verified_hcps_only(db: 
     )
 
 
-def test_preferences_turn_off_reminders(verified: Client) -> None:
-    call_command("seed_content", verbosity=0)
+def test_preferences_turn_off_reminders(seeded_site: None, verified: Client) -> None:
     verified.post("/account/preferences/", {"order_updates": "on"})
     prefs = EmailPreferences.objects.get()
     assert (prefs.event_reminders, prefs.order_updates) == (False, True)
@@ -111,8 +110,7 @@ def test_preferences_turn_off_reminders(verified: Client) -> None:
     assert mail.outbox == []
 
 
-def test_export_and_deletion_of_own_data(verified: Client) -> None:
-    call_command("seed_content", verbosity=0)
+def test_export_and_deletion_of_own_data(seeded_site: None, verified: Client) -> None:
     save(verified)
     event = make_event(capacity=1)
     verified.post(f"/events/{event.pk}/register/")
@@ -144,8 +142,7 @@ def test_export_and_deletion_of_own_data(verified: Client) -> None:
     assert Registration.objects.get(user=waiting).status == "confirmed"  # the freed seat was passed on
 
 
-def test_the_dose_tool_result_saves_to_the_workspace(verified: Client) -> None:
-    call_command("seed_content", verbosity=0)
+def test_the_dose_tool_result_saves_to_the_workspace(seeded_site: None, verified: Client) -> None:
     typed = {"form": "dose", "height_cm": "170", "weight_kg": "70", "age_years": "50", "cycle": "1"}
     page = body(verified.post("/tools/dose/", {**typed, "route": "bag"}))
     assert 'action="/account/saved/"' in page

@@ -1,18 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
-from tests.conftest import medical_verifies_shown_facts
-
-from besponsa.portal.seed import seed_content
 
 
 @pytest.fixture
-def seeded(db: Any) -> None:
-    seed_content()
-    medical_verifies_shown_facts()
+def seeded(verified_site: None) -> None:
+    """The seeded site, its shown label facts verified by Medical (tests/conftest.py `verified_site`)."""
 
 
 @pytest.fixture

@@ -226,10 +226,15 @@ PAGE_CACHE_WAIT_SECONDS = env_int("PAGE_CACHE_WAIT_MS", 1000) / 1000
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
 API_TOKEN_RATE_LIMIT_PER_MINUTE = env_int("API_TOKEN_RATE_LIMIT_PER_MINUTE", 600)
 
-PASSWORD_HASHERS = [
+STRONG_PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The test profile hashes with MD5: an Argon2 hash costs ~0.5 s on the 2-core test machine and the suite
+# makes hundreds of users. Tests of the real hashers ask for the `argon2_hashing` fixture.
+PASSWORD_HASHERS = (
+    ["django.contrib.auth.hashers.MD5PasswordHasher"] if ENVIRONMENT == "test" else STRONG_PASSWORD_HASHERS
+)
 # Accounts (docs/accounts.md): email is the sign-in identifier; staff need TOTP for /cms/.
 AUTHENTICATION_BACKENDS = ["besponsa.accounts.backends.EmailBackend"]
 OTP_TOTP_ISSUER = "BESPONSA HCP"

@@ -1,7 +1,6 @@
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from besponsa.portal.views import shell, styleguide
@@ -14,7 +13,7 @@ handler500 = "besponsa.portal.views.errors.server_error"
 urlpatterns = [
     path("healthz", shell.healthz, name="healthz"),
     path("robots.txt", shell.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", shell.sitemap, name="sitemap"),
     path("hcp-confirm/", shell.hcp_confirm, name="hcp-confirm"),
     path("leaving/", shell.leaving, name="leaving"),
     path("isi/", shell.isi, name="isi"),

@@ -22,6 +22,7 @@ process, do other views that are not cacheable pages (the framework floor, forms
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import dataclasses
 import datetime
 import fcntl
@@ -34,7 +35,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -351,6 +352,8 @@ def forget_paths() -> None:
 
 def _bump_now() -> None:
     store().bump()
+    if _request_generation.get() != _NOT_IN_REQUEST:
+        _request_generation.set(None)  # this request reads the new generation from now on
 
 
 def bump_generation() -> None:
@@ -375,18 +378,44 @@ def clear() -> None:
 # --- values derived from public content, computed once per generation ---------------------------------
 
 T = TypeVar("T")
+MAX_DERIVED = 256
 _derived: dict[str, tuple[tuple[str, Hashable], Any]] = {}
 _derived_lock = threading.Lock()
+# The generation as first read during the current request (PageCacheMiddleware opens and closes the
+# scope), so that the values one request derives cost one generation read between them, not one each.
+_NOT_IN_REQUEST = "-"
+_request_generation: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "pagecache_request_generation", default=_NOT_IN_REQUEST
+)
+
+
+@contextlib.contextmanager
+def request_scope() -> Iterator[None]:
+    token = _request_generation.set(None)
+    try:
+        yield
+    finally:
+        _request_generation.reset(token)
+
+
+def _generation_for_derived() -> str:
+    seen = _request_generation.get()
+    if seen is not None and seen != _NOT_IN_REQUEST:
+        return seen
+    generation = store().generation()
+    if seen is None:
+        _request_generation.set(generation)
+    return generation
 
 
 def per_generation(name: str, compute: Callable[[], T], also: Hashable = None) -> T:
     """`compute()` once per generation (and per value of `also`, e.g. the day) in this process: for what
-    public content yields and every page request would otherwise rebuild (which pages may be listed, the
-    sitemap). The same bump that retires cached pages retires these values, and the generation is read
-    before computing, so a bump during the computation retires its result too. When the store is
-    unavailable the value is computed afresh each time, never served stale."""
+    public content yields and every page request would otherwise rebuild (which pages may be listed,
+    the live ISI, the site contacts). The same bump that retires cached pages retires these values,
+    and the generation is read before computing, so a bump during the computation retires its result
+    too. When the store is unavailable the value is computed afresh each time, never served stale."""
     try:
-        tag = (store().generation(), also)
+        tag = (_generation_for_derived(), also)
     except Unavailable:
         return compute()
     with _derived_lock:
@@ -395,6 +424,8 @@ def per_generation(name: str, compute: Callable[[], T], also: Hashable = None) -
         return known[1]  # type: ignore[no-any-return]
     value = compute()
     with _derived_lock:
+        if len(_derived) >= MAX_DERIVED:
+            _derived.clear()
         _derived[name] = (tag, value)
     return value
 

@@ -49,6 +49,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from besponsa.clinical.operations import EXAMPLES
 from harness import (
     Server,
     form_session,
@@ -82,16 +83,15 @@ EFFICACY = "/efficacy/adult/"
 EFFICACY_UNCACHED = EFFICACY + "?bench=uncached"
 GZIP = {"Accept-Encoding": "gzip"}
 FORM = "application/x-www-form-urlencoded"
+# The planner form with the engine's documented example (the API's example body, flat booleans as the
+# form's checkboxes post them).
 PLAN_FIELDS = {
     "form": "plan",
-    "height_cm": "165",
-    "weight_kg": "62.5",
-    "age_years": "34",
-    "cycle": "2",
-    "start_date": "2025-03-03",
-    "best_response": "cr",
-    "hsct_planned": "true",
-    "dose_level": "full",
+    **{
+        key: "true" if value is True else str(value)
+        for key, value in EXAMPLES["plan"].items()
+        if value is not False
+    },
 }
 
 

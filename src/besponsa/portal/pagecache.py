@@ -421,7 +421,7 @@ def per_generation(name: str, compute: Callable[[], T], also: Hashable = None) -
     with _derived_lock:
         known = _derived.get(name)
     if known is not None and known[0] == tag:
-        return known[1]  # type: ignore[no-any-return]
+        return known[1]
     value = compute()
     with _derived_lock:
         if len(_derived) >= MAX_DERIVED:

@@ -104,10 +104,8 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     approval expiry among the pages it lists and the ISI."""
     response = wagtail_sitemap(request)
     listed = Page.objects.filter(pk__in=listing.listable_page_ids()).only("pk")
-    response.cacheable_page = True  # type: ignore[attr-defined]
-    response.cache_not_after = pagecache.serving_deadline(  # type: ignore[attr-defined]
-        *listed, SafetyInformation.current()
-    )
+    response.cacheable_page = True
+    response.cache_not_after = pagecache.serving_deadline(*listed, SafetyInformation.current())
     return response
 
 

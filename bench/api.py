@@ -30,19 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from besponsa.clinical.operations import EXAMPLES
-from harness import form_session, hcp_cookie, post_script, production_server, write_results, wrk
-
-PLAN_QUERY = {
-    "form": "plan",
-    "height_cm": "165",
-    "weight_kg": "62.5",
-    "cycle": "2",
-    "start_date": "2025-03-03",
-    "best_response": "cr",
-    "hsct_planned": "true",
-    "paper": "letter",
-    "initials": "JD",
-}
+from harness import form_session, hcp_cookie, planner_form, post_script, production_server, write_results, wrk
 
 
 def check_plan_answer(url: str, body: str) -> None:
@@ -108,7 +96,7 @@ def main() -> int:
         pdf = pdf_times(
             server.url("/tools/planner/plan.pdf"),
             form_cookie,
-            {**PLAN_QUERY, "csrfmiddlewaretoken": token},
+            {**planner_form(), "paper": "letter", "csrfmiddlewaretoken": token},
         )
 
     def median(rows: list[dict[str, float]]) -> dict[str, float]:

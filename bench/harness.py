@@ -180,6 +180,15 @@ def post_script(body: str, content_type: str = "application/json") -> Path:
     return script
 
 
+def planner_form() -> dict[str, str]:
+    """The planner form's fields with the engine's documented example (the API's example body, booleans
+    as the form's checkbox posts them: "true", or left out)."""
+    from besponsa.clinical.operations import EXAMPLES
+
+    example = EXAMPLES["plan"].items()
+    return {"form": "plan", **{k: "true" if v is True else str(v) for k, v in example if v is not False}}
+
+
 def static_path(server: Server, name: str) -> str:
     manifest = json.loads((server.var_dir / "static" / "staticfiles.json").read_text())
     return "/static/" + manifest["paths"][name]

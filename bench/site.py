@@ -49,11 +49,11 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from besponsa.clinical.operations import EXAMPLES
 from harness import (
     Server,
     form_session,
     hcp_cookie,
+    planner_form,
     post_script,
     postgres_cluster,
     production_server,
@@ -83,16 +83,6 @@ EFFICACY = "/efficacy/adult/"
 EFFICACY_UNCACHED = EFFICACY + "?bench=uncached"
 GZIP = {"Accept-Encoding": "gzip"}
 FORM = "application/x-www-form-urlencoded"
-# The planner form with the engine's documented example (the API's example body, flat booleans as the
-# form's checkboxes post them).
-PLAN_FIELDS = {
-    "form": "plan",
-    **{
-        key: "true" if value is True else str(value)
-        for key, value in EXAMPLES["plan"].items()
-        if value is not False
-    },
-}
 
 
 def fetch(server: Server, path: str, cookie: str, headers: dict[str, str] | None = None) -> bytes:
@@ -160,7 +150,7 @@ def send(server: Server, target: Target) -> float:
 
 def planner_target(server: Server, cookie: str) -> Target:
     form_cookie, token = form_session(server, PLANNER, cookie)
-    return Target(PLANNER, form_cookie, urlencode({**PLAN_FIELDS, "csrfmiddlewaretoken": token}))
+    return Target(PLANNER, form_cookie, urlencode({**planner_form(), "csrfmiddlewaretoken": token}))
 
 
 def targets_of(server: Server, cookie: str) -> dict[str, Target]:

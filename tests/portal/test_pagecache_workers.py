@@ -226,19 +226,6 @@ def warm_both_workers(site: Site, path: str) -> set[str]:
     raise AssertionError(f"both workers never served {path} from the cache: {site.log_lines()[-20:]}")
 
 
-def settled_log_length(site: Site) -> int:
-    """The access log's length once the workers have written every line: a worker logs a request after
-    the client has its answer, so on a loaded machine the last lines of a burst arrive late."""
-    length, deadline = len(site.log_lines()), time.monotonic() + 5
-    while time.monotonic() < deadline:
-        time.sleep(0.3)
-        now = len(site.log_lines())
-        if now == length:
-            break
-        length = now
-    return length
-
-
 def answers_after(site: Site, mark: int, path: str) -> dict[str, set[str]]:
     """pid -> the statuses it answered for `path` after log line `mark`."""
     seen: dict[str, set[str]] = {}
@@ -259,7 +246,7 @@ LAPSE = (
 
 def _withdrawn_on_every_worker(site: Site, change: str, expected: str) -> None:
     pids = warm_both_workers(site, "/about/")
-    mark = settled_log_length(site)
+    mark = len(site.log_lines())
     site.shell(change)  # another process, as the CMS or a cron job would be
     for answer in site.burst("/about/", 24):
         assert answer.status == int(expected), answer.status

@@ -11,7 +11,7 @@ PORT   ?= 8000
 help:
 	@echo "make run        set up everything and serve the site on http://$(HOST):$(PORT)/"
 	@echo "make test       set up what the tests need and run the whole suite"
-	@echo "make lint       ruff, mypy and the template check"
+	@echo "make lint       ruff, mypy, the architecture contract (import-linter), migrations up to date"
 	@echo "make bench      the benchmarks in bench/ (gunicorn + wrk)"
 	@echo "make worker     the background worker alone (make run starts it too)"
 	@echo "make chaos      fault injection: kill -9, PostgreSQL/Redis outages, disk full (docs/operations.md)"
@@ -58,6 +58,8 @@ lint: venv
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py validate_templates
 
 bench: venv static-assets

@@ -24,10 +24,12 @@ fi
 export BESPONSA_ENV=test
 rm -f .coverage .coverage.*
 
-echo "== lint: ruff, mypy, templates"
+echo "== lint: ruff, mypy, architecture contract, migrations, templates"
 $BIN/ruff check src tests bench
 $BIN/ruff format --check --quiet src tests bench
 $BIN/mypy
+$BIN/lint-imports --no-cache  # [tool.importlinter] in pyproject.toml
+$BIN/python manage.py makemigrations --check --dry-run
 $BIN/python manage.py validate_templates
 
 echo "== unit, integration and browser tests (SQLite)"

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client, RequestFactory
 
 from besponsa.accounts.access import authenticate_api_token
-from besponsa.accounts.audit import client_ip
+from besponsa.accounts.client import client_ip
 from besponsa.accounts.models import ApiToken
 
 from .conftest import make_hcp, sign_in

@@ -19,8 +19,9 @@ from django.test import Client
 
 from besponsa.accounts.models import ApiToken, AuditEvent
 from besponsa.clinical.operations import EXAMPLES
+from besponsa.compliance import setup
 
-from .conftest import PASSWORD, make_hcp, pass_gate, sign_in
+from .conftest import PASSWORD, make_hcp, make_staff, pass_gate, pass_two_factor, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -94,8 +95,51 @@ def test_re_entering_the_password_is_throttled_like_sign_in(gated_client: Client
     new = "another fine passphrase 88"
     change = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
     assert gated_client.post("/accounts/password/change/", change).status_code == 429
+    email_change = {"new_email": "ada.new@example.org", "password": PASSWORD}
+    assert gated_client.post("/accounts/email/", email_change).status_code == 429
     assert User.objects.filter(pk=user.pk).exists() and User.objects.get(pk=user.pk).check_password(PASSWORD)
     assert AuditEvent.objects.filter(kind="lockout", user_id=user.pk).count() == 1
+
+
+def _cms_account_change(client: Client, user: User, old_password: str) -> Any:
+    """Wagtail's account settings form as the browser sends it: every panel, a new password typed."""
+    new = "another fine passphrase 88"
+    form = {
+        "name_email-first_name": user.first_name, "name_email-last_name": user.last_name or "Reviewer",
+        "name_email-email": user.email, "notifications-submitted_notifications": "on",
+        "locale-preferred_language": "en", "locale-current_time_zone": "", "theme-theme": "system",
+        "theme-density": "default", "theme-contrast": "system", "theme-keyboard_shortcuts": "on",
+        "password-old_password": old_password, "password-new_password1": new, "password-new_password2": new,
+    }  # fmt: skip
+    return client.post("/cms/account/", form)
+
+
+def test_wagtails_change_password_form_is_throttled_like_sign_in(gated_client: Client) -> None:
+    staff = make_staff(setup.MEDICAL)
+    sign_in(gated_client, staff)
+    pass_two_factor(gated_client, staff)
+    answers = [_cms_account_change(gated_client, staff, f"guess {n}").status_code for n in range(5)]
+    # Wagtail shows a wrong current password on the form (200); the fifth failure locks the pair.
+    assert answers == [200, 200, 200, 200, 429]
+    locked = _cms_account_change(gated_client, staff, PASSWORD)
+    assert locked.status_code == 429 and int(locked["Retry-After"]) > 0
+    assert "too many unsuccessful attempts" in locked.content.decode()
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD), "the password was changed through a locked form"
+    # One lock for every path: signing in from this address with the right password is paused too.
+    again = pass_gate(Client())
+    assert again.post("/accounts/login/", {"username": staff.email, "password": PASSWORD}).status_code == 429
+    assert AuditEvent.objects.filter(kind="lockout", user_id=staff.pk).count() == 1
+
+
+def test_the_right_current_password_still_changes_it_on_wagtails_form(gated_client: Client) -> None:
+    staff = make_staff(setup.MEDICAL)
+    sign_in(gated_client, staff)
+    pass_two_factor(gated_client, staff)
+    assert _cms_account_change(gated_client, staff, "one wrong guess").status_code == 200
+    assert _cms_account_change(gated_client, staff, PASSWORD).status_code == 302
+    staff.refresh_from_db()
+    assert staff.check_password("another fine passphrase 88")
 
 
 def _api_call(client: Client, authorization: str) -> int:

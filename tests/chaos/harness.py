@@ -4,6 +4,7 @@ the machine's own PostgreSQL (5432) or Redis (6379)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import resource
@@ -18,6 +19,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path(os.environ.get("CHAOS_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -156,6 +158,8 @@ class Site:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     fsize_limit: int | None = None
+    # What the signed-in write paths use (tests/chaos/fixtures.py), once `make_fixtures` has run.
+    fixtures: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def prepare(cls, database_url: str | None, redis_url: str | None = None) -> Site:
@@ -171,6 +175,13 @@ class Site:
             "REQUEST_LOG_LEVEL": "WARNING",
             "EMAIL_BACKEND": "file",
             "DATABASE_CONN_MAX_AGE": "60",
+            # Intake fails closed in production without its key; the spam guards would refuse a
+            # machine's writes (too fast, too many from one reporter), which are not under test here.
+            "INTAKE_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "INTAKE_MIN_FILL_SECONDS": "0",
+            "INTAKE_REPORTS_PER_ADDRESS_PER_HOUR": "100000",
+            "INTAKE_REPORTS_PER_REPORTER_PER_HOUR": "100000",
+            "TASKS_OUTBOX_BACKEND": "database",
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
         if redis_url:
@@ -190,11 +201,13 @@ class Site:
             raise RuntimeError(f"manage.py {' '.join(args[:1])} failed:\n{result.stderr[-3000:]}")
         return result.stdout
 
-    def build(self) -> subprocess.Popen[bytes]:
-        """migrate + seed + collectstatic in the background (the two sites build in parallel)."""
+    def build(self, *, materials: bool = False) -> subprocess.Popen[bytes]:
+        """migrate + seed (+ the printable materials) + collectstatic in the background (the two sites
+        build in parallel)."""
         script = (
             "set -e; P=$0; $P manage.py migrate --noinput -v0; $P manage.py seed_content >/dev/null; "
-            "$P manage.py collectstatic --noinput -v0"
+            + ("$P manage.py generate_materials >/dev/null; " if materials else "")
+            + "$P manage.py collectstatic --noinput -v0"
         )
         with (self.var_dir / "build.log").open("wb") as log:  # the child keeps its own copy of the handle
             return subprocess.Popen(["bash", "-c", script, sys.executable], env=self.env, cwd=ROOT,
@@ -203,6 +216,9 @@ class Site:
     def query(self, code: str) -> object:
         """Runs Python in `manage.py shell` against the site's database; `code` prints one JSON value."""
         return json.loads(self.manage("shell", "-c", code).strip().splitlines()[-1])
+
+    def make_fixtures(self) -> None:
+        self.fixtures = cast(dict[str, Any], self.query("from tests.chaos.fixtures import main; main()"))
 
     @property
     def base_url(self) -> str:

@@ -2,17 +2,25 @@
 reading pages while faults are injected on a schedule, recording every answer with its time.
 
 Write paths are a registry: each is one `WritePath` entry saying how to make one write over HTTP and
-how to read back, from the database, which writes are complete and which are half-written. AE reports
-and orders (other branches) are added as one entry each in `WRITE_PATHS`.
+how to read back, from the database, which writes are complete and which are half-written. Every write
+the site accepts is an entry: registration, the adverse-event report and the Medical Information
+request (intake), the print order, the event registration and the support referral (services), and
+the Medical step of the MLR review (the CMS). Signed-in paths use sessions made beforehand by
+`fixtures.py` (one JSON document per site, in `Site.fixtures`).
 """
 
 from __future__ import annotations
 
+import queue
+import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from tests.chaos.harness import Site
@@ -66,7 +74,248 @@ print(json.dumps({"stored": [e for pk, e in users.items() if pk in complete],
 """,
 )
 
-WRITE_PATHS = [REGISTRATION]
+
+def _post(client: LiveClient, path: str, data: dict[str, Any]) -> Any:
+    body = urlencode({"csrfmiddlewaretoken": CSRF_SECRET, **data}, doseq=True).encode()
+    return client.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded"})
+
+
+# Intake: the form's one-use token comes from the form page; the answer shows the case number.
+FORM_TOKEN = re.compile(rb'name="form_token" value="([^"]+)"')
+CASE_NUMBER = re.compile(rb"data-case-number>([A-Z]{2}-\d{8}-[0-9A-Z]{6})<")
+
+
+def _intake(path: str, fields: Callable[[str], dict[str, str]]) -> Callable[..., tuple[int, bool, str]]:
+    def attempt(site: Site, client: LiveClient, n: int) -> tuple[int, bool, str]:
+        token = FORM_TOKEN.search(client.get(path).body)
+        if token is None:
+            return 0, False, ""
+        marker = f"chaos {uuid.uuid4()}"
+        answer = _post(client, path, {"form_token": token.group(1).decode(), **fields(marker)})
+        case = CASE_NUMBER.search(answer.body) if answer.status == 200 else None
+        # The key holds what was sent, so the read-back proves the stored record holds it too.
+        return answer.status, case is not None, f"{case.group(1).decode()}|{marker}" if case else ""
+
+    return attempt
+
+
+def _intake_readback(model: str, field_name: str) -> str:
+    """Complete: the case's data decrypts and its outbox row (Notification) exists; else half-written."""
+    return f"""
+import json
+from besponsa.intake.models import {model}, Notification
+notified = set(Notification.objects.values_list("case_number", flat=True))
+stored, half = [], []
+for number in {model}.objects.values_list("case_number", flat=True):
+    try:  # the data is decrypted as it is read: a torn or unreadable row raises here
+        data = {model}.objects.filter(case_number=number).values_list("data", flat=True).get()
+    except Exception:
+        half.append(number + "|unreadable")
+        continue
+    key = number + "|" + str(data.get("{field_name}", ""))
+    (stored if number in notified else half).append(key)
+print(json.dumps({{"stored": stored, "half": half}}))
+"""
+
+
+AE_REPORT = WritePath(
+    name="adverse-event report",
+    attempt=_intake(
+        "/report-adverse-event/",
+        lambda marker: {
+            "event_description": marker,
+            "patient_initials": "KT",
+            "product_name": "BESPONSA",
+            "reporter_email": f"{uuid.uuid4().hex[:8]}@chaos.example",
+            "outcomes": "hospitalization",
+        },
+    ),
+    readback=_intake_readback("AdverseEventReport", "event_description"),
+)
+
+MEDICAL_INFORMATION = WritePath(
+    name="medical-information request",
+    attempt=_intake(
+        "/contact/medical-information/",
+        lambda marker: {
+            "question": marker,
+            "requester_name": "Chaos Tester",
+            "requester_profession": "physician",
+            "preferred_channel": "email",
+            "requester_email": f"{uuid.uuid4().hex[:8]}@chaos.example",
+        },
+    ),
+    readback=_intake_readback("MedicalInquiry", "question"),
+)
+
+
+# Signed-in paths: sessions made by fixtures.py, handed to one writer at a time (a cart lives in its
+# session); a session used for an event registration or a page approved is not handed out again.
+_pools: dict[tuple[int, str], queue.Queue[Any]] = {}
+_pools_lock = threading.Lock()
+
+
+@contextmanager
+def _take(site: Site, name: str, *, give_back: bool) -> Iterator[Any]:
+    with _pools_lock:
+        if (site.port, name) not in _pools:
+            pool: queue.Queue[Any] = queue.Queue()
+            for item in site.fixtures[name]:
+                pool.put(item)
+            _pools[(site.port, name)] = pool
+    try:
+        item = _pools[(site.port, name)].get(timeout=30)
+    except queue.Empty:  # all used: this writer stops (an OSError ends a write without a record)
+        raise OSError(f"chaos fixtures: no {name} left") from None
+    try:
+        yield item
+    finally:
+        if give_back:
+            _pools[(site.port, name)].put(item)
+
+
+def _signed_in(client: LiveClient, session: str) -> LiveClient:
+    client.cookies["sessionid"] = session
+    return client
+
+
+SHIPPING = {
+    "recipient": "Dr Chaos", "organization": "Example Cancer Center", "address_line1": "1 Main St",
+    "address_line2": "", "city": "Albany", "state": "NY", "zip_code": "12207",
+}  # fmt: skip
+ORDER_PAGE = re.compile(r"/materials/orders/(\d+)/$")
+
+
+def _order(site: Site, client: LiveClient, n: int) -> tuple[int, bool, str]:
+    with _take(site, "hcp_sessions", give_back=True) as session:
+        _signed_in(client, session)
+        for material in site.fixtures["materials"]:
+            added = _post(client, "/materials/order/", {"material": material, "quantity": 2, "action": "add"})
+            if added.status != 302:
+                return added.status, False, ""
+        answer = _post(client, "/materials/order/checkout/", SHIPPING)
+    placed = ORDER_PAGE.search(answer.headers.get("location", "")) if answer.status == 302 else None
+    return answer.status, placed is not None, placed.group(1) if placed else ""
+
+
+def _with_outbox(task: str, sorting: str) -> str:
+    """A read-back for a services record: `sorting` appends each record's key to `stored` or `half`,
+    knowing `outbox`, the first argument of every `task` row in the durable outbox (django-tasks-db)."""
+    return f"""
+import json
+from django_tasks_db.models import DBTaskResult
+outbox = {{row["args_kwargs"]["args"][0] for row in DBTaskResult.objects.filter(
+    task_path__endswith="{task}").values("args_kwargs")}}
+stored, half = [], []
+{sorting.strip()}
+print(json.dumps({{"stored": stored, "half": half}}))
+"""
+
+
+PRINT_ORDER = WritePath(
+    name="print order",
+    attempt=_order,
+    readback=_with_outbox(
+        "send_order_confirmation",
+        """
+from django.db.models import Count
+from besponsa.services.models import Order
+for pk, lines in Order.objects.annotate(lines=Count("items")).values_list("pk", "lines"):
+    # Every order was for the fixtures' two materials: fewer lines, or no confirmation task, is half.
+    (stored if lines == 2 and pk in outbox else half).append(str(pk))
+""",
+    ),
+)
+
+REFERRAL_SENT = re.compile(r"/support-referral/(\d+)/sent/$")
+
+
+def _referral(site: Site, client: LiveClient, n: int) -> tuple[int, bool, str]:
+    with _take(site, "hcp_sessions", give_back=True) as session:
+        fields = {
+            "office_name": "Example Cancer Center", "contact_name": "Chaos Tester", "phone": "518-555-0142",
+            "email": f"office-{n}@chaos.example", "preferred_time": "morning",
+            "time_zone": "America/New_York", "help_types": ["coverage", "logistics"],
+        }  # fmt: skip
+        answer = _post(_signed_in(client, session), "/support-referral/", fields)
+    sent = REFERRAL_SENT.search(answer.headers.get("location", "")) if answer.status == 302 else None
+    return answer.status, sent is not None, sent.group(1) if sent else ""
+
+
+SUPPORT_REFERRAL = WritePath(
+    name="support referral",
+    attempt=_referral,
+    readback=_with_outbox(
+        "send_referral_acknowledgment",
+        """
+from besponsa.services.models import SupportReferral
+for pk, coverage, logistics in SupportReferral.objects.values_list("pk", "coverage", "logistics"):
+    (stored if coverage and logistics and pk in outbox else half).append(str(pk))
+""",
+    ),
+)
+
+
+def _event_registration(site: Site, client: LiveClient, n: int) -> tuple[int, bool, str]:
+    with _take(site, "event_sessions", give_back=False) as (user_id, session):
+        answer = _post(_signed_in(client, session), f"/events/{site.fixtures['event']}/register/", {})
+    # The view redirects to the event page; the page then says registered or waitlisted.
+    return (
+        answer.status,
+        answer.status == 302 and "/events/" in answer.headers.get("location", ""),
+        str(user_id),
+    )
+
+
+EVENT_REGISTRATION = WritePath(
+    name="event registration",
+    attempt=_event_registration,
+    readback=_with_outbox(
+        "send_registration_email",
+        """
+from besponsa.services.models import Registration
+for pk, user_id in Registration.objects.values_list("pk", "user_id"):
+    (stored if pk in outbox else half).append(str(user_id))
+""",
+    ),
+)
+
+
+def _approve(site: Site, client: LiveClient, n: int) -> tuple[int, bool, str]:
+    with _take(site, "pages", give_back=False) as (page_id, task_state_id):
+        client = _signed_in(client, site.fixtures["reviewer_session"])
+        answer = _post(
+            client, f"/cms/pages/workflow/action/{page_id}/approve/{task_state_id}/", {"comment": ""}
+        )
+    location = answer.headers.get("location", "")
+    return answer.status, answer.status == 302 and "/refused/" not in location, str(page_id)
+
+
+MLR_APPROVAL = WritePath(
+    name="MLR approval",
+    attempt=_approve,
+    readback="""
+import json
+from wagtail.models import TaskState
+from besponsa.compliance.models import ApprovalEvent
+mine = TaskState.objects.filter(workflow_state__requested_by__username="fixture-editor")
+approved = {str(pk) for pk in mine.filter(task__name="Medical review", status="approved").values_list(
+    "workflow_state__object_id", flat=True)}
+audited = {str(pk) for pk in ApprovalEvent.objects.filter(
+    action=ApprovalEvent.APPROVED, step="Medical review", user__username="fixture-medical"
+).values_list("object_id", flat=True)}
+handed_on = {str(pk) for pk in mine.filter(task__name="Legal review", status="in_progress").values_list(
+    "workflow_state__object_id", flat=True)}
+# Complete: the step approved, its line in the approval history, and the review moved on to Legal.
+print(json.dumps({"stored": sorted(approved & audited & handed_on),
+                  "half": sorted((approved | audited | handed_on) - (approved & audited & handed_on))}))
+""",
+)
+
+WRITE_PATHS = [
+    REGISTRATION, AE_REPORT, MEDICAL_INFORMATION, PRINT_ORDER, EVENT_REGISTRATION, SUPPORT_REFERRAL,
+    MLR_APPROVAL,
+]  # fmt: skip
 
 
 @dataclass

@@ -244,7 +244,7 @@ def test_register_adds_every_operation_with_a_handler(monkeypatch: pytest.Monkey
 
 def test_unknown_operation_is_an_argparse_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
-        cli.run(["clinical", "dose"], io.StringIO("{}"), io.StringIO())
+        cli.run(["clinical", "dosage"], io.StringIO("{}"), io.StringIO())
     assert caught.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
 

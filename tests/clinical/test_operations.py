@@ -7,23 +7,15 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import jsonschema_rs
 import pytest
+from pydantic import BaseModel
 
 from besponsa.clinical import EXAMPLES as PACKAGE_EXAMPLES
 from besponsa.clinical._validation import show
-from besponsa.clinical.errors import ErrorCollector, InvalidInput, UnknownOperation
+from besponsa.clinical.errors import InvalidInput, UnknownOperation
+from besponsa.clinical.models import INPUTS, OUTPUTS, Errors, PastCycleInput, field_docs
 from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, execute
-from besponsa.clinical.schemas import (
-    ERROR_JSON_SCHEMA,
-    INPUT_SCHEMAS,
-    OUTPUT_SCHEMAS,
-    FieldSpec,
-    Kind,
-    input_json_schema,
-    output_json_schema,
-)
-
-from . import _schema_check
 
 
 def errors_of(operation: str, payload: object) -> list[dict[str, str]]:
@@ -52,19 +44,20 @@ def test_operation_names_are_the_contract() -> None:
         "qtc",
         "dates",
         "prepare",
+        "dose",
     )
-    assert set(EXAMPLES) == set(OPERATION_NAMES) == set(INPUT_SCHEMAS) == set(OUTPUT_SCHEMAS)
+    assert set(EXAMPLES) == set(OPERATION_NAMES) == set(INPUTS) == set(OUTPUTS)
     assert PACKAGE_EXAMPLES is EXAMPLES
 
 
 @pytest.mark.parametrize("operation", OPERATION_NAMES)
 def test_each_example_runs_and_matches_both_schemas(operation: str) -> None:
     example = EXAMPLES[operation]
-    assert _schema_check.problems(example, input_json_schema(operation)) == []
+    jsonschema_rs.validate(INPUTS[operation].model_json_schema(), example)
     result = execute(operation, example)
     assert json.loads(json.dumps(result, allow_nan=False)) == result
-    assert _schema_check.problems(result, output_json_schema(operation)) == []
-    assert list(result) == [spec.name for spec in OUTPUT_SCHEMAS[operation]]
+    jsonschema_rs.validate(OUTPUTS[operation].model_json_schema(mode="serialization"), result)
+    assert list(result) == list(OUTPUTS[operation].model_fields)
     assert isinstance(result["citations"], list) and result["citations"]
     assert isinstance(result["notes"], list)
 
@@ -82,8 +75,8 @@ def test_example_results() -> None:
 
 
 def test_unknown_operation() -> None:
-    with pytest.raises(UnknownOperation, match="unknown operation 'dose'"):
-        execute("dose", {})
+    with pytest.raises(UnknownOperation, match="unknown operation 'dosage'"):
+        execute("dosage", {})
     with pytest.raises(UnknownOperation):
         execute(["bsa"], {})  # type: ignore[arg-type]  # an unhashable name from an untrusted caller
 
@@ -93,6 +86,15 @@ def test_non_object_payload(payload: object) -> None:
     errors = errors_of("bsa", payload)
     assert [e["field"] for e in errors] == ["body"]
     assert errors[0]["message"].startswith("body must be a JSON object with named fields")
+
+
+def test_a_field_name_that_is_not_text_is_refused_even_when_the_rest_is_valid() -> None:
+    assert errors_of("bsa", {"height_cm": 170, "weight_kg": 70, "\ud800": 1}) == [
+        {
+            "field": "\ud800",
+            "message": "\ud800 is not an accepted field (accepted: height_cm, weight_kg, formula)",
+        }
+    ]
 
 
 def test_unknown_field_is_an_error_with_a_suggestion() -> None:
@@ -110,6 +112,17 @@ def test_unknown_field_is_an_error_with_a_suggestion() -> None:
     ]
     assert errors_of("dates", {"last_dose_date": "2025-01-01", "zzz": 1})[0]["message"].endswith(
         "(accepted: last_dose_date)"
+    )
+
+
+def test_an_unknown_field_is_refused_even_when_it_is_null() -> None:
+    """Null means "not given" only for a field the operation has: a typo sent as null is still a typo."""
+    errors = errors_of(
+        "modify", {"timing": "before_dose", "baseline": {"anc": 1, "platelets": 90}, "labs": {"": None}}
+    )
+    assert [e["field"] for e in errors] == ["labs."]
+    assert (
+        errors_of("bsa", {"height_cm": 170, "weight_kg": 70, "weight_kgs": None})[0]["field"] == "weight_kgs"
     )
 
 
@@ -339,47 +352,31 @@ def test_prepare_and_qtc_and_assess_via_execute() -> None:
 
 def test_schemas_are_complete_json_schema() -> None:
     for operation in OPERATION_NAMES:
-        schema = input_json_schema(operation)
+        schema = INPUTS[operation].model_json_schema()
         assert schema["type"] == "object" and schema["additionalProperties"] is False
         properties = schema["properties"]
-        assert isinstance(properties, dict)
-        assert list(properties) == [spec.name for spec in INPUT_SCHEMAS[operation]]
-        assert all(isinstance(p, dict) and p["description"] for p in properties.values())
-    bsa = input_json_schema("bsa")
+        assert list(properties) == list(INPUTS[operation].model_fields)
+        assert all(p["description"] for p in properties.values())
+    bsa = INPUTS["bsa"].model_json_schema()
     assert bsa["required"] == ["height_cm", "weight_kg"]
-    assert bsa["properties"]["height_cm"] == {  # type: ignore[index]  # nested schema dict
-        "description": "Body height in cm (between 40 and 250 cm)",
-        "type": "number",
-        "minimum": 40,
-        "maximum": 250,
-    }
-    plan = input_json_schema("plan")["properties"]
-    assert plan["start_date"]["format"] == "date"  # type: ignore[index]  # nested schema dict
-    assert plan["vod_risk"]["type"] == "object"  # type: ignore[index]  # nested schema dict
-    grade = input_json_schema("grade")["properties"]
-    assert grade["uln"]["exclusiveMinimum"] == 0  # type: ignore[index]  # nested schema dict
-    assert grade["term"]["enum"][0] == "neutrophil_count_decreased"  # type: ignore[index]  # nested schema dict
-    qtc = output_json_schema("qtc")["properties"]
-    assert qtc["change_from_baseline_ms"]["type"] == ["number", "null"]  # type: ignore[index]  # nested schema dict
-    assert ERROR_JSON_SCHEMA["required"] == ["errors"]
+    height = bsa["properties"]["height_cm"]
+    assert (height["description"], height["type"]) == ("Body height in cm (between 40 and 250 cm)", "number")
+    assert (height["minimum"], height["maximum"]) == (40, 250)
+    plan = INPUTS["plan"].model_json_schema()["properties"]
+    assert plan["start_date"]["format"] == "date"
+    assert plan["start_date"]["description"].endswith("(between 2000-01-01 and 2199-12-31)")
+    grade = INPUTS["grade"].model_json_schema()
+    assert grade["properties"]["uln"]["exclusiveMinimum"] == 0
+    assert grade["$defs"]["Term"]["enum"][0] == "neutrophil_count_decreased"
+    qtc = OUTPUTS["qtc"].model_json_schema(mode="serialization")["properties"]
+    assert qtc["change_from_baseline_ms"]["anyOf"] == [{"type": "number"}, {"type": "null"}]
 
 
-def test_errors_are_valid_against_the_error_schema() -> None:
+def test_errors_name_the_field_and_the_reason() -> None:
     with pytest.raises(InvalidInput) as caught:
         execute("bsa", {})
-    assert _schema_check.problems({"errors": caught.value.errors}, ERROR_JSON_SCHEMA) == []
+    assert [error["field"] for error in caught.value.errors] == ["height_cm", "weight_kg"]
     assert str(caught.value).startswith("height_cm: height_cm is required")
-
-
-def test_error_collector() -> None:
-    errors = ErrorCollector()
-    errors.raise_if_any()
-    errors.extend([{"field": "a", "message": "m"}])
-    errors.add("b", "n")
-    assert len(errors) == 2
-    assert [e["field"] for e in errors] == ["a", "b"]
-    with pytest.raises(InvalidInput):
-        errors.raise_if_any()
 
 
 def test_shown_values_for_python_callers() -> None:
@@ -422,17 +419,16 @@ def test_assess_checks_mrd_against_blasts_only_when_blasts_are_usable() -> None:
     assert fields_of("assess", no_blasts) == ["marrow_blasts_pct"]
 
 
-def _number_paths(
-    specs: tuple[FieldSpec, ...], path: tuple[str | int, ...] = ()
-) -> list[tuple[str | int, ...]]:
+def _number_paths(model: type[BaseModel], path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
     paths: list[tuple[str | int, ...]] = []
-    for spec in specs:
-        if spec.kind in (Kind.NUMBER, Kind.INTEGER):
-            paths.append((*path, spec.name))
-        elif spec.kind is Kind.OBJECT:
-            paths += _number_paths(spec.fields, (*path, spec.name))
-        elif spec.kind is Kind.LIST:
-            paths += _number_paths(spec.fields, (*path, spec.name, 0))
+    for name, field in model.model_fields.items():
+        kind = str(field.annotation)
+        if "Decimal" in kind or "int" in kind:
+            paths.append((*path, name))
+        elif isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            paths += _number_paths(field.annotation, (*path, name))
+        elif "PastCycleInput" in kind:
+            paths += _number_paths(PastCycleInput, (*path, name, 0))
     return paths
 
 
@@ -440,7 +436,7 @@ EXTREMES = [Decimal("1e-999999"), Decimal("1e999999"), Decimal("-1e-999999"), De
 NUMBER_CASES = [
     (operation, path, extreme)
     for operation in OPERATION_NAMES
-    for path in _number_paths(INPUT_SCHEMAS[operation])
+    for path in _number_paths(INPUTS[operation])
     for extreme in EXTREMES
 ]
 
@@ -462,3 +458,43 @@ def test_every_number_field_refuses_extremes_without_a_crash(
         execute(operation, payload)
     except InvalidInput as invalid:
         assert all(len(error["message"]) < 400 for error in invalid.errors)
+
+
+def test_field_docs_list_what_a_form_or_a_docs_page_shows() -> None:
+    """Forms and the API docs page read these: kinds, ranges, defaults, choices and nested fields."""
+    course = {doc.name: doc for doc in field_docs(INPUTS["course"])}
+    assert (course["height_cm"].kind, course["height_cm"].required) == ("number", True)
+    assert course["height_cm"].range_text() == " (between 40 and 250 cm)"
+    assert (course["formula"].kind, course["formula"].default) == ("choice", "mosteller")
+    assert course["formula"].choices == ("mosteller", "dubois", "haycock", "gehan_george", "boyd")
+    cycles = course["cycles"]
+    assert (cycles.kind, cycles.max_items, cycles.required) == ("list", 6, False)
+    history = {doc.name: doc for doc in cycles.fields}
+    assert history["day1_date"].range_text() == " (between 2000-01-01 and 2199-12-31)"
+    assert (history["interruption_days"].kind, history["interruption_days"].default) == ("integer", 0)
+    assert (history["mrd_negative"].kind, history["mrd_negative"].default) == ("boolean", False)
+    assert course["vod_risk"].kind == "object" and course["vod_risk"].fields[0].name == "prior_liver_disease"
+    assert course["peripheral_blasts"].default is None
+
+
+def test_the_dose_operation_is_plan_bsa_and_prepare_in_one_answer() -> None:
+    result = execute("dose", EXAMPLES["dose"])
+    assert result["bsa"]["bsa_m2"] == 1.82
+    assert [(d["day"], d["dose_mg"]) for d in result["plan"]["doses"]] == [(1, 1.46), (8, 0.91), (15, 0.91)]
+    assert [(p["dose_mg"], p["days"], p["vials"], p["withdraw_ml"]) for p in result["preparations"]] == [
+        (1.46, [1], 2, 5.84),
+        (0.91, [8, 15], 2, 3.64),
+    ]
+    assert result["citations"][:2] == ["PI 2.2", "PI 2.2 Table 1"]
+    assert len(result["notes"]) == len(set(result["notes"]))
+
+
+def test_the_dose_operation_refuses_what_the_plan_refuses() -> None:
+    payload = {**EXAMPLES["dose"], "dose_level": "reduced_25", "route": "tube"}
+    assert fields_of("dose", payload) == ["route", "dose_level"]
+
+
+def test_the_error_schema() -> None:
+    assert Errors.model_json_schema()["required"] == ["errors"]
+    error = Errors.model_validate({"errors": [{"field": "body", "message": "m"}]})
+    assert error.errors[0].field == "body"

@@ -18,6 +18,7 @@ from besponsa.cli import clinical as cli
 from besponsa.clinical.bsa import BsaFormula, body_surface_area
 from besponsa.clinical.errors import InvalidInput
 from besponsa.clinical.grading import Term, grade
+from besponsa.clinical.models import INPUTS
 from besponsa.clinical.modifications import (
     ACTION_ORDER,
     Action,
@@ -33,7 +34,6 @@ from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, execute
 from besponsa.clinical.planner import PlanStatus, plan_cycle
 from besponsa.clinical.regimen import DOSE_LEVEL_ORDER, DoseLevel, Response, day_levels, regimen_row
 from besponsa.clinical.reproductive import add_calendar_months
-from besponsa.clinical.schemas import INPUT_SCHEMAS
 
 pytestmark = pytest.mark.property
 # Shared 2-core machine: modest example counts and no deadline (timing noise is not a failure). Applied
@@ -317,7 +317,7 @@ def near_valid_payloads(draw: st.DrawFn) -> tuple[str, dict[str, object]]:
     """An example payload with some known fields replaced by arbitrary JSON: reaches deep validation."""
     operation = draw(st.sampled_from(OPERATION_NAMES))
     payload = dict(EXAMPLES[operation])
-    names = [spec.name for spec in INPUT_SCHEMAS[operation]]
+    names = list(INPUTS[operation].model_fields)
     for name in draw(st.lists(st.sampled_from(names), max_size=3, unique=True)):
         payload[name] = draw(json_values | st.floats() | st.decimals() | extreme_decimals)
     return operation, payload

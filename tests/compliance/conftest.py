@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +24,7 @@ from wagtail.models import Page, Site
 
 from besponsa.compliance import setup
 from besponsa.portal.models import ContentPage, HomePage, SafetyInformation, SiteContacts
+from tests.conftest import ROOT, SiteServer, _free_port
 
 
 @dataclass
@@ -144,7 +155,129 @@ def edit_form(page: ContentPage, **changes: str) -> dict[str, str]:
     return data
 
 
+def approve_in_editor(form: dict[str, str]) -> dict[str, str]:
+    """The page or ISI editor's form with "Approve" chosen in its footer, as the browser posts it."""
+    return {
+        **form,
+        "action-workflow-action": "true",
+        "workflow-action-name": "approve",
+        "workflow-action-extra-data": "{}",
+    }
+
+
 def days_from_today(days: int) -> datetime.date:
     from besponsa.compliance.models import site_today
 
     return site_today() + datetime.timedelta(days=days)
+
+
+# --- a freshly installed site in a real server, for the browser tests of the MLR workflow -----------
+
+CAST_SESSIONS = """
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import Group, User
+from django.contrib.sessions.backends.db import SessionStore
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+out = {}
+for username, group in %r:
+    user = User.objects.create_user(username, email=f"{username}@example.test", first_name=username.title())
+    user.groups.add(Group.objects.get(name=group))
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "besponsa.accounts.backends.EmailBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # the second factor, passed
+    session.create()
+    out[username] = session.session_key
+from wagtail.models import Page
+from besponsa.portal.models import SafetyInformation
+pages = {p.url_path: p.pk for p in Page.objects.filter(depth__gte=3)}
+print("SESSIONS", json.dumps({"sessions": out, "pages": pages, "isi": SafetyInformation.current().pk}))
+"""
+# Who walks the review: one person per group, as in `cast` above.
+CAST = (
+    ("edith", "Content editors"),
+    ("maria", "Medical reviewers"),
+    ("luis", "Legal reviewers"),
+    ("rita", "Regulatory reviewers"),
+)
+
+
+@dataclass
+class FreshSite:
+    """A real server over a database that `migrate` and `seed_content` made from nothing, with no fact
+    verified yet, and a signed-in CMS session (second factor passed) for each member of the cast."""
+
+    server: SiteServer
+    sessions: dict[str, str]
+    page_ids: dict[str, int]  # by URL path, e.g. "/about/"
+    isi_id: int
+
+    def url(self, path: str) -> str:
+        return str(self.server.url(path))
+
+    def cms(self, browser: Any, username: str) -> Any:
+        """A browser page signed in to the CMS as `username` (its own context: its own cookies)."""
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_cookies([{"name": "sessionid", "value": self.sessions[username], "url": self.url("/")}])
+        return context.new_page()
+
+    def mail_to(self, address: str) -> str:
+        """Every email the server has sent to `address` (the file backend writes one file per connection)."""
+        folder = self.server.var_dir / "mail"
+        messages = []
+        for path in sorted(folder.glob("*.log")) if folder.exists() else []:
+            for message in path.read_text(encoding="utf-8").split("-" * 79):
+                if f"To: {address}" in message:
+                    messages.append(message)
+        return "\n".join(messages)
+
+
+@pytest.fixture(scope="module")
+def fresh_site() -> Iterator[FreshSite]:
+    var_dir = Path(tempfile.mkdtemp(prefix="besponsa-fresh-"))
+    env = {
+        **os.environ,
+        "BESPONSA_ENV": "development",
+        "BESPONSA_VAR_DIR": str(var_dir),
+        "DEBUG": "false",
+        "DATABASE_URL": f"sqlite:///{var_dir / 'db.sqlite3'}",
+        "REQUEST_LOG_LEVEL": "WARNING",
+        "EMAIL_BACKEND": "file",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("REDIS_URL", None)
+    port = _free_port()
+    server = SiteServer(f"http://127.0.0.1:{port}", var_dir, env)
+    server.manage("migrate", "--noinput", "-v0")
+    server.manage("seed_content")
+    out = server.manage("shell", "-c", CAST_SESSIONS % (CAST,))
+    made = json.loads(out.split("SESSIONS ", 1)[1])
+    page_ids = {path.removeprefix("/home"): pk for path, pk in made["pages"].items()}
+    log = (var_dir / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(server.url("/healthz"), timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((var_dir / "server.log").read_text(errors="replace")) from None
+                time.sleep(0.2)
+        yield FreshSite(server, made["sessions"], page_ids, made["isi"])
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+        shutil.rmtree(var_dir, ignore_errors=True)

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Workflow
 
-from besponsa.clinical import modifications
+from besponsa.clinical import modifications, product
 from besponsa.compliance import fingerprint, rules, setup
 from besponsa.compliance.models import ApprovalEvent, FactVerification
 from besponsa.evidence.pages import DERIVED_COUNT_NOTE
@@ -75,6 +75,15 @@ def test_public_pages_show_claims_not_working_notes(efficacy: ContentPage, cast:
     assert "could not be confirmed" in panel
     assert "From a secondary source restating the PI" in panel
     assert "data: inovate-all:crcri-ino" in panel
+
+
+def test_how_a_product_fact_was_sourced_stays_in_the_panel(efficacy: ContentPage, cast: Cast) -> None:
+    storage_note = product.STORAGE.source_note
+    assert storage_note
+    html = hcp_client().get("/efficacy/").content.decode()
+    assert "2–8 °C" in html and storage_note not in html and "not read" not in html
+    panel = login(cast.medical).get(reverse("compliance_claims", args=[efficacy.pk])).content.decode()
+    assert storage_note in panel
 
 
 def test_an_unconfirmed_fact_withholds_the_page_and_blocks_approval_until_medical_verifies_it(

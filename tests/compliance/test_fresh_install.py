@@ -19,7 +19,7 @@ from wagtail.models import WorkflowState
 from besponsa.compliance.models import Approval, ApprovalEvent
 from besponsa.portal.models import SafetyInformation
 
-from .conftest import Cast, MiniSite, edit_form, hcp_client, login
+from .conftest import Cast, MiniSite, approve_in_editor, edit_form, hcp_client, login
 
 DOCS = Path(settings.BASE_DIR) / "docs" / "compliance.md"
 
@@ -203,3 +203,28 @@ def test_permission_changes_are_in_the_audit_log(site: MiniSite, cast: Cast) -> 
         .values_list("comment", flat=True)
     )
     assert comments[-2:] == ["granted compliance.change_approval", "withdrawn compliance.change_approval"]
+
+
+def test_reviewers_approve_the_isi_from_its_editor_without_restarting_the_review(
+    site: MiniSite, cast: Cast
+) -> None:
+    """The snippet editor saves its form before a review action; unchanged, that is no new revision, so
+    the review moves on instead of starting again on a revision the reviewer wrote."""
+    isi = site.isi
+    edit_url = reverse("wagtailsnippets_portal_safetyinformation:edit", args=[isi.pk])
+    data = isi_form(cast.editor, isi, tray_summary="Tray summary approved from the editor.")
+    assert login(cast.editor).post(edit_url, {**data, "action-submit": "1"}).status_code == 302
+    under_review = workflow_state(isi).current_task_state
+    assert under_review is not None
+    for reviewer in (cast.medical, cast.legal, cast.regulatory):
+        isi.refresh_from_db()
+        latest = isi.get_latest_revision_as_object()
+        response = login(reviewer).post(edit_url, approve_in_editor(isi_form(reviewer, latest)), follow=True)
+        messages = [str(m) for m in response.context["messages"]]
+        assert not any(m.startswith("Not approved") for m in messages), messages
+        if reviewer is not cast.regulatory:  # Medical and Legal may not open the ISI listing
+            assert response.redirect_chain[-1][0] == reverse("wagtailadmin_home")
+    isi.refresh_from_db()
+    assert isi.tray_summary == "Tray summary approved from the editor."
+    assert isi.live_revision_id == under_review.revision_id  # the revision the author submitted
+    assert Approval.objects.get(isi=isi).source == Approval.WORKFLOW

@@ -3,7 +3,9 @@ revisions compare and revert for pages and the ISI; the groups and workflow set 
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from wagtail.models import Workflow, WorkflowPage, WorkflowState
@@ -11,8 +13,9 @@ from wagtail.test.utils.form_data import rich_text
 
 from besponsa.compliance import setup
 from besponsa.compliance.models import Approval, MLRApprovalTask
-from besponsa.compliance.rules import JOB_CODE, job_code_problem
+from besponsa.compliance.rules import job_code_problem
 from besponsa.portal.models import ContentPage, SafetyInformation
+from besponsa.portal.validators import JOB_CODE, validate_job_code
 
 from .conftest import Cast, MiniSite, edit_form, login, make_user
 from .test_workflow import act, current_task, submit
@@ -60,6 +63,14 @@ def test_job_code_rules() -> None:
     )
     assert "not in the format" in (job_code_problem("PP-XYZ-USA-0001") or "")
     assert "not in the format" in (job_code_problem("PP-INO-USA-001") or "")
+
+
+@pytest.mark.parametrize("code", ["PP-XYZ-USA-0001", "PP-INO-USA-001", "pp-ino-usa-0641"])
+def test_the_editor_form_refuses_a_job_code_that_could_not_be_published(code: str) -> None:
+    # One rule: the field validator (editor's form) and the publish check agree.
+    with pytest.raises(ValidationError, match="PP-INO-USA-NNNN"):
+        validate_job_code(code)
+    validate_job_code("PP-INO-USA-0641")
 
 
 def test_the_workflow_cannot_approve_a_revision_without_a_valid_unique_job_code(

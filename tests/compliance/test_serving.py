@@ -14,7 +14,7 @@ from besponsa.compliance.models import Approval, default_expiry, site_today
 from besponsa.portal import pagecache
 from besponsa.portal.models import ContentPage
 
-from .conftest import MiniSite, hcp_client, make_user
+from .conftest import Cast, MiniSite, hcp_client, login, make_user
 
 
 def travel_to(monkeypatch: pytest.MonkeyPatch, day: datetime.date) -> None:
@@ -116,3 +116,34 @@ def test_expiry_instant_is_the_start_of_the_day_in_the_site_time_zone() -> None:
     local = timezone.localtime(datetime.datetime.fromtimestamp(instant, tz=datetime.UTC))
     assert (local.date(), local.hour, local.minute) == (datetime.date(2027, 6, 1), 0, 0)
     assert instant > time.mktime((2027, 5, 31, 0, 0, 0, 0, 0, -1))
+
+
+@pytest.mark.parametrize(
+    ("approved", "expires"),
+    [
+        (datetime.date(2024, 2, 29), datetime.date(2025, 2, 28)),  # no Feb 29 next year: its last day
+        (datetime.date(2026, 1, 31), datetime.date(2027, 1, 31)),
+        (datetime.date(2026, 11, 30), datetime.date(2027, 11, 30)),
+    ],
+)
+def test_an_approval_expires_twelve_calendar_months_later(
+    approved: datetime.date, expires: datetime.date
+) -> None:
+    assert default_expiry(approved) == expires
+    assert default_expiry(datetime.date(2026, 8, 31), months=1) == datetime.date(2026, 9, 30)
+
+
+def test_the_editor_judges_the_live_page_not_a_draft(site: MiniSite, cast: Cast) -> None:
+    """The CMS editor opens the latest draft; whether visitors are served depends on the live page."""
+    draft = ContentPage.objects.get(pk=site.dosing.pk)
+    draft.job_code = "PP-INO-USA-0641"  # held by the home page: never submitted, only saved (autosave)
+    draft.save_revision(user=cast.editor)
+    editor = login(cast.editor).get(f"/cms/pages/{site.dosing.pk}/edit/").content.decode()
+    assert hcp_client().get("/dosing/").status_code == 200
+    assert "Withheld from visitors" not in editor
+
+    Approval.objects.filter(page_id=site.dosing.pk).update(
+        approved_on=site_today() - datetime.timedelta(days=30), expires_on=site_today()
+    )
+    editor = login(cast.editor).get(f"/cms/pages/{site.dosing.pk}/edit/").content.decode()
+    assert f"Withheld from visitors: the approval expired on {site_today().isoformat()}." in editor

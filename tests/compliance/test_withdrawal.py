@@ -72,6 +72,18 @@ def test_a_withheld_page_leaves_search_results_and_the_sitemap(site: MiniSite, c
     assert b"localhost/</loc>" in visitor.get("/sitemap.xml").content  # the home page is still listed
 
 
+def test_a_page_made_private_leaves_search_results_and_the_sitemap(site: MiniSite) -> None:
+    """Issue 17 item 4: search and the sitemap list only pages an anonymous visitor would be served."""
+    from wagtail.models import PageViewRestriction
+
+    visitor = hcp_client()
+    assert "/dosing/" in _results(visitor, "dosed")
+    PageViewRestriction.objects.create(page=site.dosing, restriction_type=PageViewRestriction.LOGIN)
+    assert "/dosing/" not in _results(visitor, "dosed")
+    assert b"/dosing/" not in visitor.get("/sitemap.xml").content
+    assert visitor.get("/dosing/").status_code == 302  # to sign in: the page itself is not served either
+
+
 def test_a_withdrawal_needs_a_reason_and_changes_nothing_without_one(site: MiniSite, cast: Cast) -> None:
     approval = Approval.objects.get(page=site.dosing)
     response = login(cast.editor).post(

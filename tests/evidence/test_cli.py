@@ -69,11 +69,20 @@ def test_figure_svg_to_stdout() -> None:
     assert root.get("role") == "img"
 
 
+def test_figure_phone_layout_to_stdout() -> None:
+    code, out, _ = _run("figure", "mrd-pediatric", "--narrow")
+    assert code == 0
+    root = ET.fromstring(out.encode())  # noqa: S314
+    assert root.get("id") == "fig-mrd-pediatric-narrow" and root.get("viewBox", "").startswith("0 0 324 ")
+    code, out, err = _run("figure", "os-reconstructed", "--narrow")
+    assert code == 2 and out == "" and "no phone layout" in err
+
+
 def test_figure_json() -> None:
     code, out, _ = _run("figure", "os-reconstructed", "--json")
     assert code == 0
     data = json.loads(out)
-    assert "svg" not in data and data["illustrative"] is True
+    assert "svg" not in data and "svg_narrow" not in data and data["illustrative"] is True
     assert data["table"]["caption"].startswith("Overall survival read from the reconstructed curve")
 
 

@@ -14,13 +14,27 @@ from besponsa.evidence.fmt import SUBGROUP_CAVEAT
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def _root(fig: figures.Figure) -> ET.Element:
-    return ET.fromstring(fig.svg)  # noqa: S314 - our own output
+PAGE_FIGURES = {"cr-cri-adult", "mrd-adult", "os-adult", "cr-pediatric", "mrd-pediatric"}
+
+
+def _root(fig: figures.Figure, svg: str | None = None) -> ET.Element:
+    return ET.fromstring(fig.svg if svg is None else svg)  # noqa: S314 - our own output
 
 
 @pytest.fixture(scope="module", params=figures.FIGURE_IDS)
 def fig(request: pytest.FixtureRequest) -> figures.Figure:
     return figures.render(request.param)
+
+
+# Every drawing: the wide one of each figure, and the phone layout of each figure a page shows.
+DRAWINGS = [(f, "wide") for f in figures.FIGURE_IDS] + [(f, "narrow") for f in sorted(PAGE_FIGURES)]
+
+
+@pytest.fixture(scope="module", params=DRAWINGS, ids=lambda d: f"{d[0]}-{d[1]}")
+def drawing(request: pytest.FixtureRequest) -> tuple[figures.Figure, str]:
+    figure_id, layout = request.param
+    fig = figures.render(figure_id)
+    return fig, fig.svg if layout == "wide" else fig.svg_narrow
 
 
 def test_all_expected_figures_exist() -> None:
@@ -35,8 +49,9 @@ def test_all_expected_figures_exist() -> None:
     }
 
 
-def test_svg_is_valid_and_labelled(fig: figures.Figure) -> None:
-    root = _root(fig)
+def test_svg_is_valid_and_labelled(drawing: tuple[figures.Figure, str]) -> None:
+    fig, svg = drawing
+    root = _root(fig, svg)
     assert root.tag == f"{SVG}svg"
     assert root.get("role") == "img"
     assert root.get("viewBox")
@@ -45,11 +60,11 @@ def test_svg_is_valid_and_labelled(fig: figures.Figure) -> None:
     assert desc is not None and desc.text == fig.description
     assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
     assert list(root)[:2] == [title, desc]
-    assert not fig.svg.startswith("<?xml")
+    assert not svg.startswith("<?xml")
 
 
-def test_svg_is_csp_safe_and_keeps_text_as_text(fig: figures.Figure) -> None:
-    root = _root(fig)
+def test_svg_is_csp_safe_and_keeps_text_as_text(drawing: tuple[figures.Figure, str]) -> None:
+    root = _root(*drawing)
     assert root.find(f".//{SVG}style") is None
     assert all("style" not in el.attrib for el in root.iter())
     assert all(not el.tag.endswith("script") for el in root.iter())
@@ -58,26 +73,66 @@ def test_svg_is_csp_safe_and_keeps_text_as_text(fig: figures.Figure) -> None:
     assert root.find(f".//{SVG}metadata") is None
 
 
-def test_ids_are_unique_and_prefixed_and_references_resolve(fig: figures.Figure) -> None:
-    root = _root(fig)
+def test_ids_are_unique_and_prefixed_and_references_resolve(drawing: tuple[figures.Figure, str]) -> None:
+    fig, svg = drawing
+    root = _root(fig, svg)
     ids = [el.get("id") for el in root.iter() if el.get("id")]
     assert len(ids) == len(set(ids))
-    assert all(i.startswith(f"fig-{fig.id}") for i in ids if i)
-    referenced = set(re.findall(r"url\(#([^)]+)\)", fig.svg)) | set(re.findall(r'href="#([^"]+)"', fig.svg))
+    prefix = f"fig-{fig.id}" + ("-narrow" if svg == fig.svg_narrow else "")
+    assert all(i == prefix or i.startswith(f"{prefix}-") for i in ids if i)
+    referenced = set(re.findall(r"url\(#([^)]+)\)", svg)) | set(re.findall(r'href="#([^"]+)"', svg))
     assert referenced <= set(ids)
 
 
-def test_text_colours_pass_aa(fig: figures.Figure) -> None:
-    for el in _root(fig).iter(f"{SVG}text"):
+def test_the_two_drawings_of_a_figure_share_no_id() -> None:
+    # Both are in the page (one display:none), so an id in both would be a duplicate.
+    for figure_id in PAGE_FIGURES:
+        fig = figures.render(figure_id)
+        wide = {el.get("id") for el in _root(fig).iter()} - {None}
+        narrow = {el.get("id") for el in _root(fig, fig.svg_narrow).iter()} - {None}
+        assert not wide & narrow, figure_id
+
+
+def test_pages_figures_have_a_phone_layout_with_text_of_12_points_or_more() -> None:
+    from besponsa.evidence import pages
+
+    shown = {f for view in pages.PAGES.values() for f in view().figure_ids}
+    assert shown == PAGE_FIGURES
+    for figure_id in figures.FIGURE_IDS:
+        fig = figures.render(figure_id)
+        if figure_id not in PAGE_FIGURES:
+            assert fig.svg_narrow == ""  # internal figures keep the wide drawing only
+            continue
+        root = _root(fig, fig.svg_narrow)
+        assert root.get("viewBox") == "0 0 324 " + root.get("viewBox", "").split()[-1]
+        sizes = [float(el.get("font-size", "0").removesuffix("px")) for el in root.iter(f"{SVG}text")]
+        assert sizes and min(sizes) >= 12.0, (figure_id, sorted(sizes)[:3])
+
+
+def _results(svg: str) -> set[str]:
+    text = " ".join(el.text or "" for el in ET.fromstring(svg).iter(f"{SVG}text"))  # noqa: S314 - ours
+    return set(re.findall(r"\d+(?:\.\d+)?%|\d+/\d+|\d+\.\d+ mo", text))
+
+
+def test_the_phone_layout_shows_the_same_results() -> None:
+    for figure_id in PAGE_FIGURES:
+        fig = figures.render(figure_id)
+        wide = _results(fig.svg)
+        assert wide and wide == _results(fig.svg_narrow), figure_id
+
+
+def test_text_colours_pass_aa(drawing: tuple[figures.Figure, str]) -> None:
+    for el in _root(*drawing).iter(f"{SVG}text"):
         fill = el.get("fill", colors.TEXT)
         # White text is only ever drawn inside the solid BESPONSA bars.
         background = colors.INO if fill.upper() == colors.BACKGROUND else colors.BACKGROUND
         assert colors.contrast_ratio(fill, background) >= 4.5, (fill, el.text)
 
 
-def test_no_date_and_small(fig: figures.Figure) -> None:
-    assert "Date" not in fig.svg and "dc:date" not in fig.svg
-    assert len(fig.svg) < 60_000
+def test_no_date_and_small(drawing: tuple[figures.Figure, str]) -> None:
+    _, svg = drawing
+    assert "Date" not in svg and "dc:date" not in svg
+    assert len(svg) < 60_000
 
 
 def test_table_is_complete_and_matches_the_description(fig: figures.Figure) -> None:

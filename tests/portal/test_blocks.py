@@ -41,6 +41,27 @@ def test_unknown_evidence_ids_are_refused() -> None:
         statement.clean(statement.to_python({"view": "safety-adult", "statements": ["crcri"], "link": ""}))
 
 
+def test_editors_pick_evidence_sections_and_statements_from_lists() -> None:
+    statement = EvidenceStatementBlock().child_blocks["statements"].child_block
+    groups = {label: dict(options) for label, options in statement.field.choices if isinstance(options, list)}
+    assert set(groups) == {
+        "Efficacy in adults (INO-VATE ALL)",
+        "Efficacy in children (WI203581)",
+        "Safety in adults (INO-VATE ALL)",
+        "Safety in children (WI203581)",
+    }
+    assert groups["Efficacy in adults (INO-VATE ALL)"]["crcri"].startswith("crcri: ")
+    with pytest.raises(ValidationError):
+        statement.clean("no-such-statement")  # not on the list: the form refuses it before the block's check
+    section = EvidenceSectionBlock().child_blocks["section"]
+    adult = dict(
+        dict((label, options) for label, options in section.field.choices)[
+            "Efficacy in adults (INO-VATE ALL)"
+        ]
+    )
+    assert "remission" in adult
+
+
 def test_a_claim_renders_its_placeholder_from_clinical_data(db: Any) -> None:
     block, value = _claim("<p>One vial holds [[fact:vial_strength]].</p>", ["pi-2024"])
     html = block.render(value)

@@ -210,7 +210,8 @@ LAYOUT_CHECKS = """() => {
     const contained = !!wrap && wrap.scrollWidth > wrap.clientWidth;
     return {caption: (t.caption?.textContent || '').trim().slice(0, 50), stacked, overflow, contained};
   });
-  const figures = [...document.querySelectorAll('.evidence-figure__image svg')].map(svg => {
+  const shown = svg => svg.getClientRects().length > 0;  // a figure's other layout is display:none
+  const figures = [...document.querySelectorAll('.evidence-figure__image svg')].filter(shown).map(svg => {
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
     const sizes = [...svg.querySelectorAll('[font-size], [style*="font-size"]')]
       .map(el => parseFloat(el.getAttribute('font-size') || el.style.fontSize)).filter(n => n > 0);

@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
 from besponsa.clinical import modifications, regimen
 from besponsa.evidence import figures, pages
 from besponsa.portal.models import SafetyInformation
-from tests.portal.conftest import main_html, published_pages, text_of
+from tests.portal.conftest import main_html, notes_html, published_pages, text_of
 
 EXPECTED_PATHS = {
     "/",
@@ -168,3 +169,21 @@ def test_no_clinical_number_is_typed_in_the_dosing_content() -> None:
     # Allowed: reference keys, PI table names, "Cycle 1" as a name, and placeholders filled from clinical/.
     stripped = re.sub(r"pi-\d+|Tables? \d+( to \d+)?|Cycle 1|\[\[[a-z_]+:[a-z0-9_]+\]\]", "", text)
     assert re.findall(r"\d+", stripped) == []
+
+
+def test_a_second_uncached_render_of_an_evidence_page_is_byte_identical(reader: Client) -> None:
+    # Figures, evidence checks and the page's text are memoized across renders (issue 18); an approval
+    # fingerprints what the page shows, so a memoized render must equal the first one exactly.
+    from besponsa.portal import pagecache
+    from besponsa.portal.templatetags.portal_content import visible_text
+
+    visible_text.cache_clear()
+    first = reader.get("/efficacy/adult/")
+    pagecache.clear()
+    for store in caches.all():
+        store.clear()
+    second = reader.get("/efficacy/adult/")
+    assert first.status_code == second.status_code == 200
+    assert visible_text.cache_info().hits >= 1
+    assert main_html(second.content.decode()) == main_html(first.content.decode())
+    assert notes_html(second.content.decode()) == notes_html(first.content.decode())

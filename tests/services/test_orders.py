@@ -209,3 +209,23 @@ def test_the_csv_export_cannot_carry_a_spreadsheet_formula(
     assert rows[0]["recipient"] == '\'=HYPERLINK("http://x")'
     assert rows[0]["city"] == "'+Albany" and rows[0]["organization"] == "'@org"
     assert rows[0]["copies"] == "5" and rows[0]["job_code"] == seeded["dosing_guide"].job_code
+
+
+def test_the_confirmation_task_commits_with_the_order_so_a_crash_cannot_drop_it(
+    seeded: dict[str, MaterialPage], verified: Client, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17 (make chaos): with the durable outbox, a worker killed right after the commit, before
+    its on-commit hooks ran, must not leave an order whose confirmation is never sent."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        "outbox": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    }
+    monkeypatch.setattr(transaction, "on_commit", lambda *args, **kwargs: None)  # the process died here
+    response = place(verified, seeded["dosing_guide"])
+    assert response.status_code == 302
+    order = Order.objects.get()
+    queued = DBTaskResult.objects.filter(task_path__endswith="send_order_confirmation")
+    assert [row.args_kwargs["args"] for row in queued] == [[order.pk]]

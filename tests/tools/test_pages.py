@@ -124,12 +124,11 @@ def test_dose_shows_bsa_doses_volumes_vials_and_preparation(hcp: Client) -> None
     response = hcp.post("/tools/dose/", (DOSE))
     assert response.status_code == 200
     text = text_of(response.content)
-    bsa = execute("bsa", {"height_cm": 170, "weight_kg": 70})
-    assert f"{bsa['bsa_m2']} m²" in text and "Mosteller" in text
-    prepared = execute("prepare", {"dose_mg": 1.46, "route": "bag"})
-    assert "Preparing a 1.46 mg dose" in text
-    assert f"{prepared['withdraw_ml']} mL" in text
-    assert prepared["steps"][0] in text
+    assert "1.82 m²" in text and "Mosteller" in text  # √(170 × 70 / 3600) = 1.818 → 1.82
+    # Cycle 1 at 1.82 m²: 0.8 mg/m² on Day 1 = 1.46 mg (5.84 mL at 0.25 mg/mL), 0.5 mg/m² = 0.91 mg after
+    assert "Preparing a 1.46 mg dose" in text and "Preparing a 0.91 mg dose" in text
+    assert "5.84 mL" in text and "3.64 mL" in text
+    assert "Take 2 single-dose vial(s) of 0.9 mg for this dose alone" in text
     assert "4 h" in text and "8 h" in text, "time limits are shown with their unit"
     assert "Interpretation — the label does not specify this" in text
     assert "PI 2.4" in text
@@ -266,12 +265,13 @@ def test_a_blank_form_shows_no_errors(hcp: Client) -> None:
 def test_syringe_preparation_marks_what_the_label_text_did_not_confirm(hcp: Client) -> None:
     response = hcp.post("/tools/dose/", {**DOSE, "route": "syringe"})
     assert response.status_code == 200
-    prepared = execute("prepare", {"dose_mg": 1.46, "route": "syringe"})
     text = text_of(response.content)
-    assert prepared["unconfirmed"], "the syringe route's volumes are not confirmed in the engine"
     assert re.search(r"Unconfirmed\s*:", text)
-    assert "Unconfirmed: total volume after dilution, concentration after dilution, infusion rate" in text
-    assert len(prepared["unconfirmed"]) == 4, "every blank amount is named, in words"
+    # every blank amount of the syringe route is named, in words
+    assert (
+        "Unconfirmed: total volume after dilution, concentration after dilution, infusion rate, "
+        "infusion duration" in text
+    )
     assert "syringe" in text
 
 

@@ -9,11 +9,14 @@ import subprocess
 from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
 
-from besponsa.clinical.schemas import INPUT_SCHEMAS, OUTPUT_SCHEMAS, FieldSpec, OutputField
+from besponsa.api.openapi import output_json_schema
+from besponsa.clinical.models import INPUTS, FieldDoc, field_docs
+from besponsa.clinical.operations import OPERATION_NAMES
 from besponsa.tools.forms import CHOICE_LABELS
 from tests.tools.test_pages import DOSE, PAGES
 
@@ -222,7 +225,7 @@ def test_the_printed_plan_shows_no_code_word(hcp: Client, tmp_path: Path, data: 
     assert code_words(text) == []
 
 
-def _choices(fields: Sequence[FieldSpec | OutputField], path: str = "") -> list[tuple[str, str]]:
+def _choices(fields: Sequence[FieldDoc], path: str = "") -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for spec in fields:
         name = f"{path}{spec.name}"
@@ -231,15 +234,27 @@ def _choices(fields: Sequence[FieldSpec | OutputField], path: str = "") -> list[
     return out
 
 
+def _output_choices(schema: dict[str, Any], path: str = "") -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for name, prop in schema.get("properties", {}).items():
+        for option in prop.get("anyOf", [prop]):
+            out += [
+                (f"{path}{name}", code) for code in [*option.get("enum", []), option.get("const")] if code
+            ]
+            out += _output_choices(option, f"{path}{name}.")
+            out += _output_choices(option.get("items", {}), f"{path}{name}.")
+    return out
+
+
 def test_every_choice_a_person_sees_has_words() -> None:
     """Every choice of every form, and every coded answer the pages show (status, action, level, when a
     check applies), has words in CHOICE_LABELS: a new engine code cannot reach a page as a code. Codes
     the pages never show (reason and finding codes) are left out."""
-    shown = [pair for fields in INPUT_SCHEMAS.values() for pair in _choices(fields)]
+    shown = [pair for model in INPUTS.values() for pair in _choices(field_docs(model))]
     shown += [
         pair
-        for fields in OUTPUT_SCHEMAS.values()
-        for pair in _choices(fields)
+        for operation in OPERATION_NAMES
+        for pair in _output_choices(output_json_schema(operation))
         if not pair[0].endswith("code")
     ]
     missing = sorted({f"{name}={code}" for name, code in shown if code not in CHOICE_LABELS})

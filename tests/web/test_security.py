@@ -45,6 +45,16 @@ def test_every_page_type_carries_the_security_headers(hcp_client: Client, path: 
     assert response["X-Frame-Options"] == "DENY"
 
 
+def test_answers_given_before_the_views_carry_the_headers_too(client: Client) -> None:
+    # The gate's redirect is answered by middleware, before Django's inner middleware would run.
+    response = client.get("/dosing/")
+    assert response.status_code == 302
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
 def test_pages_contain_no_inline_script_or_style(hcp_client: Client) -> None:
     for path in ("/", "/dosing/", "/isi/", "/hcp-confirm/?next=/"):
         html = hcp_client.get(path).content.decode()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
 from django.test import Client
 
@@ -14,7 +11,6 @@ from besponsa.portal.seed import seed_content
 
 pytestmark = pytest.mark.django_db
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "besponsa"
 SITE_MAP = [
     "/",
     "/about/",
@@ -119,35 +115,3 @@ def test_robots_and_sitemap(hcp_client: Client) -> None:
     assert "Disallow: /cms/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
     sitemap = hcp_client.get("/sitemap.xml").content.decode()
     assert "/dosing/" in sitemap and "/efficacy/adult/" in sitemap
-
-
-FORBIDDEN_IN_CORE = (
-    "django",
-    "wagtail",
-    "ninja",
-    "besponsa.portal",
-    "besponsa.project",
-    "besponsa.tools",
-    "besponsa.api",
-    "besponsa.accounts",
-    "besponsa.compliance",
-)
-
-
-@pytest.mark.parametrize("package", ["clinical", "evidence", "fhir"])
-def test_the_pure_cores_import_no_web_code(package: str) -> None:
-    offenders = []
-    for path in (SRC / package).rglob("*.py"):
-        tree = ast.parse(path.read_text(), filename=str(path))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module]
-            for name in names:
-                if name.startswith(FORBIDDEN_IN_CORE) and (
-                    name == "django" or "." in name or name in FORBIDDEN_IN_CORE
-                ):
-                    offenders.append(f"{path.relative_to(SRC)} imports {name}")
-    assert offenders == []

@@ -13,25 +13,11 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.http import HttpRequest
 
+from besponsa.accounts.client import client_ip
 from besponsa.accounts.models import AuditEvent
 
 # The request being handled, so model signals (a group change made in the CMS) know who made it.
 current_request: ContextVar[HttpRequest | None] = ContextVar("besponsa_accounts_request", default=None)
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address: REMOTE_ADDR, or the right entry of X-Forwarded-For behind trusted proxies."""
-    if request is None:
-        return None
-    proxies = int(getattr(settings, "ACCOUNTS_TRUSTED_PROXY_COUNT", 0))
-    if proxies > 0:
-        hops = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-        ]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    address = request.META.get("REMOTE_ADDR")
-    return str(address) if address else None
 
 
 def identifier_hash(identifier: str) -> str:

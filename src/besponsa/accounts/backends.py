@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from besponsa.accounts import throttle
-from besponsa.accounts.audit import client_ip, record
+from besponsa.accounts.audit import record
+from besponsa.accounts.client import client_ip
 from besponsa.accounts.models import AuditEvent
 
 # Set on the request when the throttle refused (or has just locked) an attempt, so a view can

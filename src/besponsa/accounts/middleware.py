@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 
 from besponsa.accounts.access import is_staff_member
 from besponsa.accounts.audit import current_request
@@ -81,12 +82,16 @@ class StaffTwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated:
             target = CMS_PREFIX if request.path.startswith(CMS_PREFIX + "login") else request.get_full_path()
-            return _no_store(HttpResponseRedirect("/accounts/login/?" + urlencode({"next": target})))
+            return _no_store(
+                HttpResponseRedirect(reverse("accounts:login") + "?" + urlencode({"next": target}))
+            )
         if not is_staff_member(user):
             return render(request, "accounts/staff_only.html", status=403)
         if not user.is_verified():  # type: ignore[attr-defined]  # set by django_otp's OTPMiddleware
             return _no_store(
-                HttpResponseRedirect("/accounts/2fa/?" + urlencode({"next": request.get_full_path()}))
+                HttpResponseRedirect(
+                    reverse("accounts:2fa") + "?" + urlencode({"next": request.get_full_path()})
+                )
             )
         return self.get_response(request)
 
@@ -94,3 +99,7 @@ class StaffTwoFactorMiddleware:
 def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _redirect(view: str, next_path: str) -> HttpResponse:
+    return _no_store(HttpResponseRedirect(f"{reverse(view)}?{urlencode({'next': next_path})}"))

@@ -10,8 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -23,9 +22,10 @@ from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from besponsa.accounts import audit, emails, throttle
+from besponsa.accounts import audit, emails, services, throttle
 from besponsa.accounts.access import hcp_profile, is_staff_member, verified_hcp_required
 from besponsa.accounts.backends import lock_of
+from besponsa.accounts.client import client_ip
 from besponsa.accounts.forms import (
     ChangeEmailForm,
     ConfirmPasswordForm,
@@ -36,7 +36,7 @@ from besponsa.accounts.forms import (
     TokenForm,
     TotpForm,
 )
-from besponsa.accounts.models import ApiToken, AuditEvent, HcpProfile
+from besponsa.accounts.models import ApiToken, AuditEvent
 from besponsa.portal.gate import safe_next
 
 User = get_user_model()
@@ -61,40 +61,8 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "accounts/register.html", {"form": form}, status=400)
-        data = form.cleaned_data
-        email = data["email"].strip()
-        if (lock := throttle.email_request(email, audit.client_ip(request))) is not None:
+        if (lock := services.register(request, form.cleaned_data, form.npi_method)) is not None:
             return too_many_emails(request, lock)
-        if User.objects.filter(email__iexact=email).exists():
-            # Same answer as a new registration, so the form cannot be used to test which addresses exist;
-            # and the same work: the password hasher (Argon2, the slow step) runs here too.
-            make_password(data["password1"])
-            emails.send_already_registered(request, email)
-            return redirect("accounts:register-done")
-        try:
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    username=email.lower(),
-                    email=email,
-                    password=data["password1"],
-                    first_name=data["first_name"].strip(),
-                    last_name=data["last_name"].strip(),
-                )
-                HcpProfile.objects.create(
-                    user=user,
-                    profession=data["profession"],
-                    specialty=data["specialty"].strip(),
-                    npi=data["npi"],
-                    npi_checked_by=form.npi_method or "check-digit",
-                    license_state=data["license_state"],
-                    license_number=data["license_number"].strip(),
-                    terms_accepted_at=timezone.now(),
-                )
-                audit.record(AuditEvent.Kind.REGISTERED, user_id=user.pk, request=request)
-        except IntegrityError:  # the same address registered concurrently
-            emails.send_already_registered(request, email)
-            return redirect("accounts:register-done")
-        emails.send_verification(request, user)
         return redirect("accounts:register-done")
     return render(request, "accounts/register.html", {"form": form})
 
@@ -126,7 +94,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 def resend_verification(request: HttpRequest) -> HttpResponse:
     profile = hcp_profile(request.user)
     if profile is not None and not profile.is_verified:
-        lock = throttle.email_request(request.user.email, audit.client_ip(request))  # type: ignore[union-attr]
+        lock = throttle.email_request(request.user.email, client_ip(request))  # type: ignore[union-attr]
         if lock is not None:
             return too_many_emails(request, lock)
         emails.send_verification(request, request.user)
@@ -156,7 +124,7 @@ class LoginView(auth_views.LoginView):
 
     def get_success_url(self) -> str:
         # get_redirect_url() already refuses other hosts; an empty answer means "no next given".
-        return self.get_redirect_url() or "/accounts/profile/"
+        return self.get_redirect_url() or reverse("accounts:profile")
 
 
 def locked_response(request: HttpRequest, lock: throttle.Lock) -> HttpResponse:
@@ -181,7 +149,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password-reset-done")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        lock = throttle.email_request(form.cleaned_data["email"], audit.client_ip(self.request))
+        lock = throttle.email_request(form.cleaned_data["email"], client_ip(self.request))
         if lock is not None:
             return too_many_emails(self.request, lock)
         user = User.objects.filter(email__iexact=form.cleaned_data["email"]).only("pk").first()
@@ -256,12 +224,8 @@ def change_email(request: HttpRequest) -> HttpResponse:
                 return locked_response(request, lock)
             return render(request, "accounts/change_email.html", {"form": form}, status=400)
         new_email = form.cleaned_data["new_email"]
-        if (lock := throttle.email_request(new_email, audit.client_ip(request))) is not None:
+        if (lock := services.request_email_change(request, user, new_email)) is not None:
             return too_many_emails(request, lock)
-        if User.objects.filter(email__iexact=new_email).exists():
-            emails.send_already_registered(request, new_email)  # same answer: no address probing
-        else:
-            emails.send_change_email(request, user, new_email)
         return render(request, "accounts/change_email_sent.html", {"new_email": new_email})
     return render(request, "accounts/change_email.html", {"form": form})
 
@@ -269,30 +233,9 @@ def change_email(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
-    payload = emails.read_change_email_token(token)
-    user = User.objects.filter(pk=payload["u"]).first() if payload else None
-    if payload is None or user is None or user.email.lower() != payload.get("old"):
+    new_email = services.confirm_email_change(request, token)
+    if new_email is None:
         return render(request, "accounts/verify_failed.html", status=400)
-    new_email = str(payload["new"])
-    old_email = user.email
-    try:
-        with transaction.atomic():
-            if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
-                raise IntegrityError("address taken")
-            fields = ["email"]
-            if user.username == old_email.lower():
-                user.username = new_email.lower()
-                fields.append("username")
-            user.email = new_email
-            user.save(update_fields=fields)
-            profile = hcp_profile(user)
-            if profile is not None:
-                profile.email_verified_at = timezone.now()  # the new address has just been proven
-                profile.save(update_fields=["email_verified_at"])
-            audit.record(AuditEvent.Kind.EMAIL_CHANGED, user_id=user.pk, request=request)
-    except IntegrityError:
-        return render(request, "accounts/verify_failed.html", status=400)
-    emails.send_email_changed_notice(old_email)
     return render(request, "accounts/change_email_done.html", {"new_email": new_email})
 
 
@@ -390,7 +333,7 @@ def _confirmed_device(user: Any) -> TOTPDevice | None:
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Asks for the current code; staff with no device yet are sent to set one up."""
     user: Any = request.user
-    next_path = safe_next(request.POST.get("next") or request.GET.get("next") or "/cms/")
+    next_path = safe_next(request.POST.get("next") or request.GET.get("next") or reverse("wagtailadmin_home"))
     if not is_staff_member(user):
         return render(request, "accounts/staff_only.html", status=403)
     device = _confirmed_device(user)
@@ -420,7 +363,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     (`manage.py reset_2fa`), so a stolen password alone cannot enrol a new phone.
     """
     user: Any = request.user
-    next_path = safe_next(request.POST.get("next") or request.GET.get("next") or "/cms/")
+    next_path = safe_next(request.POST.get("next") or request.GET.get("next") or reverse("wagtailadmin_home"))
     if not is_staff_member(user):
         return render(request, "accounts/staff_only.html", status=403)
     if _confirmed_device(user) is not None:

@@ -2,7 +2,11 @@
 
 Each endpoint reads the raw body itself and hands it to `besponsa.clinical.operations.execute`, the one
 implementation the CLI also calls; ninja supplies routing, 405s and the OpenAPI/docs plumbing, while
-the request and response schemas come from `besponsa.clinical.schemas` (see `openapi.py`).
+the response schemas come from the output models given to ninja here, the request schemas from the
+input models (`besponsa.clinical.models`, see `openapi.py`). The body is validated by `execute` with
+those same input models rather than by ninja's own body parameter: the contract reports every problem at
+once (checks that join fields included) in the CLI's words, after the body was read strictly (Decimal
+numbers, no NaN, no duplicate field; `guard.read_body`).
 
 CSRF: the API authenticates nobody, reads no cookie and changes nothing on the server, so there is
 no session a forged cross-site request could ride on. The endpoints are exempt from CSRF explicitly
@@ -24,19 +28,8 @@ from ninja import NinjaAPI
 from besponsa.api import guard
 from besponsa.api.openapi import DESCRIPTION, build_document, docs_page
 from besponsa.clinical.errors import InvalidInput
-from besponsa.clinical.operations import OPERATION_NAMES, execute
-
-SUMMARIES = {
-    "bsa": "Body surface area from height and weight",
-    "plan": "Plan one cycle: status, Day 1/8/15 doses, dates and windows",
-    "course": "Plan the next cycle from the history of earlier cycles",
-    "modify": "What to do now and the dose level that follows (PI 2.3 Tables 2–4)",
-    "assess": "Classify response (CR, CRi, none) and MRD negativity",
-    "grade": "CTCAE v5.0 grade of a laboratory or QTc value",
-    "qtc": "QTcF and QTcB with the label's QT flags",
-    "dates": "Contraception and breastfeeding dates after the last dose",
-    "prepare": "Vials, reconstitution, volume and infusion for one dose",
-}
+from besponsa.clinical.models import OUTPUTS, Errors
+from besponsa.clinical.operations import OPERATION_NAMES, OPERATIONS, execute
 
 
 class ClinicalAPI(NinjaAPI):
@@ -52,13 +45,13 @@ api = ClinicalAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     docs_url=None,  # served by our own view (openapi.docs_page): readable under the site's strict CSP
+    auth=guard.AUTH,  # a bearer token is optional: it buys the higher rate limit
+    throttle=guard.THROTTLES,
 )
+guard.install(api)
 
 
 def run(operation: str, request: HttpRequest) -> HttpResponse:
-    limited = guard.check_rate(request)
-    if limited is not None:
-        return limited
     payload, problem = guard.read_body(request)
     if problem is not None:
         return problem
@@ -76,7 +69,7 @@ def _endpoint(operation: str) -> Callable[[HttpRequest], HttpResponse]:
         return run(operation, request)
 
     view.__name__ = f"clinical_{operation}"
-    view.__doc__ = SUMMARIES[operation]
+    view.__doc__ = OPERATIONS[operation].summary
     return csrf_exempt(view)
 
 
@@ -86,8 +79,11 @@ for _name in OPERATION_NAMES:
         methods=["POST"],
         view_func=_endpoint(_name),
         operation_id=_name,
-        summary=SUMMARIES[_name],
+        summary=OPERATIONS[_name].summary,
         tags=["clinical"],
+        # Ninja documents the answers from the output models; `openapi.build_document` adds the request
+        # body (the input model, where null means "not given") and real examples.
+        response={200: OUTPUTS[_name], frozenset({401, 413, 415, 422, 429}): Errors},
     )
 
 

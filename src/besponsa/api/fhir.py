@@ -23,9 +23,6 @@ FHIR_JSON: Final = "application/fhir+json"
 
 
 def _answer(compute: Any, request: HttpRequest, content_type: str = "application/json") -> HttpResponse:
-    limited = guard.check_rate(request)
-    if limited is not None:
-        return limited
     body, problem = guard.read_body(
         request, max_bytes=FHIR_MAX_BODY_BYTES, media_types=("application/json", FHIR_JSON)
     )
@@ -68,6 +65,11 @@ def _errors(description: str, field: str, message: str) -> dict[str, Any]:
 
 
 _COMMON_ERRORS: Final = {
+    "401": _errors(
+        "An Authorization header was sent but its API token cannot be used",
+        "Authorization",
+        "the API token is unknown, revoked, or belongs to an account that is not verified",
+    ),
     "413": _errors("The body is larger than 256 KB", "body", "the body is larger than 256 KB"),
     "422": _errors(
         "The Bundle or the input cannot be used; each problem names the resource and element",
@@ -82,6 +84,9 @@ _COMMON_ERRORS: Final = {
         },
     },
 }
+# ninja lists the bearer scheme (guard.BearerToken); `{}`, added to it, says a call without a token is
+# accepted too.
+_OPTIONAL_TOKEN: Final[list[dict[str, list[str]]]] = [{}]
 _EVALUATE_DOC: Final = {
     "description": (
         'The body is `{"bundle": <FHIR R4 Bundle of Observations>, "input": {<the operation\'s '
@@ -99,6 +104,7 @@ _EVALUATE_DOC: Final = {
         "404": _errors("The operation reads no Observations", "operation", "'dates' reads no Observations"),
         **_COMMON_ERRORS,
     },
+    "security": _OPTIONAL_TOKEN,
 }
 _PLAN_DOC: Final = {
     "description": (
@@ -112,6 +118,7 @@ _PLAN_DOC: Final = {
         "content": {"application/json": {"schema": {"type": "object"}, "example": PLAN_OUT_EXAMPLE}},
     },
     "responses": {"200": {"description": "A FHIR R4 Bundle (type collection)"}, **_COMMON_ERRORS},
+    "security": _OPTIONAL_TOKEN,
 }
 
 api.default_router.add_api_operation(

@@ -1,4 +1,6 @@
-"""What every API call passes before an operation runs: body size, JSON shape, and the per-client rate.
+"""What every API call passes before an operation runs: the bearer token and the per-client rate
+(django-ninja's auth and throttle hooks, set once on the API in endpoints.py), then body size and
+JSON shape (read_body, called by each view).
 
 Kept apart from the endpoints so the limits are written once and documented in docs/api.md.
 """
@@ -7,12 +9,18 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Final
+from collections.abc import Callable
+from typing import Any, Final
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import Throttled
+from ninja.security import HttpBearer
+from ninja.throttling import BaseThrottle
 
+from besponsa.accounts.client import client_ip
 from besponsa.clinical.errors import FieldError
 from besponsa.clinical.jsonbody import parse_request
 
@@ -34,43 +42,71 @@ def rate_limit_per_minute() -> int:
     return int(getattr(settings, "API_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT_PER_MINUTE))
 
 
-def client_key(request: HttpRequest) -> str:
-    # REMOTE_ADDR is the peer address; behind a proxy the deployment must make it the client's
-    # (docs/api.md): trusting X-Forwarded-For here would let any caller choose its own bucket.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
 def token_rate_limit_per_minute() -> int:
     return int(getattr(settings, "API_TOKEN_RATE_LIMIT_PER_MINUTE", DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE))
 
 
-def _bucket(request: HttpRequest) -> tuple[str, int, str] | JsonResponse:
-    """Whose window a call counts in: a verified HCP's token (higher limit) or the client address."""
-    header = request.headers.get("Authorization", "")
-    if not header:
-        return f"ip:{client_key(request)}", rate_limit_per_minute(), "from one client"
-    scheme, _, raw = header.partition(" ")
-    from besponsa.accounts import throttle  # the accounts app owns tokens and their throttle
-    from besponsa.accounts.access import authenticate_api_token
+def _client(request: HttpRequest) -> str:
+    return client_ip(request) or "unknown"
 
-    # Counted before the lookup and given back when the token is good, so parallel guesses from one
-    # address cannot all slip under the limit.
-    slot = throttle.api_token_begin(client_key(request))
-    if isinstance(slot, throttle.Lock):
-        message = f"too many unusable API tokens from this client; try again in {slot.retry_after} s"
-        return error_response(
-            429, [{"field": "Authorization", "message": message}], Retry_After=str(slot.retry_after)
-        )
-    user = authenticate_api_token(raw.strip()) if scheme.lower() == "bearer" else None
-    if user is not None:
+
+class Anonymous:
+    """`request.auth` of a call without an Authorization header: it counts in its address's window."""
+
+
+ANONYMOUS: Final = Anonymous()
+
+
+def anonymous(request: HttpRequest) -> Anonymous:
+    """The second auth callback: a call without a token is let in (a token only buys a higher limit)."""
+    return ANONYMOUS
+
+
+class TokenRefused(Exception):
+    """An Authorization header whose token cannot be used: 401."""
+
+
+class TokenGuessing(Exception):
+    """Too many unusable tokens from one client address: 429 until the window ends."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class BearerToken(HttpBearer):
+    """An HCP's API token (`Authorization: Bearer <token>`); the OpenAPI scheme comes from this class.
+
+    Any Authorization header is either a usable token or a 401: it never falls back to the anonymous
+    window, so a typo in an integration shows at once. Each header is counted per client address before
+    the lookup and given back when the token is good, so parallel guesses from one address cannot all
+    slip under the limit (accounts.throttle owns that counter)."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get(self.header, "")
+        if not header:
+            return None  # the next callback, `anonymous`, lets the call in
+        from besponsa.accounts import throttle  # the accounts app owns tokens and their throttle
+
+        slot = throttle.api_token_begin(_client(request))
+        if isinstance(slot, throttle.Lock):
+            raise TokenGuessing(slot.retry_after)
+        scheme, _, _ = header.partition(" ")
+        user = super().__call__(request) if scheme.lower() == self.openapi_scheme else None
+        if user is None:
+            raise TokenRefused
         throttle.api_token_valid(slot)
-    else:
-        message = "the API token is unknown, revoked, or belongs to an account that is not verified"
-        return error_response(
-            401, [{"field": "Authorization", "message": message}], WWW_Authenticate='Bearer realm="besponsa"'
-        )
-    return f"user:{user.pk}", token_rate_limit_per_minute(), "with one API token"
+        return user
 
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from besponsa.accounts.access import authenticate_api_token
+
+        return authenticate_api_token(token.strip())
+
+
+# ninja names the security scheme after the class; the published document has always said bearerToken
+# (its description is added by openapi.build_document).
+BearerToken.__name__ = BearerToken.__qualname__ = "bearerToken"
 
 # While the shared store (Redis) is unreachable, windows are counted in this process instead, so the
 # limit still holds per worker (never unlimited), and Redis is tried again after this many seconds.
@@ -100,30 +136,55 @@ def _count(key: str) -> int:
     return _count_in("default", key)
 
 
-def check_rate(request: HttpRequest) -> JsonResponse | None:
-    """A fixed one-minute window per client address (or per HCP API token, at a higher limit) in the
-    shared cache; 429 with Retry-After when full, 401 for a token that cannot be used."""
-    bucket = _bucket(request)
-    if isinstance(bucket, JsonResponse):
-        return bucket
-    who, limit, per = bucket
-    now = time.time()
-    window = int(now // RATE_WINDOW_SECONDS)
-    count = _count(f"api-rate:{who}:{window}")
-    if count <= limit:
-        return None
-    retry_after = max(1, math.ceil((window + 1) * RATE_WINDOW_SECONDS - now))
-    return error_response(
-        429,
-        [
-            {
-                "field": "body",
-                "message": f"too many requests: at most {limit} calls a minute {per}; "
-                f"try again in {retry_after} s",
-            }
-        ],
-        Retry_After=str(retry_after),
-    )
+class MinuteRate(BaseThrottle):
+    """Fixed one-minute windows counted atomically in the shared cache (ninja's SimpleRateThrottle keeps
+    a list with get/set, which parallel workers would overwrite): API_RATE_LIMIT_PER_MINUTE per client
+    address without a token, API_TOKEN_RATE_LIMIT_PER_MINUTE per HCP with one. The instance is shared by
+    every thread, so a refusal is kept on the request, where the 429 handler reads it."""
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        user = getattr(request, "auth", ANONYMOUS)
+        if isinstance(user, Anonymous):
+            who, limit, per = f"ip:{_client(request)}", rate_limit_per_minute(), "from one client"
+        else:
+            who, limit, per = f"user:{user.pk}", token_rate_limit_per_minute(), "with one API token"
+        now = time.time()
+        window = int(now // RATE_WINDOW_SECONDS)
+        if _count(f"api-rate:{who}:{window}") <= limit:
+            return True
+        retry_after = max(1, math.ceil((window + 1) * RATE_WINDOW_SECONDS - now))
+        message = f"too many requests: at most {limit} calls a minute {per}; try again in {retry_after} s"
+        setattr(request, _REFUSAL, (message, retry_after))
+        return False
+
+
+_REFUSAL: Final = "_besponsa_api_rate_refusal"
+AUTH: Final[list[Callable[[HttpRequest], Any]]] = [BearerToken(), anonymous]
+THROTTLES: Final[list[BaseThrottle]] = [MinuteRate()]
+
+
+def install(api: NinjaAPI) -> None:
+    """The JSON answers (our `{"errors": [...]}` shape) to ninja's refusals, for every operation."""
+
+    def refused(request: HttpRequest, exc: Any) -> HttpResponse:
+        message = "the API token is unknown, revoked, or belongs to an account that is not verified"
+        return error_response(
+            401, [{"field": "Authorization", "message": message}], WWW_Authenticate='Bearer realm="besponsa"'
+        )
+
+    def guessing(request: HttpRequest, exc: Any) -> HttpResponse:
+        message = f"too many unusable API tokens from this client; try again in {exc.retry_after} s"
+        return error_response(
+            429, [{"field": "Authorization", "message": message}], Retry_After=str(exc.retry_after)
+        )
+
+    def throttled(request: HttpRequest, exc: Any) -> HttpResponse:
+        message, retry_after = getattr(request, _REFUSAL)
+        return error_response(429, [{"field": "body", "message": message}], Retry_After=str(retry_after))
+
+    api.add_exception_handler(TokenRefused, refused)
+    api.add_exception_handler(TokenGuessing, guessing)
+    api.add_exception_handler(Throttled, throttled)
 
 
 def _lone_surrogate(value: object) -> str | None:

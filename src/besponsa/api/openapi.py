@@ -1,8 +1,8 @@
-"""The OpenAPI document and the readable docs page, both built from `besponsa.clinical.schemas`.
+"""The OpenAPI document and the readable docs page, both built from the operations' pydantic models.
 
-Ninja contributes the paths and operation ids; request bodies, responses and examples are filled in
-here from the clinical engine's own tables, so the documented ranges are the enforced ones and every
-example answer is what `execute` really returns for the example input.
+Ninja contributes the paths and operation ids; request bodies and responses are the JSON Schemas of the
+input and output models in `besponsa.clinical.models` (the models `execute` validates with), so the
+documented ranges are the enforced ones and every example answer is what `execute` really returns.
 """
 
 from __future__ import annotations
@@ -16,16 +16,8 @@ from django.shortcuts import render
 
 from besponsa.api.guard import DEFAULT_RATE_LIMIT_PER_MINUTE, MAX_BODY_BYTES, rate_limit_per_minute
 from besponsa.clinical.errors import InvalidInput
+from besponsa.clinical.models import INPUTS, OUTPUTS, FieldDoc, field_docs
 from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, execute
-from besponsa.clinical.schemas import (
-    ERROR_JSON_SCHEMA,
-    INPUT_SCHEMAS,
-    OUTPUT_SCHEMAS,
-    FieldSpec,
-    Kind,
-    input_json_schema,
-    output_json_schema,
-)
 
 DESCRIPTION: Final = (
     "Decision support that applies the BESPONSA (inotuzumab ozogamicin) US Prescribing Information's "
@@ -58,7 +50,7 @@ def _error_response(description: str, example_message: str, **extra: Any) -> dic
 
 def invalid_example(operation: str) -> dict[str, Any]:
     """A real 422 answer for the example input with its first required field left out."""
-    required = next(spec.name for spec in INPUT_SCHEMAS[operation] if spec.required)
+    required = next(name for name, field in INPUTS[operation].model_fields.items() if field.is_required())
     payload = {k: v for k, v in EXAMPLES[operation].items() if k != required}
     try:
         execute(operation, payload)
@@ -121,21 +113,45 @@ def operation_spec(operation: str) -> dict[str, Any]:
     }
 
 
+def _inline(schema: Any, definitions: dict[str, Any] | None = None) -> Any:
+    """The schema with every `$ref` to its `$defs` written out: each component stands alone."""
+    definitions = schema.get("$defs", {}) if definitions is None else definitions
+    if isinstance(schema, list):
+        return [_inline(item, definitions) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        target = definitions[schema["$ref"].rsplit("/", 1)[-1]]
+        siblings = {key: value for key, value in schema.items() if key != "$ref"}
+        return {**_inline(target, definitions), **siblings}
+    return {
+        key: _inline(value, definitions)
+        for key, value in schema.items()
+        if key not in ("$defs", "title") or not isinstance(value, dict | str)
+    }
+
+
 def _null_means_absent(schema: dict[str, Any]) -> dict[str, Any]:
     """The engine reads a JSON null in an optional field as "not given": say so in the schema."""
-    result = copy.deepcopy(schema)
-    required = set(result.get("required", []))
-    for name, prop in result.get("properties", {}).items():
+    for name, prop in schema.get("properties", {}).items():
         if prop.get("type") == "object":
-            prop.update(_null_means_absent(prop))
-        elif prop.get("type") == "array" and isinstance(prop.get("items"), dict):
-            prop["items"] = _null_means_absent(prop["items"])
-        if name in required:
-            continue
-        prop["type"] = [prop["type"], "null"]
-        if "enum" in prop:
-            prop["enum"] = [*prop["enum"], None]
-    return result
+            _null_means_absent(prop)
+        elif prop.get("type") == "array":
+            _null_means_absent(prop["items"])
+        if name not in schema.get("required", []) and "anyOf" not in prop:
+            prop["anyOf"] = [
+                {key: prop.pop(key) for key in ("type", "enum", "format", "items") if key in prop}
+            ]
+            prop["anyOf"].append({"type": "null"})
+    return schema
+
+
+def input_json_schema(operation: str) -> dict[str, Any]:
+    return _null_means_absent(_inline(INPUTS[operation].model_json_schema()))
+
+
+def output_json_schema(operation: str) -> dict[str, Any]:
+    return _inline(OUTPUTS[operation].model_json_schema(mode="serialization"))
 
 
 BEARER_SCHEME: Final = "bearerToken"
@@ -143,10 +159,7 @@ BEARER_SCHEME: Final = "bearerToken"
 
 def build_document(document: dict[str, Any]) -> dict[str, Any]:
     result = copy.deepcopy(dict(document))
-    schemas: dict[str, Any] = {"Errors": ERROR_JSON_SCHEMA}
-    for operation in OPERATION_NAMES:
-        schemas[f"{_title(operation)}Input"] = _null_means_absent(input_json_schema(operation))
-        schemas[f"{_title(operation)}Output"] = output_json_schema(operation)
+    schemas = {f"{_title(operation)}Input": input_json_schema(operation) for operation in OPERATION_NAMES}
     for path, item in result.get("paths", {}).items():
         operation = path.rstrip("/").rsplit("/", 1)[-1]
         if "/clinical/" in path and operation in OPERATION_NAMES and "post" in item:
@@ -170,17 +183,17 @@ def build_document(document: dict[str, Any]) -> dict[str, Any]:
 # The docs page ---------------------------------------------------------------------------------------
 
 
-def _kind_text(spec: FieldSpec) -> str:
-    if spec.kind is Kind.CHOICE:
+def _kind_text(spec: FieldDoc) -> str:
+    if spec.kind == "choice":
         return "one of: " + ", ".join(spec.choices)
-    if spec.kind is Kind.DATE:
+    if spec.kind == "date":
         return "date (YYYY-MM-DD)"
-    if spec.kind is Kind.LIST:
+    if spec.kind == "list":
         return f"list of objects (at most {spec.max_items})"
-    return spec.kind.value
+    return spec.kind
 
 
-def _field_rows(specs: tuple[FieldSpec, ...], prefix: str = "") -> list[dict[str, Any]]:
+def _field_rows(specs: tuple[FieldDoc, ...], prefix: str = "") -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for spec in specs:
         rows.append(
@@ -192,23 +205,28 @@ def _field_rows(specs: tuple[FieldSpec, ...], prefix: str = "") -> list[dict[str
                 "default": "" if spec.default is None else json.dumps(spec.default),
             }
         )
-        if spec.kind is Kind.OBJECT:
+        if spec.kind == "object":
             rows.extend(_field_rows(spec.fields, prefix=f"{prefix}{spec.name}."))
-        elif spec.kind is Kind.LIST:
+        elif spec.kind == "list":
             rows.extend(_field_rows(spec.fields, prefix=f"{prefix}{spec.name}[]."))
     return rows
 
 
-def _output_rows(fields: tuple[Any, ...], prefix: str = "") -> list[dict[str, Any]]:
+def _output_rows(schema: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    for field in fields:
-        kind = field.type + (" or null" if field.nullable else "")
-        if field.choices:
-            kind += " (" + ", ".join(field.choices) + ")"
-        rows.append({"name": prefix + field.name, "kind": kind, "description": field.description})
-        if field.fields:
-            marker = "[]." if field.type == "array" else "."
-            rows.extend(_output_rows(field.fields, prefix=f"{prefix}{field.name}{marker}"))
+    for name, prop in schema.get("properties", {}).items():
+        options = prop.get("anyOf", [prop])
+        kinds = [option.get("type", "") for option in options]
+        kind = " or ".join(kinds)
+        choices = [value for option in options for value in option.get("enum", []) if value is not None]
+        if choices:
+            kind += " (" + ", ".join(choices) + ")"
+        rows.append({"name": prefix + name, "kind": kind, "description": prop.get("description", "")})
+        for option in options:
+            if option.get("type") == "object":
+                rows.extend(_output_rows(option, prefix=f"{prefix}{name}."))
+            elif option.get("type") == "array" and option["items"].get("type") == "object":
+                rows.extend(_output_rows(option["items"], prefix=f"{prefix}{name}[]."))
     return rows
 
 
@@ -223,8 +241,8 @@ def docs_page(request: HttpRequest, document: dict[str, Any]) -> HttpResponse:
                 "name": operation,
                 "summary": post["summary"],
                 "path": f"/api/v1/clinical/{operation}",
-                "inputs": _field_rows(INPUT_SCHEMAS[operation]),
-                "outputs": _output_rows(OUTPUT_SCHEMAS[operation]),
+                "inputs": _field_rows(field_docs(INPUTS[operation])),
+                "outputs": _output_rows(output_json_schema(operation)),
                 "curl": f"curl -sS -X POST {base}{operation} -H 'Content-Type: application/json' "
                 f"-d '{example}'",
                 "answer": json.dumps(

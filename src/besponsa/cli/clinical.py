@@ -16,24 +16,12 @@ from typing import Any, TextIO
 from besponsa.cli.fhir import FHIR_OPERATIONS, compute
 from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.jsonbody import parse_request
-from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES
+from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, OPERATIONS
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "handle", "register", "run"]
 
 EXIT_OK = 0
 EXIT_INVALID = 2
-
-_HELP = {
-    "bsa": "body surface area from height and weight",
-    "plan": "plan one cycle: status, Day 1/8/15 doses, dates and windows",
-    "course": "plan the next cycle from the history of earlier cycles",
-    "modify": "what to do now and the dose level that follows (PI 2.3 Tables 2-4)",
-    "assess": "classify response as CR, CRi or none, and MRD negativity",
-    "grade": "CTCAE v5.0 grade for a laboratory or QTc value",
-    "qtc": "QTcF and QTcB with the label's QT flags",
-    "dates": "contraception and breastfeeding dates after the last dose",
-    "prepare": "vials, reconstitution, volume and infusion for one dose",
-}
 
 
 def _body_error(message: str) -> list[FieldError]:
@@ -179,10 +167,11 @@ def register(subparsers: Any) -> None:
     )
     for name in OPERATION_NAMES:
         example = json.dumps(EXAMPLES[name])
+        summary = OPERATIONS[name].summary
         sub = operations.add_parser(
             name,
-            help=_HELP[name],
-            description=f"{_HELP[name].capitalize()}.",
+            help=summary[0].lower() + summary[1:],
+            description=f"{summary}.",
             epilog=f"example: echo '{example}' | besponsa clinical {name}",
         )
         sub.add_argument("--human", action="store_true", help="print a readable table instead of JSON")

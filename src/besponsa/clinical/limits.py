@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
-from besponsa.clinical.errors import ErrorCollector
+from besponsa.clinical.errors import InvalidInput
 
 __all__ = [
     "AGE_YEARS",
@@ -217,7 +217,4 @@ def require(
     ]
     problems += [(name, message) for name, day in dates if (message := date_problem(name, day)) is not None]
     if problems:
-        errors = ErrorCollector()
-        for name, message in problems:
-            errors.add(name, message)
-        errors.raise_if_any()
+        raise InvalidInput([{"field": name, "message": message} for name, message in problems])

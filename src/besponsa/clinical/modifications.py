@@ -164,8 +164,8 @@ HEMATOLOGIC_TABLE: Final[tuple[TableRow, ...]] = (
         "Hold the next cycle until at least one of: (a) ANC and platelets back to at least the previous "
         "cycle's starting values; (b) ANC at least 1 ×10⁹/L and platelets at least 50 ×10⁹/L; (c) stable "
         "or improved disease on the latest bone marrow, with the low counts judged due to the leukemia "
-        "rather than the drug. (Whether the 28-day discontinuation rule also closes this row was not "
-        "read.)",
+        "rather than the drug. (This tool also applies the 28-day discontinuation rule to this row, the "
+        "more cautious reading.)",
         PI_2_3_TABLE_2,
         Confirmation.SECONDARY,
     ),

@@ -123,8 +123,8 @@ class Check:
 MONITORING_CHECKLIST: Final[tuple[Check, ...]] = (
     Check(
         "pregnancy_test",
-        "Verify the pregnancy status of females of reproductive potential before starting (the exact "
-        "label wording was not read).",
+        "Verify the pregnancy status of females of reproductive potential before starting (see PI 8.3 "
+        "for the exact requirement).",
         PI_8_3,
         When.BEFORE_FIRST_DOSE,
         Confirmation.UNCONFIRMED,

@@ -16,7 +16,15 @@ from besponsa.clinical import limits, regimen
 from besponsa.clinical.citations import PI_2_2, PI_2_2_TABLE_1, PI_2_3, PI_2_3_TABLE_4, PI_8_4
 from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.interpretations import note
-from besponsa.clinical.monitoring import CytoreductionCheck, checked_cytoreduction
+from besponsa.clinical.monitoring import (
+    BEFORE_DOSING,
+    Check,
+    CytoreductionCheck,
+    RiskFactor,
+    checked_cytoreduction,
+    checklist,
+    vod_risk_factors,
+)
 from besponsa.clinical.product import CYTOREDUCTION_LIMIT
 from besponsa.clinical.regimen import DoseLevel, RegimenRow, Response
 from besponsa.clinical.rounding import dose_mg, round_bsa, vials_for_dose, withdraw_volume_ml
@@ -376,4 +384,33 @@ def plan_cycle(
         citations=tuple(citations),
         notes=tuple(notes),
         cytoreduction=cytoreduction,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CycleChecks:
+    """What to check before the cycle's doses and to watch during and after it, for one planned cycle."""
+
+    pre_dose: tuple[Check, ...]
+    monitoring: tuple[Check, ...]
+    vod_risk_factors: tuple[RiskFactor, ...]
+    citations: tuple[str, ...]  # the plan's own citations, then those of the checks, each once
+
+
+def cycle_checks(plan: CyclePlan, *, vod_risk: frozenset[str], hsct_planned: bool) -> CycleChecks:
+    """The checklist (PI 5.1, 5.3, 5.5, 8.3 …) and the VOD risk factors present (Boxed Warning, PI 5.1)
+    for a cycle that is given; a cycle that stops has no doses, so nothing to check before them."""
+    giving = plan.status is not PlanStatus.STOP
+    factors = vod_risk_factors(present=vod_risk, cycle=plan.cycle) if giving else ()
+    checks = checklist(cycle=plan.cycle, hsct_planned=hsct_planned) if giving else ()
+    citations = (
+        *plan.citations,
+        *(factor.citation for factor in factors),
+        *(item.citation for item in checks),
+    )
+    return CycleChecks(
+        pre_dose=tuple(item for item in checks if item.when in BEFORE_DOSING),
+        monitoring=tuple(item for item in checks if item.when not in BEFORE_DOSING),
+        vod_risk_factors=factors,
+        citations=tuple(dict.fromkeys(citations)),
     )

@@ -49,6 +49,8 @@ class LabelFact:
     citation: str
     status: Confirmation
     note: str = ""
+    # How the fact was sourced, for the reviewers' claims panel only: never shown on a public page.
+    source_note: str = ""
 
     @property
     def unconfirmed(self) -> bool:
@@ -102,7 +104,10 @@ BAG_TOTAL_VOLUME: Final = LabelFact(
     "mL",
     PI_2_4,
     Confirmation.SECONDARY,
-    "Stated for the bag route in the 2017 label and by secondary sources; the 3/2024 wording was not read.",
+    source_note=(
+        "Stated for the bag route in the 2017 label and by secondary sources; the 3/2024 wording "
+        "was not read."
+    ),
 )
 INFUSION_RATE: Final = LabelFact(
     "infusion_rate",
@@ -175,7 +180,7 @@ STORAGE: Final = LabelFact(
     "",
     PI_16,
     Confirmation.SECONDARY,
-    "Exact PI 16 wording and shelf life were not read.",
+    source_note="Exact PI 16 wording and shelf life were not read.",
 )
 OBSERVATION_AFTER_INFUSION: Final = LabelFact(
     "observation_after_infusion",

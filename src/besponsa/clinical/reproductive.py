@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Final
+
+from dateutil.relativedelta import relativedelta
 
 from besponsa.clinical import limits
 from besponsa.clinical.citations import PI_5_6, PI_8_2, PI_8_3, Confirmation
@@ -29,9 +30,8 @@ MONTHS_STATUS: Final = Confirmation.SECONDARY  # label_facts §7.6 and §9: [C2]
 
 def add_calendar_months(day: dt.date, months: int) -> dt.date:
     """Same day of the month `months` later, or that month's last day when it is shorter."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    later: dt.date = day + relativedelta(months=months)
+    return later
 
 
 @dataclass(frozen=True, slots=True)

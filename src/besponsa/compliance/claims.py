@@ -163,6 +163,7 @@ def _fact_claim(part: str, fact: Any, verifications: dict[tuple[str, str], FactV
         fact.citation,
         clinical_tables.status_text(fact.status),
         fact=fact,
+        notes=(fact.source_note,) if getattr(fact, "source_note", "") else (),
         unconfirmed=fact.status is Confirmation.UNCONFIRMED,
         verification=verifications.get((fact.key, fact_digest(fact))),
     )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.conf import settings
 from django.db import models
@@ -20,9 +20,8 @@ APPROVAL_MONTHS = 12
 
 def default_expiry(approved_on: datetime.date, months: int = APPROVAL_MONTHS) -> datetime.date:
     """The same day `months` later; a day that month lacks (29-31) becomes its last day."""
-    month_index = approved_on.month - 1 + months
-    year, month = approved_on.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(approved_on.day, calendar.monthrange(year, month)[1]))
+    expiry: datetime.date = approved_on + relativedelta(months=months)
+    return expiry
 
 
 def site_today() -> datetime.date:

@@ -7,7 +7,6 @@ directly and the rules read as a list.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,10 +16,7 @@ from wagtail.models import Page, Revision, TaskState, WorkflowState
 
 from besponsa.compliance import cache, claims, fingerprint
 from besponsa.compliance.models import Approval, ApprovalEvent, FactVerification, default_expiry, site_today
-
-JOB_CODE = re.compile(r"^PP-INO-USA-\d{4}$")
-JOB_CODE_FORMAT = "PP-INO-USA-NNNN (four digits), e.g. PP-INO-USA-0641"
-
+from besponsa.portal.validators import JOB_CODE, JOB_CODE_FORMAT
 
 # --- job codes -------------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from wagtail.models import TaskState
 
 from besponsa.compliance import rules
 from besponsa.compliance.models import Approval, ApprovalEvent, default_expiry, site_today
+from besponsa.portal import validators
 
 REPORT_WINDOWS = (30, 60, 90)
 
@@ -115,9 +116,9 @@ def history_csv(request: HttpRequest) -> HttpResponse:
     job_code = request.GET.get("job_code", "").strip()
     events = ApprovalEvent.objects.order_by("job_code", "occurred_at", "pk")
     if job_code:
-        if not rules.JOB_CODE.fullmatch(job_code):
+        if not validators.JOB_CODE.fullmatch(job_code):
             return HttpResponse(
-                f"job_code: not in the format {rules.JOB_CODE_FORMAT}.\n",
+                f"job_code: not in the format {validators.JOB_CODE_FORMAT}.\n",
                 status=400,
                 content_type="text/plain; charset=utf-8",
             )

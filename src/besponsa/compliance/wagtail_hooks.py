@@ -11,7 +11,8 @@ from django.urls import path, re_path, reverse
 from wagtail import hooks
 from wagtail.admin import messages as wagtail_messages
 from wagtail.admin.menu import MenuItem
-from wagtail.models import Page
+from wagtail.models import Page, TaskState
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from besponsa.compliance import compare, rules, views
 
@@ -80,17 +81,44 @@ def refuse_isi_publish(request: HttpRequest, instance: Any) -> HttpResponse | No
     return None
 
 
+TASK_STATE_ACTED_ON = "compliance_task_state_acted_on"
+
+
+@hooks.register("before_edit_page")
+@hooks.register("before_edit_snippet")
+def remember_the_step_acted_on(request: HttpRequest, obj: Any) -> None:
+    """A review action from the editor moves the workflow on: keep which step it acted on, so that
+    `after_review_action` can tell a refused approval from one that went through."""
+    if request.method == "POST" and request.POST.get("workflow-action-name"):
+        task_state = getattr(obj, "current_workflow_task_state", None)
+        setattr(request, TASK_STATE_ACTED_ON, task_state.pk if task_state is not None else None)
+
+
+def _may_browse(user: Any, obj: Any) -> bool:
+    """Whether `user` may open the listing the editor returns to (the page tree, the ISI listing)."""
+    if isinstance(obj, Page):
+        return PagePermissionPolicy().explorable_root_instance(user) is not None
+    policy = getattr(getattr(type(obj), "snippet_viewset", None), "permission_policy", None)
+    return bool(policy and policy.user_has_any_permission(user, ["add", "change", "delete", "view"]))
+
+
 @hooks.register("after_edit_page")
-def explain_refused_approval(request: HttpRequest, page: Page) -> None:
-    """Approving from inside the editor goes through the same rule; say why it did not happen."""
-    if request.method != "POST" or request.POST.get("workflow-action-name") != "approve":
-        return
-    task_state = page.current_workflow_task_state
-    if task_state is None or task_state.status != task_state.STATUS_IN_PROGRESS:
-        return
-    reason = rules.approval_refusal(task_state, request.user)
-    if reason:
-        messages.error(request, f"Not approved. {reason}")
+@hooks.register("after_edit_snippet")
+def after_review_action(request: HttpRequest, obj: Any) -> HttpResponse | None:
+    """Approving from inside the editor goes through the same rule; say why it did not happen. A
+    reviewer who may not open the listing goes back to their review queue, not to a refusal."""
+    action = request.POST.get("workflow-action-name") if request.method == "POST" else None
+    if not action or not hasattr(obj, "workflow_states"):
+        return None
+    acted_on = getattr(request, TASK_STATE_ACTED_ON, None)
+    task_state = TaskState.objects.filter(pk=acted_on).first() if acted_on is not None else None
+    if action == "approve" and task_state is not None and task_state.status == TaskState.STATUS_IN_PROGRESS:
+        reason = rules.approval_refusal(task_state, request.user)
+        if reason:
+            messages.error(request, f"Not approved. {reason}")
+    if not _may_browse(request.user, obj) and not request.GET.get("next"):
+        return redirect("wagtailadmin_home")
+    return None
 
 
 @hooks.register("before_edit_page")
@@ -100,7 +128,9 @@ def say_why_withheld(request: HttpRequest, page: Page) -> None:
     if request.method != "GET":
         return
     specific = page.specific
-    problem = rules.serving_problem(specific) if page.live else None
+    # The editor opens the latest draft; visitors get the live page: judge that one.
+    live = Page.objects.get(pk=page.pk).specific if page.live else None
+    problem = rules.serving_problem(live) if live is not None else None
     if problem:
         messages.warning(request, f"Withheld from visitors: {problem}.")
     claims_url = reverse("compliance_claims", args=[page.pk])

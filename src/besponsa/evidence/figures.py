@@ -1,14 +1,14 @@
-"""Server-rendered SVG figures, each with its caption, footnotes, references and accessible data table.
+"""The evidence figures: what each one shows, in words and numbers, and its accessible SVG drawing.
 
 >>> from besponsa.evidence import figures
 >>> fig = figures.render("cr-cri-adult")
 >>> fig.svg.startswith("<svg")
 True
 
-:func:`render` is cached (one render per figure id per process). Rendering uses matplotlib's
-object-oriented API with the SVG canvas (no pyplot, no global backend switch); the few global settings
-it needs are applied under a lock. Output is deterministic: a fixed hash salt, no date, text kept as
-``<text>`` (screen-readable and small).
+Each figure has two parts. :func:`describe` gives its words and numbers (title, caption, long
+description, data table, footnotes, references, record ids) without drawing anything, so a page can list
+its references cheaply; :func:`render` adds the SVG drawn by :mod:`besponsa.evidence.charts`. Both are
+cached (once per figure id per process).
 
 Numbers come from the data files through :func:`besponsa.evidence.selectors.shown`, so a figure can only
 show a confirmed number that agrees with its recomputation. The one exception is ``os-reconstructed``,
@@ -18,23 +18,18 @@ title, its description, its caption, its table caption and on the drawing itself
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import io
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, cast
 
-import matplotlib as mpl
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure as MplFigure
-from matplotlib.patches import Patch
-from matplotlib.transforms import blended_transform_factory
 
-from besponsa.evidence import colors, datasets, fmt, reconstructed, stats
+from besponsa.evidence import charts, datasets, fmt, reconstructed, stats
+from besponsa.evidence._svg import accessible_svg
+from besponsa.evidence.charts import Bar
 from besponsa.evidence.errors import UnknownFigureError
 from besponsa.evidence.fmt import SUBGROUP_CAVEAT
 from besponsa.evidence.records import (
@@ -53,11 +48,26 @@ from besponsa.evidence.selectors import shown
 from besponsa.evidence.survival import kaplan_meier
 from besponsa.evidence.tables import Table
 
-__all__ = ["FIGURE_IDS", "Figure", "render", "svg_document"]
+__all__ = ["FIGURE_IDS", "Figure", "FigureText", "describe", "render", "svg_document"]
 
 
 def __dir__() -> list[str]:
     return __all__
+
+
+@dataclass(frozen=True, slots=True)
+class FigureText:
+    """Everything a page prints around a figure, without the drawing."""
+
+    id: str
+    title: str  # short name; also the SVG <title>
+    caption: str  # the figure caption (<figcaption>)
+    description: str  # the long text alternative; also the SVG <desc>
+    table: Table  # the same numbers as an accessible table
+    footnotes: tuple[str, ...]
+    references: tuple[str, ...]  # reference keys, in citation order
+    record_ids: tuple[str, ...]  # data records drawn ("dataset:record")
+    illustrative: bool = False  # True only for the reconstructed curve
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,163 +84,15 @@ class Figure:
     references: tuple[str, ...]  # reference keys, in citation order
     record_ids: tuple[str, ...]  # data records drawn ("dataset:record")
     illustrative: bool = False  # True only for the reconstructed curve
+    # The phone layout (charts.NARROW_WIDTH_IN wide, text 12 points or larger) of a figure a page shows;
+    # "" for the internal figures, which keep the wide drawing only.
+    svg_narrow: str = ""
 
 
-_RC: Mapping[str, object] = MappingProxyType(
-    {
-        "svg.fonttype": "none",
-        "svg.hashsalt": "besponsa-evidence",
-        "svg.image_inline": True,
-        "font.family": "sans-serif",
-        "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
-        "font.size": 11,
-        "text.color": colors.TEXT,
-        "axes.edgecolor": colors.TEXT,
-        "axes.labelcolor": colors.TEXT,
-        "axes.linewidth": 0.8,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "xtick.color": colors.TEXT,
-        "ytick.color": colors.TEXT,
-        "hatch.linewidth": 1.2,
-        "legend.frameon": False,
-    }
-)
-_LOCK = threading.Lock()
-_HATCH = "///"
-_WIDTH_IN, _HEIGHT_IN = 7.2, 4.2
+Draw = Callable[[], MplFigure]
 
 
-def _new_figure(height: float = _HEIGHT_IN) -> MplFigure:
-    fig = MplFigure(figsize=(_WIDTH_IN, height))
-    FigureCanvasSVG(fig)
-    return fig
-
-
-def _svg_text(fig: MplFigure) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
-
-
-def _arm_style(arm: Arm | None) -> dict[str, object]:
-    if arm is Arm.IC:
-        return {"facecolor": colors.BACKGROUND, "edgecolor": colors.IC, "hatch": _HATCH, "linewidth": 1.5}
-    return {"facecolor": colors.INO, "edgecolor": colors.INO, "linewidth": 1.5}
-
-
-def _legend_handles(n_ino: int | None, n_ic: int | None) -> list[Patch]:
-    def label(arm: Arm, n: int | None) -> str:
-        return ARM_LABELS[arm] + (f" (n = {n})" if n is not None else "")
-
-    return [
-        Patch(label=label(Arm.INO, n_ino), **_arm_style(Arm.INO)),  # type: ignore[arg-type]
-        Patch(label=label(Arm.IC, n_ic), **_arm_style(Arm.IC)),  # type: ignore[arg-type]
-    ]
-
-
-def _errorbar(ax: Axes, x: float, y: float, low: float, high: float, *, horizontal: bool = False) -> None:
-    """A CI whisker in text color over a wider white one (a halo), so it keeps 3:1 contrast where it
-    crosses a filled bar."""
-    err = [[x - low], [high - x]] if horizontal else [[y - low], [high - y]]
-    for color, width, cap in ((colors.BACKGROUND, 4.0, 6.0), (colors.TEXT, 1.4, 5.0)):
-        ax.errorbar(
-            [x],
-            [y],
-            xerr=err if horizontal else None,
-            yerr=None if horizontal else err,
-            fmt="none",
-            ecolor=color,
-            elinewidth=width,
-            capsize=cap,
-            capthick=width,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class _Bar:
-    group: str
-    proportion: Proportion
-
-
-def _bar_chart(
-    bars: Sequence[_Bar], groups: Sequence[str], ylabel: str, ns: tuple[int | None, int | None]
-) -> MplFigure:
-    """Grouped vertical bars (BESPONSA solid, comparator hatched) with 95% CI whiskers and direct labels."""
-    fig = _new_figure()
-    ax = fig.add_axes((0.1, 0.12, 0.88, 0.7))
-    width = 0.36
-    for bar in bars:
-        p = bar.proportion
-        assert p.percent is not None
-        x = groups.index(bar.group) + (-width / 2 if p.arm is Arm.INO else width / 2)
-        value = float(p.percent)
-        ax.bar([x], [value], width=width * 0.92, **_arm_style(p.arm))  # type: ignore[arg-type]
-        top = value
-        if p.ci is not None and p.ci.high is not None:
-            _errorbar(ax, x, value, float(p.ci.low), float(p.ci.high))
-            top = float(p.ci.high)
-        counts = f"{p.count}/{p.n}" if p.count is not None else ""
-        ax.text(
-            x, top + 2.0, fmt.percent(p.percent), ha="center", va="bottom", fontsize=11, fontweight="bold"
-        )
-        if counts:
-            # Inside the foot of the bar, clear of the whisker; above the label when the bar is too short.
-            inside = value > 14
-            ax.text(
-                x,
-                3.0 if inside else top + 9.0,
-                counts,
-                ha="center",
-                va="bottom",
-                fontsize=9.5,
-                color=colors.BACKGROUND if p.arm is Arm.INO and inside else colors.TEXT,
-                bbox=None
-                if p.arm is Arm.INO and inside
-                else {"facecolor": colors.BACKGROUND, "edgecolor": "none", "pad": 1.5},
-            )
-    ax.set_xticks(range(len(groups)), list(groups))
-    ax.set_ylim(0, 110)
-    ax.set_yticks(range(0, 101, 20))
-    ax.set_ylabel(ylabel)
-    ax.legend(
-        handles=_legend_handles(*ns), loc="lower left", bbox_to_anchor=(0.0, 1.02), ncols=2, fontsize=10
-    )
-    return fig
-
-
-def _hbar_chart(rows: Sequence[tuple[str, Proportion]], xlabel: str) -> MplFigure:
-    """Horizontal bars (label, proportion) for a single-arm study, with 95% CI whiskers and direct labels."""
-    height = 1.2 + 0.9 * len(rows)
-    fig = _new_figure(height=height)
-    ax = fig.add_axes((0.22, 0.8 / height, 0.74, 0.9 * len(rows) / height))
-    for i, (_, p) in enumerate(rows):
-        assert p.percent is not None
-        value = float(p.percent)
-        ax.barh([i], [value], height=0.55, **_arm_style(Arm.INO))  # type: ignore[arg-type]
-        end = value
-        if p.ci is not None and p.ci.high is not None:
-            _errorbar(ax, value, i, float(p.ci.low), float(p.ci.high), horizontal=True)
-            end = float(p.ci.high)
-        ax.text(
-            end + 1.5,
-            i,
-            f"{fmt.percent(p.percent)} ({p.count}/{p.n})",
-            va="center",
-            ha="left",
-            fontsize=10.5,
-            fontweight="bold",
-        )
-    ax.set_yticks(range(len(rows)), [label for label, _ in rows])
-    ax.invert_yaxis()
-    ax.set_xlim(0, 132)
-    ax.set_xticks(range(0, 101, 20))
-    ax.set_xlabel(xlabel)
-    return fig
-
-
-def _finish(
-    fig: MplFigure,
+def _text(
     *,
     figure_id: str,
     title: str,
@@ -241,16 +103,12 @@ def _finish(
     references: Sequence[str],
     record_ids: Sequence[str],
     illustrative: bool = False,
-) -> Figure:
-    from besponsa.evidence._svg import accessible_svg
-
-    svg = accessible_svg(_svg_text(fig), prefix=f"fig-{figure_id}", title=title, description=description)
-    return Figure(
+) -> FigureText:
+    return FigureText(
         id=figure_id,
         title=title,
         caption=caption,
         description=description,
-        svg=svg,
         table=table,
         footnotes=tuple(footnotes),
         references=tuple(dict.fromkeys(references)),
@@ -270,7 +128,7 @@ def _ci_short(p: Proportion) -> str:
 # --- figures -------------------------------------------------------------------------------------
 
 
-def _cr_cri_adult() -> Figure:
+def _cr_cri_adult() -> tuple[Draw, Draw | None, FigureText]:
     ds = datasets.inovate_all()
     crcri_ino, crcri_ic = shown(ds, "crcri-ino", Proportion), shown(ds, "crcri-ic", Proportion)
     cr_ino, cr_ic = shown(ds, "cr-ino", Proportion), shown(ds, "cr-ic", Proportion)
@@ -278,18 +136,23 @@ def _cr_cri_adult() -> Figure:
     test = shown(ds, "crcri-test-one-sided", ComparisonTest)
     n218 = fmt.number(shown(ds, "first218-total", Quantity).value)
     assert diff.ci is not None
-    groups = ("CR/CRi", "CR")
-    fig = _bar_chart(
-        [_Bar("CR/CRi", crcri_ino), _Bar("CR/CRi", crcri_ic), _Bar("CR", cr_ino), _Bar("CR", cr_ic)],
-        groups,
-        "Patients (%)",
-        (crcri_ino.n, crcri_ic.n),
-    )
     diff_text = (
         f"Difference in CR/CRi {fmt.number(diff.estimate)} points ({fmt.ci_text(diff.ci)}); "
         f"{fmt.p_text(test.p)}"
     )
-    fig.text(0.1, 0.015, diff_text, fontsize=9.5, color=colors.MUTED)
+
+    def draw(chart: Callable[..., MplFigure] = charts.bar_chart) -> MplFigure:
+        return chart(
+            [Bar("CR/CRi", crcri_ino), Bar("CR/CRi", crcri_ic), Bar("CR", cr_ino), Bar("CR", cr_ic)],
+            ("CR/CRi", "CR"),
+            "Patients (%)",
+            (crcri_ino.n, crcri_ic.n),
+            diff_text,
+        )
+
+    def narrow() -> MplFigure:
+        return draw(charts.narrow_bar_chart)
+
     table = Table(
         id="cr-cri-adult-table",
         caption=f"Remission in the first {n218} randomized adults (INO-VATE ALL)",
@@ -311,8 +174,7 @@ def _cr_cri_adult() -> Figure:
             _ids(ds, "crcri-ino", "crcri-ic", "cr-ino", "cr-ic", "crcri-diff", "crcri-test-one-sided")
         ),
     )
-    return _finish(
-        fig,
+    text = _text(
         figure_id="cr-cri-adult",
         title=f"CR/CRi and CR rates, INO-VATE ALL (first {n218} randomized)",
         caption=(
@@ -335,9 +197,10 @@ def _cr_cri_adult() -> Figure:
         references=table.references,
         record_ids=table.record_ids,
     )
+    return draw, narrow, text
 
 
-def _mrd_adult() -> Figure:
+def _mrd_adult() -> tuple[Draw, Draw | None, FigureText]:
     ds = datasets.inovate_all()
     ino, ic = shown(ds, "mrd-crcri-ino", Proportion), shown(ds, "mrd-crcri-ic", Proportion)
     cr_ino, cr_ic = shown(ds, "mrd-cr-ino", Proportion), shown(ds, "mrd-cr-ic", Proportion)
@@ -345,18 +208,24 @@ def _mrd_adult() -> Figure:
     test = shown(ds, "mrd-crcri-test", ComparisonTest)
     n218 = fmt.number(shown(ds, "first218-total", Quantity).value)
     assert diff.ci is not None
-    groups = ("Among patients with CR/CRi", "Among patients with CR")
-    fig = _bar_chart(
-        [_Bar(groups[0], ino), _Bar(groups[0], ic), _Bar(groups[1], cr_ino), _Bar(groups[1], cr_ic)],
-        groups,
-        "MRD-negative (%)",
-        (None, None),
-    )
     diff_text = (
         f"Difference among CR/CRi {fmt.number(diff.estimate)} points ({fmt.ci_text(diff.ci)}); "
         f"{fmt.p_text(test.p)}"
     )
-    fig.text(0.1, 0.015, diff_text, fontsize=9.5, color=colors.MUTED)
+
+    def draw(chart: Callable[..., MplFigure] = charts.bar_chart) -> MplFigure:
+        groups = ("Among patients with CR/CRi", "Among patients with CR")
+        return chart(
+            [Bar(groups[0], ino), Bar(groups[0], ic), Bar(groups[1], cr_ino), Bar(groups[1], cr_ic)],
+            groups,
+            "MRD-negative (%)",
+            (None, None),
+            diff_text,
+        )
+
+    def narrow() -> MplFigure:
+        return draw(charts.narrow_bar_chart)
+
     table = Table(
         id="mrd-adult-table",
         caption=f"MRD negativity among responders in the first {n218} randomized adults (INO-VATE ALL)",
@@ -384,8 +253,7 @@ def _mrd_adult() -> Figure:
             )
         ),
     )
-    return _finish(
-        fig,
+    text = _text(
         figure_id="mrd-adult",
         title="MRD negativity among responders, INO-VATE ALL",
         caption=(
@@ -403,12 +271,19 @@ def _mrd_adult() -> Figure:
         references=table.references,
         record_ids=table.record_ids,
     )
+    return draw, narrow, text
 
 
-def _cr_pediatric() -> Figure:
+def _cr_pediatric() -> tuple[Draw, Draw | None, FigureText]:
     ds = datasets.wi203581()
     cr = shown(ds, "cr", Proportion)
-    fig = _hbar_chart([("CR", cr)], "Patients (%)")
+
+    def draw(chart: Callable[..., MplFigure] = charts.hbar_chart) -> MplFigure:
+        return chart([("CR", cr)], "Patients (%)")
+
+    def narrow() -> MplFigure:
+        return draw(charts.narrow_hbar_chart)
+
     table = Table(
         id="cr-pediatric-table",
         caption="Complete remission in study WI203581 (children aged 1 year and older)",
@@ -420,8 +295,7 @@ def _cr_pediatric() -> Figure:
         references=("fda-2024-pediatric", "pi-2024"),
         record_ids=tuple(_ids(ds, "cr")),
     )
-    return _finish(
-        fig,
+    text = _text(
         figure_id="cr-pediatric",
         title="Complete remission, study WI203581 (pediatric)",
         caption=(
@@ -434,12 +308,19 @@ def _cr_pediatric() -> Figure:
         references=table.references,
         record_ids=table.record_ids,
     )
+    return draw, narrow, text
 
 
-def _mrd_pediatric() -> Figure:
+def _mrd_pediatric() -> tuple[Draw, Draw | None, FigureText]:
     ds = datasets.wi203581()
     flow, pcr = shown(ds, "mrd-flow", Proportion), shown(ds, "mrd-pcr", Proportion)
-    fig = _hbar_chart([("Flow cytometry", flow), ("RQ-PCR", pcr)], "MRD-negative among patients with CR (%)")
+
+    def draw(chart: Callable[..., MplFigure] = charts.hbar_chart) -> MplFigure:
+        return chart([("Flow cytometry", flow), ("RQ-PCR", pcr)], "MRD-negative among patients with CR (%)")
+
+    def narrow() -> MplFigure:
+        return draw(charts.narrow_hbar_chart)
+
     table = Table(
         id="mrd-pediatric-table",
         caption="MRD negativity among children with CR in study WI203581",
@@ -449,8 +330,7 @@ def _mrd_pediatric() -> Figure:
         references=("fda-2024-pediatric", "pi-2024"),
         record_ids=tuple(_ids(ds, "mrd-flow", "mrd-pcr")),
     )
-    return _finish(
-        fig,
+    text = _text(
         figure_id="mrd-pediatric",
         title="MRD negativity among children with CR, study WI203581",
         caption=(
@@ -465,6 +345,7 @@ def _mrd_pediatric() -> Figure:
         references=table.references,
         record_ids=table.record_ids,
     )
+    return draw, narrow, text
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,7 +385,7 @@ def _arm_cell(p: Proportion) -> str:
     return fmt.proportion_text(p)
 
 
-def _subgroups_adult() -> Figure:
+def _subgroups_adult() -> tuple[Draw, Draw | None, FigureText]:
     ds = datasets.inovate_all()
 
     n218 = fmt.number(shown(ds, "first218-total", Quantity).value)
@@ -523,43 +404,12 @@ def _subgroups_adult() -> Figure:
         _ForestRow("TP53 altered", "genomic subset", *pair("gen-tp53")),
         _ForestRow("High-risk genomics", "genomic subset", *pair("gen-highrisk")),
     ]
-    height = 1.7 + 0.42 * len(rows)
-    fig = _new_figure(height=height)
-    ax = fig.add_axes((0.31, 1.05 / height, 0.42, 0.42 * len(rows) / height))
-    ax.set_yticks(range(len(rows)), [f"{r.label}\n({r.note})" for r in rows], fontsize=9)
-    ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.set_xlim(-40, 110)
-    ax.set_xticks([-25, 0, 25, 50, 75, 100])
-    ax.set_xlabel("Difference in CR/CRi, percentage points\n(right of 0 favors BESPONSA)", fontsize=9.5)
-    ax.axvline(0, color=colors.NEUTRAL, linewidth=1.0, linestyle=(0, (4, 3)))
-    beside = blended_transform_factory(ax.transAxes, ax.transData)  # x in axes fractions, y in rows
-    ax.text(
-        1.04, -0.75, "Difference (95% CI)", transform=beside, fontsize=9, fontweight="bold", clip_on=False
-    )
-    for i, row in enumerate(rows):
-        e = row.estimate()
-        if e is not None:
-            ax.plot([100 * e.low, 100 * e.high], [i, i], color=colors.INO, linewidth=1.6)
-            ax.plot([100 * e.estimate], [i], marker="s", markersize=7, color=colors.INO, linestyle="none")
-        else:
-            ax.plot(
-                [row.point()],
-                [i],
-                marker="D",
-                markersize=7,
-                markerfacecolor=colors.BACKGROUND,
-                markeredgecolor=colors.INO,
-                markeredgewidth=1.6,
-                linestyle="none",
-            )
-        ax.text(1.04, i, row.text(), transform=beside, fontsize=9, va="center", clip_on=False)
-    fig.text(
-        0.02,
-        1 - 0.3 / height,
-        f"{SUBGROUP_CAVEAT}. Populations and analyses differ between rows.",
-        fontsize=10,
-        fontweight="bold",
-    )
+
+    def draw() -> MplFigure:
+        return charts.forest(
+            [charts.ForestRow(f"{r.label}\n({r.note})", r.estimate(), r.point(), r.text()) for r in rows],
+            f"{SUBGROUP_CAVEAT}. Populations and analyses differ between rows.",
+        )
 
     table_rows = tuple((f"{r.label} ({r.note})", _arm_cell(r.ino), _arm_cell(r.ic), r.text()) for r in rows)
     record_ids = [f"{ds.name}:{p.id}" for r in rows for p in (r.ino, r.ic)]
@@ -590,8 +440,7 @@ def _subgroups_adult() -> Figure:
         references=("kantarjian-nejm-2016", "pi-2024", "stock-cancer-2021", "genomics-bloodadv-2024"),
         record_ids=tuple(record_ids),
     )
-    return _finish(
-        fig,
+    text = _text(
         figure_id="subgroups-adult",
         title=f"CR/CRi difference by subgroup, INO-VATE ALL ({SUBGROUP_CAVEAT.lower()})",
         caption=(
@@ -611,9 +460,10 @@ def _subgroups_adult() -> Figure:
         references=table.references,
         record_ids=table.record_ids,
     )
+    return draw, None, text
 
 
-def _os_adult() -> Figure:
+def _os_adult() -> tuple[Draw, Draw | None, FigureText]:
     ds = datasets.inovate_all()
     med_ino, med_ic = shown(ds, "os-final-median-ino", Median), shown(ds, "os-final-median-ic", Median)
     two_ino, two_ic = shown(ds, "os-final-24mo-ino", Milestone), shown(ds, "os-final-24mo-ic", Milestone)
@@ -622,53 +472,15 @@ def _os_adult() -> Figure:
     one_sided = next(p for p in hr.p_values if p.sided.value == "one")
     assert hr.boundary is not None
 
-    fig = _new_figure(height=4.4)
-    left = fig.add_axes((0.2, 0.3, 0.3, 0.55))
-    right = fig.add_axes((0.66, 0.3, 0.3, 0.55))
-    for i, m in enumerate((med_ino, med_ic)):
-        assert m.ci is not None and m.ci.high is not None
-        style = _arm_style(m.arm)
-        left.barh([i], [float(m.months)], height=0.5, **style)  # type: ignore[arg-type]
-        _errorbar(left, float(m.months), i, float(m.ci.low), float(m.ci.high), horizontal=True)
-        left.text(
-            float(m.ci.high) + 0.3,
-            i,
-            f"{fmt.number(m.months)} mo",
-            va="center",
-            fontsize=10.5,
-            fontweight="bold",
-        )
-    left.set_yticks([0, 1], [ARM_LABELS[Arm.INO], "Investigator's\nchoice"])
-    left.invert_yaxis()
-    left.set_xlim(0, 13)
-    left.set_xlabel("Median overall survival (months)")
-    for i, rate in enumerate((two_ino, two_ic)):
-        assert rate.ci is not None and rate.ci.high is not None
-        right.bar([i], [float(rate.percent)], width=0.6, **_arm_style(rate.arm))  # type: ignore[arg-type]
-        _errorbar(right, i, float(rate.percent), float(rate.ci.low), float(rate.ci.high))
-        right.text(
-            i,
-            float(rate.ci.high) + 1.5,
-            fmt.percent(rate.percent),
-            ha="center",
-            fontsize=10.5,
-            fontweight="bold",
-        )
-    right.set_xticks([0, 1], [ARM_LABELS[Arm.INO], "Investigator's\nchoice"])
-    right.set_ylim(0, 40)
-    right.set_ylabel("Alive at 2 years (%)")
     hr_line = f"{fmt.hr_text(hr)}; {fmt.p_text(one_sided)}"
     met = "met" if hr.boundary_met else "not met"
     boundary_line = f"Prespecified significance boundary {fmt.p_text(hr.boundary)}: {met}."
-    fig.text(0.03, 0.1, hr_line, fontsize=10)
-    fig.text(0.03, 0.035, boundary_line, fontsize=10, fontweight="bold")
-    fig.legend(
-        handles=_legend_handles(med_ino.n, med_ic.n),
-        loc="upper left",
-        bbox_to_anchor=(0.02, 0.99),
-        ncols=2,
-        fontsize=10,
-    )
+
+    def draw(chart: Callable[..., MplFigure] = charts.os_panels) -> MplFigure:
+        return chart((med_ino, med_ic), (two_ino, two_ic), hr_line, boundary_line)
+
+    def narrow() -> MplFigure:
+        return draw(charts.narrow_os_panels)
 
     table = Table(
         id="os-adult-table",
@@ -702,8 +514,7 @@ def _os_adult() -> Figure:
             )
         ),
     )
-    return _finish(
-        fig,
+    text = _text(
         figure_id="os-adult",
         title="Overall survival, INO-VATE ALL final analysis",
         caption=(
@@ -721,70 +532,27 @@ def _os_adult() -> Figure:
         references=table.references,
         record_ids=table.record_ids,
     )
+    return draw, narrow, text
 
 
 RECONSTRUCTED_TIMES = (0, 6, 12, 18, 24, 30, 36)
 
 
-def _os_reconstructed() -> Figure:
+def _os_reconstructed() -> tuple[Draw, Draw | None, FigureText]:
     data = reconstructed.load()
     fits = {arm: kaplan_meier(*data.arm_data(1 if arm is Arm.INO else 0)) for arm in (Arm.INO, Arm.IC)}
-    fig = _new_figure(height=5.0)
-    ax = fig.add_axes((0.22, 0.34, 0.74, 0.5))
-    arm_color = {Arm.INO: colors.INO, Arm.IC: colors.IC}
-    arm_dashes: dict[Arm, Any] = {Arm.INO: "-", Arm.IC: (0, (6, 3))}  # the line style is a second carrier
-    for arm, km in fits.items():
-        t, s, lo, hi = km.step()
-        ax.fill_between(t, 100 * lo, 100 * hi, step="post", color=arm_color[arm], alpha=0.12, linewidth=0)
-        ax.step(
-            t,
-            100 * s,
-            where="post",
-            linewidth=2.0,
-            color=arm_color[arm],
-            linestyle=arm_dashes[arm],
-            label=f"{ARM_LABELS[arm]} (reconstructed)",
-        )
-    ax.set_xlim(0, 37)
-    ax.set_xticks(RECONSTRUCTED_TIMES)
-    ax.set_ylim(0, 100)
-    ax.set_ylabel("Alive (%)")
-    ax.set_xlabel("Months since randomization")
-    ax.legend(loc="upper right", fontsize=9.5)
-    fig.text(0.02, 0.955, reconstructed.LABEL, fontsize=11, fontweight="bold")
-    fig.text(
-        0.02,
-        0.91,
-        "Illustration only: the published results are in the overall-survival summary.",
-        fontsize=9.5,
-        color=colors.MUTED,
-    )
-    fig.text(0.02, 0.215, "Number at risk (reconstructed)", fontsize=8.5, va="center", fontweight="bold")
-    for row, arm in enumerate((Arm.INO, Arm.IC)):
-        fig.text(
-            0.02,
-            0.17 - 0.045 * row,
-            "Investigator's choice" if arm is Arm.IC else ARM_LABELS[arm],
-            fontsize=8.5,
-            va="center",
-            color=arm_color[arm],
-        )
     times = np.array(RECONSTRUCTED_TIMES, dtype=np.float64)
     at_risk = {arm: km.at_risk_at(times) for arm, km in fits.items()}
-    below = blended_transform_factory(ax.transData, fig.transFigure)  # x in months, y in figure fractions
-    for row, arm in enumerate((Arm.INO, Arm.IC)):
-        for t, n in zip(times, at_risk[arm], strict=True):
-            ax.text(
-                t,
-                0.17 - 0.045 * row,
-                str(n),
-                transform=below,
-                fontsize=8.5,
-                ha="center",
-                va="center",
-                color=arm_color[arm],
-                clip_on=False,
-            )
+
+    def draw() -> MplFigure:
+        return charts.km_curves(
+            fits,
+            RECONSTRUCTED_TIMES,
+            "reconstructed",
+            reconstructed.LABEL,
+            "Illustration only: the published results are in the overall-survival summary.",
+        )
+
     survival = {arm: km.survival_at(times) for arm, km in fits.items()}
     rows = tuple(
         (
@@ -809,8 +577,7 @@ def _os_reconstructed() -> Figure:
         references=("kantarjian-nejm-2016",),
         record_ids=(),
     )
-    return _finish(
-        fig,
+    text = _text(
         figure_id="os-reconstructed",
         title=f"Overall survival curve, INO-VATE ALL — {reconstructed.LABEL}",
         caption=(
@@ -829,9 +596,10 @@ def _os_reconstructed() -> Figure:
         record_ids=(),
         illustrative=True,
     )
+    return draw, None, text
 
 
-_BUILDERS: Mapping[str, Callable[[], Figure]] = MappingProxyType(
+_BUILDERS: Mapping[str, Callable[[], tuple[Draw, Draw | None, FigureText]]] = MappingProxyType(
     {
         "cr-cri-adult": _cr_cri_adult,
         "mrd-adult": _mrd_adult,
@@ -846,19 +614,44 @@ FIGURE_IDS: tuple[str, ...] = tuple(_BUILDERS)
 
 
 @functools.cache
-def render(figure_id: str) -> Figure:
-    """Render figure ``figure_id`` (one of :data:`FIGURE_IDS`), once per process.
-
-    :raises UnknownFigureError: no such figure.
-    """
+def _plan(figure_id: str) -> tuple[Draw, Draw | None, FigureText]:
     try:
         builder = _BUILDERS[figure_id]
     except KeyError:
         raise UnknownFigureError(f"no figure {figure_id!r}; one of {', '.join(FIGURE_IDS)}") from None
-    with _LOCK, mpl.rc_context(cast(Any, dict(_RC))):
-        return builder()
+    return builder()
 
 
-def svg_document(figure: Figure) -> str:
-    """The figure as a standalone SVG file (XML declaration added)."""
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + figure.svg + "\n"
+def describe(figure_id: str) -> FigureText:
+    """The words and numbers of figure ``figure_id``, without drawing it (cached).
+
+    :raises UnknownFigureError: no such figure.
+    """
+    return _plan(figure_id)[2]
+
+
+@functools.cache
+def render(figure_id: str) -> Figure:
+    """Figure ``figure_id`` (one of :data:`FIGURE_IDS`) with its SVG drawings, drawn once per process.
+
+    :raises UnknownFigureError: no such figure.
+    """
+    draw, narrow, text = _plan(figure_id)
+    prefix = f"fig-{figure_id}"
+    svg = accessible_svg(charts.svg(draw), prefix=prefix, title=text.title, description=text.description)
+    svg_narrow = ""
+    if narrow is not None:
+        svg_narrow = accessible_svg(
+            charts.svg(narrow, narrow=True),
+            prefix=f"{prefix}-narrow",
+            title=text.title,
+            description=text.description,
+        )
+    fields = {f.name: getattr(text, f.name) for f in dataclasses.fields(FigureText)}
+    return Figure(svg=svg, svg_narrow=svg_narrow, **fields)
+
+
+def svg_document(figure: Figure, *, narrow: bool = False) -> str:
+    """The figure (or its phone layout) as a standalone SVG file (XML declaration added)."""
+    svg = figure.svg_narrow if narrow else figure.svg
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + svg + "\n"

@@ -3,22 +3,27 @@
 All functions take counts (``k`` events of ``n``) and return plain floats on the 0–1 scale; callers
 format them as percentages. Levels are given as a fraction (0.95, 0.975).
 
-Methods, and why each is here:
+Methods, and why each is here (scipy computes every one it has; our own code is only what scipy lacks:
+the two intervals for a difference and the P value implied by a hazard ratio):
 
-- :func:`clopper_pearson` — the exact interval the trial publications use for every response rate.
-- :func:`wilson` — the score interval, a building block of :func:`difference_newcombe`.
+- :func:`clopper_pearson` — the exact interval the trial publications use for every response rate
+  (scipy's ``binomtest(...).proportion_ci(method="exact")``).
+- :func:`wilson` — the score interval (scipy's ``method="wilson"``), a building block of
+  :func:`difference_newcombe`.
 - :func:`difference_wald` — the unpooled normal-approximation interval; it reproduces the published
   INO-VATE differences (51.4 %, 97.5 % CI 38.4–64.3; 50.3 %, 97.5 % CI 29.9–70.6).
 - :func:`difference_newcombe` — Newcombe's hybrid score interval (method 10 of Newcombe 1998); it behaves
   well for the small subgroups where the Wald interval fails (0 or 100 % in an arm).
-- :func:`chi2_2x2` — Pearson's chi-squared without continuity correction, one- or two-sided (the one-sided
-  P is that of the signed z statistic, z² = χ²). INO-VATE compared CR/CRi with a one-sided chi-squared test.
-- :func:`fisher_2x2` — Fisher's exact test (used for the small genomic subgroups).
+- :func:`chi2_2x2` — Pearson's chi-squared without continuity correction (scipy's ``chi2_contingency``), one-
+  or two-sided (the one-sided P is that of the signed z statistic, z² = χ²). INO-VATE compared CR/CRi with a
+  one-sided chi-squared test.
+- :func:`fisher_2x2` — Fisher's exact test (scipy's ``fisher_exact``; used for the small genomic subgroups).
 - :func:`hazard_ratio_wald_p` — the P value a hazard ratio and its CI imply on the log scale.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -91,7 +96,7 @@ def proportion(k: int, n: int) -> float:
 
 
 def clopper_pearson(k: int, n: int, level: float = 0.95) -> Estimate:
-    """Exact (Clopper–Pearson) interval for ``k`` of ``n``, from beta quantiles.
+    """Exact (Clopper–Pearson) interval for ``k`` of ``n``.
 
     >>> ci = clopper_pearson(88, 109)
     >>> round(100 * ci.low, 1), round(100 * ci.high, 1)
@@ -99,22 +104,22 @@ def clopper_pearson(k: int, n: int, level: float = 0.95) -> Estimate:
     """
     _check_counts(k, n)
     _check_level(level)
-    alpha = 1.0 - level
-    low = 0.0 if k == 0 else float(_sps.beta.ppf(alpha / 2.0, k, n - k + 1))
-    high = 1.0 if k == n else float(_sps.beta.ppf(1.0 - alpha / 2.0, k + 1, n - k))
-    return Estimate(k / n, low, high, level)
+    return Estimate(k / n, *_binomial_ci(k, n, level, "exact"), level)
 
 
 def wilson(k: int, n: int, level: float = 0.95) -> Estimate:
     """Wilson score interval (no continuity correction)."""
     _check_counts(k, n)
-    z = z_quantile(level)
-    p = k / n
-    denominator = 1.0 + z * z / n
-    centre = (p + z * z / (2.0 * n)) / denominator
-    half = z * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / denominator
-    # Clamp the rounding noise at the edges (k = 0 or k = n give exactly 0 or 1 in exact arithmetic).
-    return Estimate(p, max(0.0, centre - half), min(1.0, centre + half), level)
+    _check_level(level)
+    return Estimate(k / n, *_binomial_ci(k, n, level, "wilson"), level)
+
+
+@functools.lru_cache(maxsize=4096)
+def _binomial_ci(k: int, n: int, level: float, method: Literal["exact", "wilson"]) -> tuple[float, float]:
+    # Cached: scipy finds the exact limits by root-finding (a few ms each), and the report, the page
+    # builders and the derived-count checks ask for the same few (k, n, level) again and again.
+    ci = _sps.binomtest(k, n).proportion_ci(confidence_level=level, method=method)
+    return float(ci.low), float(ci.high)
 
 
 def difference_wald(k1: int, n1: int, k2: int, n2: int, level: float = 0.95) -> Estimate:
@@ -150,14 +155,14 @@ def chi2_2x2(k1: int, n1: int, k2: int, n2: int, sided: Sidedness = "two") -> Te
     _check_counts(k2, n2)
     events, total = k1 + k2, n1 + n2
     if events in (0, total):
-        # No variation: the statistic is 0 and nothing can be rejected.
+        # No variation: the statistic is 0 and nothing can be rejected (scipy refuses a zero expected count).
         return TestResult(0.0, 1.0 if sided == "two" else 0.5, sided)
-    pooled = events / total
-    p1, p2 = k1 / n1, k2 / n2
-    z = (p1 - p2) / math.sqrt(pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
-    statistic = z * z
-    p = float(_sps.chi2.sf(statistic, 1)) if sided == "two" else float(_sps.norm.sf(z))
-    return TestResult(statistic, p, sided)
+    result = _sps.chi2_contingency([[k1, n1 - k1], [k2, n2 - k2]], correction=False)
+    statistic = float(result.statistic)
+    if sided == "two":
+        return TestResult(statistic, float(result.pvalue), sided)
+    z = math.copysign(math.sqrt(statistic), k1 / n1 - k2 / n2)
+    return TestResult(statistic, float(_sps.norm.sf(z)), sided)
 
 
 def fisher_2x2(k1: int, n1: int, k2: int, n2: int, sided: Sidedness = "two") -> TestResult:

@@ -1,7 +1,9 @@
 """Kaplan–Meier estimation with Greenwood confidence bands, medians, numbers at risk, and the log-rank test.
 
-Implemented with numpy/scipy; tests cross-check every quantity against lifelines (a test-only
-dependency) and against small data sets worked by hand.
+scipy computes the curve and its band (``stats.ecdf`` on ``CensoredData``) and the log-rank statistic
+(``stats.logrank``); this module adds what scipy keeps private or lacks: numbers at risk, events and
+censorings per time, the median and its CI, the observed and expected event counts. Tests cross-check every
+quantity against lifelines (a test-only dependency) and against small data sets worked by hand.
 
 Conventions (the same as lifelines, so the cross-check is exact):
 
@@ -17,7 +19,7 @@ Conventions (the same as lifelines, so the cross-check is exact):
 
 from __future__ import annotations
 
-import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
@@ -26,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats as _sps
 
-from besponsa.evidence.stats import z_quantile
+from besponsa.evidence.stats import _check_level
 
 __all__ = ["KaplanMeier", "LogRank", "kaplan_meier", "logrank"]
 
@@ -143,29 +145,21 @@ def kaplan_meier(
 ) -> KaplanMeier:
     """Fit a Kaplan–Meier curve to right-censored data (``event`` 1 = event, 0 = censored)."""
     t, e = _validate(time, event)
-    z = z_quantile(level)
+    if transform not in ("log-log", "linear"):
+        raise ValueError(f"transform must be 'log-log' or 'linear', got {transform!r}")
+    _check_level(level)
+    fit = _sps.ecdf(_sps.CensoredData.right_censored(t, e == 0)).sf
     times, inverse = np.unique(t, return_inverse=True)
     deaths = np.bincount(inverse, weights=e, minlength=times.size).astype(np.int64)
     removed = np.bincount(inverse, minlength=times.size).astype(np.int64)
     at_risk = t.size - np.concatenate([[0], np.cumsum(removed)[:-1]]).astype(np.int64)
-    survival = np.cumprod(1.0 - deaths / at_risk)
-
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # Greenwood terms; at_risk == deaths (everyone left dies) gives +inf, as it should.
-        terms = np.where(deaths > 0, deaths / (at_risk * (at_risk - deaths)), 0.0)
-        greenwood = np.cumsum(terms)
-        if transform == "log-log":
-            log_s = np.log(survival)
-            half = z * np.sqrt(greenwood) / np.abs(log_s)
-            centre = np.log(-log_s)
-            lower = np.exp(-np.exp(centre + half))
-            upper = np.exp(-np.exp(centre - half))
-        elif transform == "linear":
-            se = survival * np.sqrt(greenwood)
-            lower = np.clip(survival - z * se, 0.0, 1.0)
-            upper = np.clip(survival + z * se, 0.0, 1.0)
-        else:
-            raise ValueError(f"transform must be 'log-log' or 'linear', got {transform!r}")
+    survival = fit.probabilities
+    with warnings.catch_warnings():
+        # scipy warns where the band is undefined (before the first event, and once S reaches 0); both are
+        # set just below.
+        warnings.filterwarnings("ignore", "The confidence interval is undefined", RuntimeWarning)
+        band = fit.confidence_interval(confidence_level=level, method=transform)
+    lower, upper = band.low.probabilities, band.high.probabilities
     no_event_yet = survival == 1.0
     lower = np.where(no_event_yet, 1.0, lower)
     upper = np.where(no_event_yet, 1.0, upper)
@@ -216,29 +210,26 @@ def logrank(
         raise ValueError("group must be 0 or 1 for every observation")
     if np.all(g == g[0]):
         raise ValueError("both groups need at least one observation")
-    times = np.unique(t[e == 1])
-    # For each event time: at risk (t_i >= time) and deaths (t_i == time, event) per group.
-    at_risk_all = (t[None, :] >= times[:, None]).sum(axis=1)
-    at_risk_1 = ((t[None, :] >= times[:, None]) & (g[None, :] == 1)).sum(axis=1)
-    deaths_all = ((t[None, :] == times[:, None]) & (e[None, :] == 1)).sum(axis=1)
-    deaths_1 = ((t[None, :] == times[:, None]) & (e[None, :] == 1) & (g[None, :] == 1)).sum(axis=1)
-    n = at_risk_all.astype(np.float64)
-    expected_1 = deaths_all * at_risk_1 / n
+    one, zero = g == 1, g == 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        variance_terms = np.where(
-            n > 1, deaths_all * (at_risk_1 / n) * (1 - at_risk_1 / n) * (n - deaths_all) / (n - 1), 0.0
+        # With no informative event time scipy divides 0 by 0; the NaN is turned into a message below.
+        result = _sps.logrank(
+            x=_sps.CensoredData.right_censored(t[one], e[one] == 0),
+            y=_sps.CensoredData.right_censored(t[zero], e[zero] == 0),
         )
-    variance = float(variance_terms.sum())
-    observed_1 = int(deaths_1.sum())
-    total_events = int(e.sum())
-    exp_1 = float(expected_1.sum())
-    if variance <= 0.0:
+    z = float(result.statistic)
+    if not np.isfinite(z):
         raise ValueError("the log-rank variance is zero: no informative event times")
-    z = (observed_1 - exp_1) / math.sqrt(variance)
-    statistic = z * z
+    # scipy does not return the expected counts; group 1's is Σ deaths × (group 1 at risk / all at risk).
+    times = np.unique(t[e == 1])
+    at_risk = t[None, :] >= times[:, None]
+    deaths_all = ((t[None, :] == times[:, None]) & (e[None, :] == 1)).sum(axis=1)
+    exp_1 = float((deaths_all * (at_risk & one[None, :]).sum(axis=1) / at_risk.sum(axis=1)).sum())
+    observed_1 = int(e[one].sum())
+    total_events = int(e.sum())
     return LogRank(
-        statistic=statistic,
-        p=float(_sps.chi2.sf(statistic, 1)),
+        statistic=z * z,
+        p=float(result.pvalue),
         z=z,
         observed=(observed_1, total_events - observed_1),
         expected=(exp_1, total_events - exp_1),

@@ -14,8 +14,12 @@ class IntakeConfig(AppConfig):
     verbose_name = "Safety and Medical Information intake"
 
     def ready(self) -> None:
-        from besponsa.intake import checks  # noqa: F401 - registers the deploy check
+        from django.core.signals import setting_changed
 
+        from besponsa.intake import checks  # noqa: F401 - registers the deploy check
+        from besponsa.intake.crypto import reset_on_setting_change
+
+        setting_changed.connect(reset_on_setting_change, dispatch_uid="intake-crypto-reset")
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="intake-groups")
 
 

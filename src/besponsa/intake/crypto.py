@@ -13,7 +13,6 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.db import models
 
 
@@ -33,12 +32,10 @@ def _fernet() -> MultiFernet:
         raise EncryptionUnavailable("INTAKE_ENCRYPTION_KEY holds a value that is not a Fernet key") from None
 
 
-def _reset(*, setting: str, **kwargs: Any) -> None:
+def reset_on_setting_change(*, setting: str, **kwargs: Any) -> None:
+    """Connected to setting_changed in IntakeConfig.ready: a test that swaps the keys gets new ones."""
     if setting == "INTAKE_ENCRYPTION_KEYS":
         _fernet.cache_clear()
-
-
-setting_changed.connect(_reset, dispatch_uid="intake-crypto-reset")
 
 
 def available() -> bool:

@@ -25,7 +25,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
-from besponsa.accounts.audit import client_ip
+from besponsa.accounts.client import client_ip
 
 _SALT = "besponsa.intake.form"
 MAX_FORM_AGE_SECONDS = 24 * 3600

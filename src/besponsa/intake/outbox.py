@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
@@ -41,7 +42,7 @@ SUBJECTS = {
     "ae-new": "New adverse event report {case}",
     "mi-new": "New Medical Information request {case}",
 }
-QUEUE_PATHS = {"ae-new": "/cms/intake/safety/", "mi-new": "/cms/intake/medical-information/"}
+QUEUE_VIEWS = {"ae-new": "intake_safety_list", "mi-new": "intake_mi_list"}
 
 
 def create_for_case(kind: str, case_number: str, recipient: str) -> Notification:
@@ -69,7 +70,7 @@ def _enqueue(notification_id: int, run_after: dt.datetime | None = None) -> None
 def _message(notification: Notification) -> EmailMessage:
     kind = notification.key.split(":", 1)[0]
     case = notification.case_number
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + QUEUE_PATHS[kind]
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(QUEUE_VIEWS[kind])
     body = (
         f"{SUBJECTS[kind].format(case=case)} has been received through the BESPONSA HCP site.\n\n"
         f"Open the queue to read it (sign-in and two-factor code required):\n{link}\n\n"

@@ -6,3 +6,8 @@ class PortalConfig(AppConfig):
     label = "portal"
     verbose_name = "HCP site"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from besponsa.portal import signals
+
+        signals.connect()

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
@@ -37,6 +38,22 @@ def evidence_view(slug: str) -> Any:
     from besponsa.evidence import pages  # imported on first use: numpy/scipy load takes ~1 s
 
     return pages.page(slug)
+
+
+def _grouped(entries: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(label, entries(evidence_view(slug))) for slug, label in EVIDENCE_VIEWS]
+
+
+def section_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The evidence sections an editor picks from, grouped by view (the block checks the pair)."""
+    return _grouped(
+        lambda view: [(section.id, f"{section.heading} ({section.id})") for section in view.sections]
+    )
+
+
+def statement_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The evidence statements an editor picks from, grouped by view, each shown with its opening words."""
+    return _grouped(lambda view: [(s.id, f"{s.id}: {Truncator(s.text).chars(90)}") for s in view.statements])
 
 
 def _notes(context: dict[str, Any] | None) -> PageNotes:
@@ -113,7 +130,7 @@ class ClaimBlock(_CitedTextBlock):
 
 class EvidenceSectionBlock(blocks.StructBlock):
     view = blocks.ChoiceBlock(choices=EVIDENCE_VIEWS)
-    section = blocks.CharBlock(help_text="Section id in that view, e.g. remission, mrd, survival, vod.")
+    section = blocks.ChoiceBlock(choices=section_choices, help_text="A section of the view chosen above.")
     intro = blocks.RichTextBlock(
         features=RICH_FEATURES,
         required=False,
@@ -168,7 +185,11 @@ class EvidenceSectionBlock(blocks.StructBlock):
 
 class EvidenceStatementBlock(blocks.StructBlock):
     view = blocks.ChoiceBlock(choices=EVIDENCE_VIEWS)
-    statements = blocks.ListBlock(blocks.CharBlock(), min_num=1, help_text="Statement ids, e.g. crcri, docr.")
+    statements = blocks.ListBlock(
+        blocks.ChoiceBlock(choices=statement_choices),
+        min_num=1,
+        help_text="Statements of the view chosen above.",
+    )
     link = blocks.CharBlock(
         required=False, help_text="Optional path for 'see the full results', e.g. /efficacy/adult/"
     )
@@ -294,7 +315,10 @@ class StatsBlock(blocks.StructBlock):
     stats = blocks.ListBlock(blocks.ChoiceBlock(choices=highlights.STAT_CHOICES), min_num=1, max_num=4)
     view = blocks.ChoiceBlock(choices=EVIDENCE_VIEWS, required=False)
     statements = blocks.ListBlock(
-        blocks.CharBlock(), default=[], min_num=0, help_text="Statement ids of the view, e.g. os-boundary."
+        blocks.ChoiceBlock(choices=statement_choices),
+        default=[],
+        min_num=0,
+        help_text="Statements of the view chosen above, e.g. the overall-survival boundary.",
     )
     link = blocks.StructBlock(_link_item(), required=False)
 

@@ -59,6 +59,7 @@ class TableFact:
     text: str
     citation: str
     status: citations.Confirmation
+    source_note: str = ""  # how it was sourced: the claims panel shows it, the public table never does
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ def product_fact(fact: Any) -> TableFact:
         f"{fact.label}: {_with_note(fact)}",
         fact.citation,
         citations.Confirmation(fact.status),
+        fact.source_note,
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from besponsa.portal import gate, pagecache
 
@@ -41,6 +42,9 @@ PERMISSIONS_POLICY = (
 
 
 class SecurityHeadersMiddleware:
+    """The headers Django's SecurityMiddleware does not set: Content-Security-Policy and
+    Permissions-Policy (the others come from settings.SECURE_* and X_FRAME_OPTIONS)."""
+
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
@@ -50,10 +54,6 @@ class SecurityHeadersMiddleware:
             admin = request.path.startswith(("/cms/", "/django-admin/"))
             response["Content-Security-Policy"] = ADMIN_CSP if admin else SITE_CSP
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        response.setdefault("X-Content-Type-Options", "nosniff")
-        response.setdefault("X-Frame-Options", "DENY")
-        response.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
 
 
@@ -66,7 +66,7 @@ class HcpGateMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if gate.is_gated(request) and not gate.is_confirmed(request):
             target = gate.safe_next(request.get_full_path())
-            response = HttpResponseRedirect("/hcp-confirm/?" + urlencode({"next": target}))
+            response = HttpResponseRedirect(reverse("hcp-confirm") + "?" + urlencode({"next": target}))
             response["Cache-Control"] = "no-store"
             return response
         return self.get_response(request)

@@ -159,6 +159,16 @@ class SafetyInformation(
     def revisions(self) -> Any:
         return self._revisions
 
+    def save_revision(self, *args: Any, changed: bool = True, **kwargs: Any) -> Any:
+        """No new revision for an unchanged ISI under review. Wagtail's snippet editor saves the form
+        before every review action; a reviewer who approves from the editor would otherwise write a new
+        revision, and with WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT the MLR review would start again
+        on a revision that reviewer wrote and may not approve. The page editor skips unchanged forms too."""
+        latest = self.get_latest_revision()
+        if not changed and latest is not None and self.workflow_in_progress:
+            return latest
+        return super().save_revision(*args, changed=changed, **kwargs)
+
     @classmethod
     def current(cls) -> SafetyInformation | None:
         """The live ISI: the most recently published one."""

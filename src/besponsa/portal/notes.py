@@ -77,11 +77,15 @@ def _pattern(abbreviation: str) -> re.Pattern[str]:
 
 def abbreviations_in(text: str, known: dict[str, str]) -> list[tuple[str, str]]:
     """The known abbreviations that occur in `text`, sorted case-insensitively."""
+    return list(_abbreviations_in(text, tuple(known.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _abbreviations_in(text: str, known: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    # Memoized: a page's text is the same on every render of one revision (a cache miss re-renders it).
     # The plain substring test first: it rules out most of the list at C speed, the pattern decides.
-    found = [
-        (abbr, expansion) for abbr, expansion in known.items() if abbr in text and _pattern(abbr).search(text)
-    ]
-    return sorted(found, key=lambda item: (item[0].casefold(), item[0]))
+    found = [(abbr, expansion) for abbr, expansion in known if abbr in text and _pattern(abbr).search(text)]
+    return tuple(sorted(found, key=lambda item: (item[0].casefold(), item[0])))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@ from typing import Any
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 preload_app = True
+# The access log (when --access-logfile or a log config enables it) is written without query strings,
+# credentials, tokens or email addresses, whatever --access-logformat asks for (accounts/gunicornlog.py).
+logger_class = "besponsa.accounts.gunicornlog.RedactingLogger"
 # Database connections must not cross a fork: nothing in the master opens one (the warm-up runs in
 # each worker, after the fork).
 

@@ -1,4 +1,4 @@
-"""Django settings, read from the environment (README "Configuration" lists every variable).
+"""Django settings, read from the environment (docs/configuration.md lists every variable).
 
 BESPONSA_ENV selects the profile: "development" (default; SQLite under var/, console email),
 "test" (used by the test suite) or "production" (refuses to start without SECRET_KEY and
@@ -85,8 +85,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "besponsa.portal.middleware.RequestLogMiddleware",
+    # Django's own headers (nosniff, Referrer-Policy, COOP, HSTS, the HTTPS redirect) and X-Frame-Options,
+    # outside everything that can answer early (static files, the gate, the page cache).
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # What Django does not set: Content-Security-Policy and Permissions-Policy.
     "besponsa.portal.middleware.SecurityHeadersMiddleware",
     # HTML and JSON leave compressed (the BREACH reasoning is in docs/operations.md); cached pages are
     # stored compressed by the page cache and pass through untouched.
@@ -102,7 +106,6 @@ MIDDLEWARE = [
     "besponsa.accounts.middleware.SessionLifetimeMiddleware",
     "besponsa.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -315,7 +318,7 @@ else:
     raise ConfigurationError(f"EMAIL_BACKEND must be console, file, smtp or locmem, not {EMAIL_KIND!r}")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BESPONSA HCP <no-reply@localhost>")
 
-LOGIN_URL = "/accounts/login/"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_SITE_NAME = "BESPONSA HCP"

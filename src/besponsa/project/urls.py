@@ -1,8 +1,11 @@
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from besponsa.accounts import cms_account
 from besponsa.portal.views import shell, styleguide
 
 handler400 = "besponsa.portal.views.errors.bad_request"
@@ -24,6 +27,9 @@ urlpatterns = [
     path("cms/site-styleguide/", styleguide.styleguide, name="styleguide"),  # staff only, not linked
     path("", include("besponsa.intake.urls")),
     path("", include("besponsa.services.urls")),
+    # Wagtail's account settings with the current password throttled (accounts/cms_account.py); before
+    # Wagtail's own URLs so it answers at the same address, decorated as Wagtail decorates its views.
+    path("cms/account/", never_cache(require_admin_access(cms_account.AccountView.as_view()))),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include(wagtail_urls)),

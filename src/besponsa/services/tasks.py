@@ -1,11 +1,16 @@
 """Emails sent by the background worker (the durable "outbox" backend of django-tasks).
 
-Views enqueue these inside `transaction.on_commit`, so an email is only ever sent about something that
-was committed, and a crash after the commit leaves the task in the outbox for the worker to retry.
-Each task reads the database again: the arguments are ids, never personal data.
+With the durable outbox (django-tasks-db) the task row is written in the same transaction as the order,
+referral or registration it is about: both commit or neither does, so a crash right after the commit
+cannot leave a record whose email is never sent (issue 17: `make chaos` reads back both). With a backend
+that runs tasks at once (the test profile), the task runs after the commit, so nothing is ever sent
+about a record that was rolled back. Each task reads the database again: the arguments are ids, never
+personal data.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
@@ -14,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 from besponsa.services.models import EmailPreferences, Order, Registration, SupportReferral
 
@@ -65,8 +71,16 @@ def send_referral_acknowledgment(referral_id: int) -> None:
     SupportReferral.objects.filter(pk=referral.pk).update(acknowledged_at=timezone.now())
 
 
+def _with_the_record(work: Any, *args: Any) -> None:
+    """Enqueues `work` with the caller's transaction (see the module docstring)."""
+    if isinstance(work.get_backend(), DatabaseBackend):
+        work.enqueue(*args)  # the task row joins the open transaction
+    else:
+        transaction.on_commit(lambda: work.enqueue(*args))
+
+
 def after_commit_acknowledge(referral_id: int) -> None:
-    transaction.on_commit(lambda: send_referral_acknowledgment.enqueue(referral_id))
+    _with_the_record(send_referral_acknowledgment, referral_id)
 
 
 REGISTRATION_SUBJECTS = {
@@ -116,12 +130,12 @@ def send_registration_email(registration_id: int, kind: str) -> None:
 
 
 def after_commit_registration(registration_id: int, kind: str) -> None:
-    transaction.on_commit(lambda: send_registration_email.enqueue(registration_id, kind))
+    _with_the_record(send_registration_email, registration_id, kind)
 
 
 def after_commit_confirm(order_id: int) -> None:
-    transaction.on_commit(lambda: send_order_confirmation.enqueue(order_id))
+    _with_the_record(send_order_confirmation, order_id)
 
 
 def after_commit_status(order_id: int) -> None:
-    transaction.on_commit(lambda: send_order_status.enqueue(order_id))
+    _with_the_record(send_order_status, order_id)

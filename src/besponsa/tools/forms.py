@@ -1,7 +1,8 @@
 """Plain POST forms built from the clinical input schemas, and the mapping of engine errors back to them.
 
-Nothing here decides anything clinical: a form field is a `FieldSpec` from `besponsa.clinical.schemas`
-with a label for people; the posted form becomes the same JSON-like payload the API receives, and
+Nothing here decides anything clinical: a form field is a field of the operation's input model
+(`besponsa.clinical.models`, read through `field_docs`) with a label for people; labels, units, ranges and
+help text come from the model; the posted form becomes the same JSON-like payload the API receives, and
 `execute` does all validation. Raw text the engine cannot read as a number is passed through unchanged
 so that the engine's message names the field and shows what was typed. Forms post (never GET) so that
 no patient value lands in an address, a browser history, a Referer header or an access log.
@@ -18,8 +19,8 @@ from typing import Any, Final
 from django.http import QueryDict
 
 from besponsa.clinical.errors import FieldError, InvalidInput
+from besponsa.clinical.models import INPUTS, FieldDoc, field_docs
 from besponsa.clinical.operations import execute
-from besponsa.clinical.schemas import INPUT_SCHEMAS, FieldSpec, Kind
 
 # Words for people for the engine's choice codes; a code missing here is shown with its underscores
 # replaced, so a new choice in the engine still appears.
@@ -96,14 +97,6 @@ CHOICE_LABELS: Final[dict[str, str]] = {
 # The legend of each row of a repeated input, numbered from 1.
 ROW_LEGENDS: Final[dict[str, str]] = {"cycles": "Earlier cycle"}
 
-# Where a schema description is written for integrators (it names choice codes or JSON fields), the web
-# form shows these words instead; keyed by the engine's field name or dotted path.
-FIELD_LABELS: Final[dict[str, str]] = {
-    "timing": "When these results were taken",
-    "cytopenia_cause": "What the low counts are judged to come from",
-    "labs": "Current results (ANC and platelets are needed before a new cycle)",
-}
-
 _ID_UNSAFE: Final = re.compile(r"[^a-z0-9]+")
 _ROW: Final = re.compile(r"^([a-z_]+)\[(\d+)\]\.(.+)$")
 _SHORT: Final = re.compile(r", | \(|;")
@@ -144,7 +137,7 @@ def plain_words(text: str, names: Mapping[str, str] | None = None) -> str:
 @dataclass
 class FormField:
     name: str  # the engine's field name or dotted path: also the query parameter
-    spec: FieldSpec
+    spec: FieldDoc
     prefix: str
     group: str = ""  # the description of the enclosing object, e.g. "Current results"
     group_name: str = ""  # the engine's name of the enclosing object, e.g. "labs"
@@ -158,22 +151,22 @@ class FormField:
 
     @property
     def label(self) -> str:
-        return FIELD_LABELS.get(self.name, self.spec.description)
+        return self.spec.label
 
     @property
     def legend(self) -> str:
-        return FIELD_LABELS.get(self.group_name, self.group)
+        return self.group
 
     @property
     def hint(self) -> str:
         text = self.spec.range_text().strip().strip("()")
-        if self.spec.kind is Kind.DATE:
+        if self.spec.kind == "date":
             return "Date as YYYY-MM-DD, " + text
         return text
 
     @property
     def kind(self) -> str:
-        return self.spec.kind.value
+        return self.spec.kind
 
     @property
     def row(self) -> int | None:
@@ -247,14 +240,14 @@ class ToolForm:
 
 
 def _flatten(
-    specs: Sequence[FieldSpec], path: str = "", group: str = "", group_name: str = "", rows: int = 0
-) -> list[tuple[str, FieldSpec, str, str]]:
-    out: list[tuple[str, FieldSpec, str, str]] = []
+    specs: Sequence[FieldDoc], path: str = "", group: str = "", group_name: str = "", rows: int = 0
+) -> list[tuple[str, FieldDoc, str, str]]:
+    out: list[tuple[str, FieldDoc, str, str]] = []
     for spec in specs:
         name = f"{path}{spec.name}"
-        if spec.kind is Kind.OBJECT:
-            out.extend(_flatten(spec.fields, path=f"{name}.", group=spec.description, group_name=name))
-        elif spec.kind is Kind.LIST:
+        if spec.kind == "object":
+            out.extend(_flatten(spec.fields, path=f"{name}.", group=spec.label, group_name=name))
+        elif spec.kind == "list":
             # A list of objects is a fixed number of row slots, each a fieldset: no JavaScript needed.
             for row in range(min(rows, spec.max_items or rows)):
                 legend = f"{ROW_LEGENDS.get(spec.name, 'Row')} {row + 1}"
@@ -267,7 +260,7 @@ def _flatten(
 def build_form(operation: str, *, prefix: str, only: Sequence[str] | None = None, rows: int = 0) -> ToolForm:
     fields = [
         FormField(name, spec, prefix, group, group_name)
-        for name, spec, group, group_name in _flatten(INPUT_SCHEMAS[operation], rows=rows)
+        for name, spec, group, group_name in _flatten(field_docs(INPUTS[operation]), rows=rows)
         if only is None or name in only
     ]
     return ToolForm(operation, prefix, fields)
@@ -275,13 +268,13 @@ def build_form(operation: str, *, prefix: str, only: Sequence[str] | None = None
 
 def list_limit(operation: str, name: str) -> int:
     """The most rows a list input takes (the engine's `max_items`)."""
-    spec = next(s for s in INPUT_SCHEMAS[operation] if s.name == name)
+    spec = next(s for s in field_docs(INPUTS[operation]) if s.name == name)
     return spec.max_items
 
 
 def with_defaults(operation: str, name: str, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Rows of a list input as the engine read them: each blank field holds the engine's default."""
-    spec = next(s for s in INPUT_SCHEMAS[operation] if s.name == name)
+    spec = next(s for s in field_docs(INPUTS[operation]) if s.name == name)
     defaults = {f.name: f.default for f in spec.fields if f.default is not None}
     return [{**defaults, **row} for row in rows]
 
@@ -313,9 +306,9 @@ def _set(payload: dict[str, Any], dotted: str, value: object) -> None:
 
 
 def _value(item: FormField, raw: str) -> object:
-    if item.spec.kind is Kind.BOOLEAN:
+    if item.spec.kind == "boolean":
         return item.checked
-    return _number(raw) if item.spec.kind in (Kind.NUMBER, Kind.INTEGER) else raw
+    return _number(raw) if item.spec.kind in ("number", "integer") else raw
 
 
 def payload_from(form: ToolForm, query: QueryDict | Mapping[str, str]) -> dict[str, Any]:
@@ -329,7 +322,7 @@ def payload_from(form: ToolForm, query: QueryDict | Mapping[str, str]) -> dict[s
     used = rows_used(form.fields, query)
     for item in form.fields:
         raw = str(query.get(item.name, "")).strip()[:100]
-        if item.spec.kind is Kind.BOOLEAN:
+        if item.spec.kind == "boolean":
             item.checked = raw in {"true", "on", "yes", "1"}
         else:
             item.value = raw
@@ -337,10 +330,10 @@ def payload_from(form: ToolForm, query: QueryDict | Mapping[str, str]) -> dict[s
         if match is not None:
             list_name, row, field_path = match.group(1), int(match.group(2)), match.group(3)
             slot = rows.setdefault(list_name, {}).setdefault(row, {})
-            if row < used and (raw != "" and (item.spec.kind is not Kind.BOOLEAN or item.checked)):
+            if row < used and (raw != "" and (item.spec.kind != "boolean" or item.checked)):
                 _set(slot, field_path, _value(item, raw))
             continue
-        if item.spec.kind is Kind.BOOLEAN or raw != "":
+        if item.spec.kind == "boolean" or raw != "":
             _set(payload, item.name, _value(item, raw))
     for list_name, slots in rows.items():
         if used:

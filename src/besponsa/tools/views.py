@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from besponsa.clinical.errors import FieldError, InvalidInput
+from besponsa.clinical.models import INPUTS
 from besponsa.clinical.monitoring import VOD_RISK_FACTORS
 from besponsa.clinical.operations import execute
 from besponsa.compliance import surfaces
@@ -33,15 +34,8 @@ def _job_code(tool: str) -> str:
     return surfaces.job_code(f"tools-{tool}")
 
 
-PLAN_FIELDS_FOR_DOSE = (
-    "height_cm",
-    "weight_kg",
-    "formula",
-    "age_years",
-    "cycle",
-    "best_response",
-    "dose_level",
-)
+# The dose tool asks for everything the dose operation takes but Day 1: today stands in for it.
+DOSE_FIELDS = tuple(name for name in INPUTS["dose"].model_fields if name != "start_date")
 
 
 def _respond(
@@ -77,35 +71,23 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @surfaces.approved_or_withheld("tools-dose")
 def dose(request: HttpRequest) -> HttpResponse:
-    form = forms.build_form("plan", prefix="dose", only=PLAN_FIELDS_FOR_DOSE)
-    route_form = forms.build_form("prepare", prefix="dose", only=("route",))
-    form.fields.extend(route_form.fields)
+    form = forms.build_form("dose", prefix="dose", only=DOSE_FIELDS)
     context: dict[str, Any] = {"form": form, "job_code": _job_code("dose")}
     data = _posted(request, "dose")
     if data is not None:
-        route = forms.payload_from(route_form, data)  # {} when blank: the engine's default applies
-        # The dose tool needs only the regimen's amounts, not dates: today's date stands in for Day 1.
-        plan_form = forms.ToolForm("plan", "dose", [f for f in form.fields if f.name != "route"])
-        forms.run(plan_form, data, extra={"start_date": timezone.localdate().isoformat()})
-        form.submitted = True
-        form.errors = plan_form.errors
-        if plan_form.result is not None:
-            plan = plan_form.result
-            given = forms.payload_from(plan_form, data)
-            bsa = execute("bsa", {k: given[k] for k in ("height_cm", "weight_kg", "formula") if k in given})
-            preparations, route_errors = preparations_for(plan, route)
-            for error in route_errors:
-                item = route_form.fields[0]
-                item.error = error["message"]
-                form.errors.append({"field": "route", "message": error["message"], "id": item.id})
-            form.result = plan
+        forms.run(form, data, extra={"start_date": timezone.localdate().isoformat()})
+        if form.result is not None:
             context.update(
-                plan=_with_notes(plan, form),
-                bsa=_with_notes(bsa, form),
-                preparations=preparations,
-                save_inputs={**given, **route},  # what the HCP typed, for "Save to my workspace"
+                plan=_with_notes(form.result["plan"], form),
+                bsa=_with_notes(form.result["bsa"], form),
+                preparations=[_prepared(p) for p in form.result["preparations"]],
+                save_inputs=forms.payload_from(form, data),  # what the HCP typed, for "Save to my workspace"
             )
     return _respond(request, "tools/dose.html", context, form)
+
+
+def _prepared(preparation: dict[str, Any]) -> dict[str, Any]:
+    return {**(_with_notes(preparation) or {}), "days": [f"Day {day}" for day in preparation["days"]]}
 
 
 @dataclass(frozen=True)
@@ -287,8 +269,8 @@ def preparations_for(
             prepared = execute("prepare", {"dose_mg": mg, **route})
         except InvalidInput as invalid:
             return preparations, invalid.errors
-        days = [f"Day {d['day']}" for d in plan["doses"] if d["dose_mg"] == mg]
-        preparations.append({**(_with_notes(prepared) or {}), "days": days})
+        days = [d["day"] for d in plan["doses"] if d["dose_mg"] == mg]
+        preparations.append(_prepared({**prepared, "days": days}))
     return preparations, []
 
 

@@ -3,6 +3,7 @@ abbreviations) from what the body actually cites and says."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -103,7 +104,7 @@ def page_main(context: template.Context, page: Any) -> SafeString:
             else:
                 parts.append(block.render(context=flat))
     body = "".join(parts)
-    text = " ".join([page.title, getattr(page, "summary", ""), TAG.sub("", body)])
+    text = " ".join([page.title, getattr(page, "summary", ""), visible_text(body)])
     end = render_to_string("portal/includes/page_notes.html", as_context(notes, text))
     return mark_safe(body + end)  # noqa: S308 - rendered by our templates with autoescape on
 
@@ -131,6 +132,13 @@ def isi_body(isi: Any, heading_level: int = 3) -> SafeString:
         "isi-body:" + digest,
         lambda: mark_safe(render_to_string("portal/isi_body.html", context)),  # noqa: S308
     )
+
+
+@functools.lru_cache(maxsize=64)
+def visible_text(html: str) -> str:
+    """The text of rendered HTML, memoized: a body with inline SVG figures takes milliseconds to parse, and
+    a page's body is the same string on every render of one revision and data version."""
+    return TAG.sub("", html)
 
 
 @register.filter

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
@@ -36,7 +37,7 @@ def hcp_confirm(request: HttpRequest) -> HttpResponse:
             return response
         if answer == "no":
             patient_site = SiteContacts.load(request_or_site=request).patient_site_url
-            return HttpResponseRedirect("/leaving/?" + urlencode({"to": patient_site}))
+            return HttpResponseRedirect(reverse("leaving") + "?" + urlencode({"to": patient_site}))
         context["error"] = "Choose Yes or No to answer the question."
         return render(request, "portal/hcp_confirm.html", context, status=400)
     return render(request, "portal/hcp_confirm.html", context)
@@ -113,5 +114,5 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", "Disallow: /cms/", "Disallow: /api/"]
     lines += ["Disallow: /hcp-confirm/", "Disallow: /leaving/"]
-    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

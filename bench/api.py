@@ -6,7 +6,8 @@ API_RATE_LIMIT_PER_MINUTE raised so the limiter never answers 429 during the run
 
 - wrk, 32 connections: POST /api/v1/clinical/plan with the documented example body, and the
   foundation benchmark's framework floor (GET /__floor__/, a minimal Django view) on the same server;
-- GET /tools/planner/plan.pdf (Letter) five times after one warm-up: the median wall time.
+- POST /tools/planner/plan.pdf (Letter, the planner's fields and its CSRF token) five times after one
+  warm-up: the median wall time.
 
 Prints a table and writes bench/results/api.json. Targets (issue 6): plan p99 <= 15 ms; PDF <= 1 s.
 Each wrk figure is the median of 3 runs, plan and floor interleaved; exit status 1 when a target is missed.
@@ -20,7 +21,6 @@ import json
 import platform
 import statistics
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -30,28 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from besponsa.clinical.operations import EXAMPLES
-from harness import hcp_cookie, production_server, write_results, wrk
-
-PLAN_QUERY = {
-    "form": "plan",
-    "height_cm": "165",
-    "weight_kg": "62.5",
-    "cycle": "2",
-    "start_date": "2025-03-03",
-    "best_response": "cr",
-    "hsct_planned": "true",
-    "paper": "letter",
-    "initials": "JD",
-}
-
-
-def post_script(body: str) -> Path:
-    escaped = body.replace("\\", "\\\\").replace('"', '\\"')
-    script = Path(tempfile.mkdtemp(prefix="besponsa-wrk-")) / "post.lua"
-    script.write_text(
-        f'wrk.method = "POST"\nwrk.body = "{escaped}"\nwrk.headers["Content-Type"] = "application/json"\n'
-    )
-    return script
+from harness import form_session, hcp_cookie, planner_form, post_script, production_server, write_results, wrk
 
 
 def check_plan_answer(url: str, body: str) -> None:
@@ -64,8 +43,14 @@ def check_plan_answer(url: str, body: str) -> None:
         raise SystemExit(f"the plan endpoint did not answer as expected: {response.status} {answer}")
 
 
-def pdf_times(url: str, cookie: str, runs: int = 5) -> list[float]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie})
+def pdf_times(url: str, cookie: str, fields: dict[str, str], runs: int = 5) -> list[float]:
+    """The plan PDF is a POST of the planner's fields (values never travel in an address)."""
+    request = urllib.request.Request(
+        url,
+        data=urlencode(fields).encode(),
+        method="POST",
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     times = []
     for attempt in range(runs + 1):
         started = time.perf_counter()
@@ -107,7 +92,12 @@ def main() -> int:
                     headers={"Cookie": cookie},
                 )
             )
-        pdf = pdf_times(server.url("/tools/planner/plan.pdf?" + urlencode(PLAN_QUERY)), cookie)
+        form_cookie, token = form_session(server, "/tools/planner/", cookie)
+        pdf = pdf_times(
+            server.url("/tools/planner/plan.pdf"),
+            form_cookie,
+            {**planner_form(), "paper": "letter", "csrfmiddlewaretoken": token},
+        )
 
     def median(rows: list[dict[str, float]]) -> dict[str, float]:
         return {key: statistics.median(row[key] for row in rows) for key in rows[0]}

@@ -89,9 +89,13 @@ def production_server(
     manage(env, "seed_content")
     manage(env, "collectstatic", "--noinput", "-v0")
     log = (var_dir / "gunicorn.log").open("wb")
+    # The production command (README): the project's gunicorn settings, so each worker is warmed up
+    # (besponsa.project.gunicorn.post_worker_init) before it takes traffic, as in a deployment.
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
+            "-c",
+            "python:besponsa.project.gunicorn",
             "-w",
             str(workers),
             "-b",
@@ -121,7 +125,11 @@ def production_server(
         yield server
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # workers stuck in a request on a loaded machine
+            process.kill()
+            process.wait(timeout=20)
         log.close()
         server.log_text = (var_dir / "gunicorn.log").read_text(errors="replace")
         shutil.rmtree(var_dir, ignore_errors=True)
@@ -151,6 +159,36 @@ def hcp_cookie(server: Server) -> str:
     return value
 
 
+def form_session(server: Server, path: str, gate_cookie: str) -> tuple[str, str]:
+    """Opens a form page as an HCP: the Cookie header to POST it with (the gate's and the CSRF cookie)
+    and the form's CSRF token."""
+    request = urllib.request.Request(server.url(path), headers={"Cookie": gate_cookie})
+    with urllib.request.urlopen(request) as response:
+        html = response.read().decode()
+        csrf_cookie = re.search(r"csrftoken=([^;]+)", response.headers.get("Set-Cookie", "")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return f"{gate_cookie}; csrftoken={csrf_cookie}", token
+
+
+def post_script(body: str, content_type: str = "application/json") -> Path:
+    """A wrk script that POSTs `body` on every request."""
+    escaped = body.replace("\\", "\\\\").replace('"', '\\"')
+    script = Path(tempfile.mkdtemp(prefix="besponsa-wrk-")) / "post.lua"
+    script.write_text(
+        f'wrk.method = "POST"\nwrk.body = "{escaped}"\nwrk.headers["Content-Type"] = "{content_type}"\n'
+    )
+    return script
+
+
+def planner_form() -> dict[str, str]:
+    """The planner form's fields with the engine's documented example (the API's example body, booleans
+    as the form's checkbox posts them: "true", or left out)."""
+    from besponsa.clinical.operations import EXAMPLES
+
+    example = EXAMPLES["plan"].items()
+    return {"form": "plan", **{k: "true" if v is True else str(v) for k, v in example if v is not False}}
+
+
 def static_path(server: Server, name: str) -> str:
     manifest = json.loads((server.var_dir / "static" / "staticfiles.json").read_text())
     return "/static/" + manifest["paths"][name]
@@ -170,10 +208,18 @@ def wrk(
     seconds: int = 8,
     headers: dict[str, str] | None = None,
     script: Path | None = None,
+    timeout: int = 2,
 ) -> dict[str, float]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk (Debian package)")
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        f"--timeout={timeout}s",
+    ]
+    command.append("--latency")
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     if script:

@@ -1,22 +1,33 @@
-"""Serving benchmark (issue 18 targets 1, 4, 5): both deployments side by side, in one run.
+"""Serving benchmark (issue 18 targets 1-5): both deployments side by side, in one run.
 
-Starts gunicorn (2 workers, production settings) twice and keeps both up:
+Starts gunicorn (2 workers, production settings, the project's gunicorn settings file so each worker
+warms up before it takes traffic) twice and keeps both up:
 
 - **default**: SQLite, the page cache in each worker's memory with the generation stamp file;
 - **pg+redis**: a throwaway PostgreSQL cluster and a throwaway redis-server on loopback ports.
 
-For each, with wrk at 32 connections: (a) the framework floor (a minimal Django view through the whole
-middleware stack), (b) a static file, (c) the home page and (d) Efficacy — Adult from the page cache.
-Every figure is the median of `--runs` (≥ 3) runs, interleaved across deployments and targets, and is
-reported with its ratio to the floor measured in the same run on the same server. Worker CPU per request
-comes from /proc (the gunicorn workers' user + system time over the run / requests answered).
+First, before any other traffic: the wall time of the first requests each fresh server answers (an
+uncached content page render, a search, a planner result) against the median of later ones.
+
+Then, for each deployment, with wrk at 32 connections: (a) the framework floor (a minimal Django view
+through the whole middleware stack), (b) a static file, (c) the home page and (d) Efficacy — Adult from
+the page cache, and the endpoints that are not served from it: (e) a search, (f) the sitemap (kept in
+the page cache until the next publish), (g) a planner result (a POST of the form), (h) Efficacy — Adult
+rendered from the database (an unknown query parameter keeps it out of the cache); (e)-(h) with one
+connection per worker, since their figure is CPU per request and queued renders would spill over into
+the next measurement. Every figure is the
+median of `--runs` (≥ 3) runs, interleaved across deployments and targets, and is reported with its
+ratio to the floor measured in the same run on the same server. Worker CPU per request comes from /proc
+(the gunicorn workers' user + system time over the run / requests answered).
 
 Then the stampede check: p99 in the one second after the page cache is cleared (a new generation),
 against p99 in an ordinary second, and the transferred size of the efficacy page with gzip.
 
 Targets: pg+redis floor ≥ 0.85 × default floor (req/s); a cached page ≤ 1.1 × the floor's worker CPU per
-request; p99 in the second after a clear ≤ 3 × steady state; efficacy page ≤ 40 KB transferred.
-Exit status 1 when a target is missed (after everything has run and been printed).
+request; search, sitemap and planner result ≤ 3 × and an uncached content page ≤ 5 × the floor's CPU;
+the first request after start ≤ 2 × a warm one; p99 in the second after a clear ≤ 3 × steady state;
+efficacy page ≤ 40 KB transferred. Exit status 1 when a target is missed (after everything has run
+and been printed).
 
 Run: `make bench` or `.venv/bin/python bench/site.py [--seconds 4] [--runs 3]`.
 """
@@ -24,19 +35,26 @@ Run: `make bench` or `.venv/bin/python bench/site.py [--seconds 4] [--runs 3]`.
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
+import time
 import urllib.request
 import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from harness import (
     Server,
+    form_session,
     hcp_cookie,
+    planner_form,
+    post_script,
     postgres_cluster,
     production_server,
     redis_server,
@@ -46,10 +64,25 @@ from harness import (
 )
 
 FLOOR = "(a) floor"
-TARGETS = ("(a) floor", "(b) static file", "(c) home page", "(d) efficacy page")
+TARGETS = (
+    "(a) floor",
+    "(b) static file",
+    "(c) home page",
+    "(d) efficacy page",
+    "(e) search",
+    "(f) sitemap",
+    "(g) planner result",
+    "(h) efficacy, uncached",
+)
 CACHED = ("(c) home page", "(d) efficacy page")
+# Uncached endpoints and their CPU budget per request, in floors (issue 18 target 2).
+UNCACHED = {"(e) search": 3, "(f) sitemap": 3, "(g) planner result": 3, "(h) efficacy, uncached": 5}
+PLANNER = "/tools/planner/"
 EFFICACY = "/efficacy/adult/"
+# An unknown query parameter: the page is rendered from the database on every request, never stored.
+EFFICACY_UNCACHED = EFFICACY + "?bench=uncached"
 GZIP = {"Accept-Encoding": "gzip"}
+FORM = "application/x-www-form-urlencoded"
 
 
 def fetch(server: Server, path: str, cookie: str, headers: dict[str, str] | None = None) -> bytes:
@@ -72,12 +105,78 @@ def clearer(name: str, server: Server, redis_url: str | None) -> Callable[[], No
     return store.bump
 
 
-def measure(server: Server, path: str, cookie: str, seconds: int, connections: int) -> dict[str, float]:
+@dataclass
+class Target:
+    path: str
+    cookie: str
+    form: str | None = None  # a POST of these urlencoded fields (the planner's form), else a GET
+
+    @functools.cached_property
+    def script(self) -> Path | None:
+        return post_script(self.form, FORM) if self.form is not None else None
+
+
+# Endpoints that render on every request are measured with one connection per worker: CPU per request
+# is the figure, and 32 connections would only queue renders past wrk's timeout and into the next run.
+UNCACHED_CONNECTIONS = 2
+
+
+def measure(server: Server, label: str, target: Target, seconds: int, connections: int) -> dict[str, float]:
     before = server.worker_cpu_seconds()
-    row = wrk(server.url(path), connections=connections, seconds=seconds, headers={"Cookie": cookie, **GZIP})
+    row = wrk(
+        server.url(target.path),
+        connections=UNCACHED_CONNECTIONS if label in UNCACHED else connections,
+        seconds=seconds,
+        headers={"Cookie": target.cookie, **GZIP},
+        script=target.script,
+        timeout=10,
+    )
     spent = server.worker_cpu_seconds() - before
     row["cpu_ms_per_request"] = 1000 * spent / row["requests"] if row["requests"] else float("nan")
     return row
+
+
+def send(server: Server, target: Target) -> float:
+    """One request as wrk sends it; its wall time in ms."""
+    data = target.form.encode() if target.form is not None else None
+    headers = {"Cookie": target.cookie, **GZIP, **({"Content-Type": FORM} if data else {})}
+    request = urllib.request.Request(server.url(target.path), data=data, headers=headers)
+    started = time.perf_counter()
+    with urllib.request.urlopen(request) as response:
+        response.read()
+        assert response.status == 200, target.path
+    return 1000 * (time.perf_counter() - started)
+
+
+def planner_target(server: Server, cookie: str) -> Target:
+    form_cookie, token = form_session(server, PLANNER, cookie)
+    return Target(PLANNER, form_cookie, urlencode({**planner_form(), "csrfmiddlewaretoken": token}))
+
+
+def targets_of(server: Server, cookie: str) -> dict[str, Target]:
+    planner = planner_target(server, cookie)
+    paths = ("/__floor__/", static_path(server, "portal/css/site.css"), "/", EFFICACY, "/search/?q=dose")
+    return {
+        **{name: Target(path, cookie) for name, path in zip(TARGETS, paths, strict=False)},
+        "(f) sitemap": Target("/sitemap.xml", cookie),
+        "(g) planner result": planner,
+        "(h) efficacy, uncached": Target(EFFICACY_UNCACHED, cookie),
+    }
+
+
+def first_vs_warm(server: Server, cookie: str) -> dict[str, tuple[float, float]]:
+    """Wall time of the first requests a freshly started server answers (the slower of the first two,
+    one per worker when the kernel spreads them) against the median of ten later ones: an uncached
+    content page render, a search, a planner result."""
+    figures = {}
+    for label, target in (
+        ("content page render", Target(EFFICACY_UNCACHED, cookie)),
+        ("search", Target("/search/?q=dose", cookie)),
+        ("planner result", planner_target(server, cookie)),
+    ):
+        times = [send(server, target) for _ in range(14)]
+        figures[label] = (max(times[:2]), statistics.median(times[4:]))
+    return figures
 
 
 def median_row(rows: list[dict[str, float]]) -> dict[str, float]:
@@ -102,26 +201,19 @@ def main() -> int:
             ),
         }
         cookies = {name: hcp_cookie(server) for name, server in servers.items()}
-        paths = {
-            name: dict(
-                zip(
-                    TARGETS,
-                    ("/__floor__/", static_path(server, "portal/css/site.css"), "/", EFFICACY),
-                    strict=True,
-                )
-            )
-            for name, server in servers.items()
-        }
+        # Before anything else reaches the fresh workers: their first renders against warm ones.
+        first_requests = {name: first_vs_warm(server, cookies[name]) for name, server in servers.items()}
+        targets = {name: targets_of(server, cookies[name]) for name, server in servers.items()}
         for name, server in servers.items():  # warm each worker and the page cache
-            for path in paths[name].values():
+            for target in targets[name].values():
                 for _ in range(6):
-                    fetch(server, path, cookies[name], GZIP)
+                    send(server, target)
 
         samples: dict[str, dict[str, list[dict[str, float]]]] = {n: {t: [] for t in TARGETS} for n in servers}
         for run in range(runs):
             for name, server in servers.items():
                 for target in TARGETS:
-                    row = measure(server, paths[name][target], cookies[name], args.seconds, args.connections)
+                    row = measure(server, target, targets[name][target], args.seconds, args.connections)
                     samples[name][target].append(row)
             print(f"  run {run + 1}/{runs} done", flush=True)
 
@@ -177,6 +269,25 @@ def main() -> int:
         for target in CACHED:
             ratio = rows[target]["cpu_ratio_to_floor"]
             verdicts.append((f"{name}: {target} CPU ≤ 1.1 × floor", ratio <= 1.1, f"{ratio:.2f}×"))
+        for target, budget in UNCACHED.items():
+            ratio, spent = rows[target]["cpu_ratio_to_floor"], rows[target]["cpu_ms_per_request"]
+            verdicts.append(
+                (
+                    f"{name}: {target} CPU ≤ {budget} × floor",
+                    ratio <= budget,
+                    f"{ratio:.2f}× ({spent:.2f} ms)",
+                )
+            )
+    for name, first in first_requests.items():
+        for label, (cold, warm) in first.items():
+            ratio = cold / warm
+            verdicts.append(
+                (
+                    f"{name}: first {label} after start ≤ 2 × warm",
+                    ratio <= 2,
+                    f"{cold:.1f} ms vs {warm:.1f} ms = {ratio:.2f}×",
+                )
+            )
     for name, figures in stampede.items():
         steady, after = (
             statistics.median(figures["steady_p99_ms"]),
@@ -213,6 +324,7 @@ def main() -> int:
             "runs": samples,
             "redis_floor_ratio_to_default_floor": cross,
             "stampede": stampede,
+            "first_request_ms_vs_warm_ms": first_requests,
             "breaker_trips": trips,
             "efficacy_bytes": {"gzip": packed, "plain": plain},
             "targets": [{"target": label, "met": ok, "figure": figure} for label, ok, figure in verdicts],

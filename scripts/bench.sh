@@ -9,7 +9,7 @@ if ! command -v wrk >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
 fi
 export BESPONSA_ENV=development
 failed=()
-for script in site api engine figures lighthouse; do
+for script in site api engine figures cli lighthouse; do
   if [ -f "bench/$script.py" ]; then
     echo "== bench/$script.py"
     if ! .venv/bin/python "bench/$script.py"; then

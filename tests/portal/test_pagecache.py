@@ -78,6 +78,20 @@ def test_a_page_made_private_leaves_the_cache_at_once(reader: Client) -> None:
     assert response.status_code == 302 and "X-Page-Cache" not in response
 
 
+def test_the_sitemap_is_cached_and_a_page_unpublished_or_made_private_leaves_it_at_once(
+    reader: Client,
+) -> None:
+    assert b"/about/</loc>" in reader.get("/sitemap.xml").content
+    cached = reader.get("/sitemap.xml")
+    assert cached["X-Page-Cache"] == "hit" and b"/dosing/</loc>" in cached.content
+    Page.objects.get(url_path="/home/about/").specific.unpublish()
+    assert b"/about/</loc>" not in reader.get("/sitemap.xml").content
+    dosing = Page.objects.get(url_path="/home/dosing/")
+    PageViewRestriction.objects.create(page=dosing, restriction_type=PageViewRestriction.LOGIN)
+    listed = reader.get("/sitemap.xml").content
+    assert b"/dosing/</loc>" not in listed and b"/efficacy/adult/</loc>" in listed
+
+
 def test_a_cached_copy_is_never_served_at_or_after_its_not_after_instant(
     reader: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from besponsa.portal.search import extract, highlight, terms_of
 
@@ -18,6 +21,7 @@ def test_highlight_escapes_before_marking() -> None:
     assert "<mark>target</mark>" in piece and len(piece) < 320
 
 
+@pytest.mark.postgres
 def test_evidence_numbers_are_searchable_and_marked(reader: Client, django_db_blocker: object) -> None:
     from django.core.management import call_command
 
@@ -38,3 +42,34 @@ def test_a_query_with_markup_is_shown_as_text(reader: Client) -> None:
     html = reader.get("/search/", {"q": '<img src=x onerror="alert(1)">'}).content.decode()
     assert "<img src=x" not in html
     assert re.search(r"&lt;img src=x", html)
+
+
+def _queries(client: Client, query: str) -> tuple[int, int]:
+    """(results shown, database queries made) for one search."""
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/search/", {"q": query}).content.decode()
+    return html.count("<li><a href="), len(queries)
+
+
+@pytest.mark.postgres
+def test_a_search_costs_the_same_queries_for_one_result_or_ten(reader: Client) -> None:
+    """Results come from the backend's matches and the text it stored: no result page is loaded in
+    full, so the query count does not grow with the results (the shell's queries come on top)."""
+    from django.core.management import call_command
+
+    call_command("update_index", verbosity=0)
+    for query in ("NDC", "patients"):  # what is read once per page-cache generation (listable pages...)
+        reader.get("/search/", {"q": query})
+    one, few = _queries(reader, "NDC")
+    many, more = _queries(reader, "patients")
+    assert one >= 1 and many >= 8
+    assert more == few
+
+
+@pytest.mark.postgres
+def test_postgresql_deployments_search_with_postgresql_full_text(reader: Client) -> None:
+    from wagtail.search.backends import get_search_backend
+
+    backend = type(get_search_backend()).__name__
+    expected = "PostgresSearchBackend" if connection.vendor == "postgresql" else "SQLiteSearchBackend"
+    assert backend == expected

@@ -132,9 +132,10 @@ class PageCacheMiddleware:
         key = None
         if request.method in ("GET", "HEAD") and not set(request.COOKIES) - CACHE_NEUTRAL_COOKIES:
             key = pagecache.cache_key(request.get_host(), request.path, request.GET)
-        if key is None:
-            return self._finish(request, self.get_response(request))
-        return self._through_cache(request, key)
+        with pagecache.request_scope():
+            if key is None:
+                return self._finish(request, self.get_response(request))
+            return self._through_cache(request, key)
 
     def _through_cache(self, request: HttpRequest, key: str) -> HttpResponse:
         from django.conf import settings

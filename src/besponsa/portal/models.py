@@ -53,10 +53,11 @@ class SitePage(Page):
         abstract = True
 
     def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict[str, Any]]:
-        from besponsa.compliance import rules
+        from besponsa.portal import listing
 
         # A withheld page (see besponsa.compliance.rules.serving_problem) is not listed.
-        return [] if rules.serving_problem(self) else list(super().get_sitemap_urls(request))
+        listed = self.pk in listing.listable_page_ids()
+        return list(super().get_sitemap_urls(request)) if listed else []
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)

@@ -22,6 +22,7 @@ process, do other views that are not cacheable pages (the framework floor, forms
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import dataclasses
 import datetime
 import fcntl
@@ -34,9 +35,10 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -70,6 +72,7 @@ def compress(body: bytes) -> bytes:
 class Store(Protocol):
     kind: str
 
+    def generation(self) -> str: ...
     def lookup(self, key: str, gzipped: bool = False) -> tuple[str, Entry | None]: ...
     def save(self, key: str, entry: Entry, ttl: float) -> None: ...
     def bump(self) -> None: ...
@@ -219,6 +222,15 @@ class RedisStore:
     def _page_key(self, key: str) -> str:
         return self.PREFIX + "page:" + hashlib.sha256(key.encode()).hexdigest()
 
+    def generation(self) -> str:
+        raw = self._call("get", self.generation_key)
+        if raw is None:
+            self._call("set", self.generation_key, uuid.uuid4().hex, nx=True)
+            raw = self._call("get", self.generation_key)
+            if raw is None:
+                raise Unavailable("no generation")
+        return str(raw.decode())
+
     def lookup(self, key: str, gzipped: bool = False) -> tuple[str, Entry | None]:
         """One MGET: the generation and the one variant (gzip or plain) this client will be sent."""
         variant = self._page_key(key) + (":gz" if gzipped else ":plain")
@@ -335,10 +347,13 @@ def reset() -> None:
 def forget_paths() -> None:
     _cacheable_paths.clear()
     _not_a_page.clear()
+    _derived.clear()
 
 
 def _bump_now() -> None:
     store().bump()
+    if _request_generation.get() != _NOT_IN_REQUEST:
+        _request_generation.set(None)  # this request reads the new generation from now on
 
 
 def bump_generation() -> None:
@@ -358,6 +373,61 @@ def clear() -> None:
     current.clear()
     current.bump()
     forget_paths()
+
+
+# --- values derived from public content, computed once per generation ---------------------------------
+
+T = TypeVar("T")
+MAX_DERIVED = 256
+_derived: dict[str, tuple[tuple[str, Hashable], Any]] = {}
+_derived_lock = threading.Lock()
+# The generation as first read during the current request (PageCacheMiddleware opens and closes the
+# scope), so that the values one request derives cost one generation read between them, not one each.
+_NOT_IN_REQUEST = "-"
+_request_generation: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "pagecache_request_generation", default=_NOT_IN_REQUEST
+)
+
+
+@contextlib.contextmanager
+def request_scope() -> Iterator[None]:
+    token = _request_generation.set(None)
+    try:
+        yield
+    finally:
+        _request_generation.reset(token)
+
+
+def _generation_for_derived() -> str:
+    seen = _request_generation.get()
+    if seen is not None and seen != _NOT_IN_REQUEST:
+        return seen
+    generation = store().generation()
+    if seen is None:
+        _request_generation.set(generation)
+    return generation
+
+
+def per_generation(name: str, compute: Callable[[], T], also: Hashable = None) -> T:
+    """`compute()` once per generation (and per value of `also`, e.g. the day) in this process: for what
+    public content yields and every page request would otherwise rebuild (which pages may be listed,
+    the live ISI, the site contacts). The same bump that retires cached pages retires these values,
+    and the generation is read before computing, so a bump during the computation retires its result
+    too. When the store is unavailable the value is computed afresh each time, never served stale."""
+    try:
+        tag = (_generation_for_derived(), also)
+    except Unavailable:
+        return compute()
+    with _derived_lock:
+        known = _derived.get(name)
+    if known is not None and known[0] == tag:
+        return known[1]
+    value = compute()
+    with _derived_lock:
+        if len(_derived) >= MAX_DERIVED:
+            _derived.clear()
+        _derived[name] = (tag, value)
+    return value
 
 
 def status() -> str:

@@ -76,9 +76,12 @@ def _response(name: str) -> str | None:
 def _contact(name: str) -> str | None:
     if name not in CONTACT_FIELDS:
         return None
+    from besponsa.portal import pagecache
     from besponsa.portal.models import SiteContacts
 
-    return str(getattr(SiteContacts.load(), name) or "") or None
+    # Read once per page-cache generation (editing the contacts bumps it), not once per placeholder.
+    contacts = pagecache.per_generation("site-contacts", SiteContacts.load)
+    return str(getattr(contacts, name) or "") or None
 
 
 RESOLVERS: dict[str, Callable[[str], str | None]] = {

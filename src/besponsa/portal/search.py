@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.db import connection
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from besponsa.portal import placeholders
 
+MARKUP = re.compile(r"<[A-Za-z/!]")
 MAX_TERMS = 10
 EXTRACT_CHARS = 240
 
@@ -34,14 +36,33 @@ def titles_first(pages: list[Any], terms: list[str]) -> list[Any]:
     return sorted(pages, key=lambda page: not any(term in page.title.casefold() for term in folded))
 
 
-def page_text(page: Any) -> str:
-    """The plain text of a page (summary first), evidence and clinical tables included."""
-    parts = [getattr(page, "summary", "")]
-    body = getattr(page, "body", None)
-    if body is not None:
-        parts += [str(item) for item in body.stream_block.get_searchable_content(body)]
-    text = placeholders.expand(" ".join(parts), html=False)
-    return re.sub(r"\s+", " ", strip_tags(text)).strip()
+def indexed_texts(pages: list[Any]) -> dict[int, str]:
+    """The plain text the search backend stored for each page when it was published (summary and body,
+    evidence and clinical tables included), by page id, in one query: no page is loaded in full.
+    PostgreSQL's backend keeps it in `body_text` beside the full-text vectors; SQLite's in `body`."""
+    from wagtail.search.models import IndexEntry
+
+    if not pages:
+        return {}
+    column = "body_text" if connection.vendor == "postgresql" else "body"
+    rows = IndexEntry.objects.filter(
+        content_type_id__in={page.content_type_id for page in pages},
+        object_id__in=[str(page.pk) for page in pages],
+    ).values_list("content_type_id", "object_id", column)
+    wanted = {(page.content_type_id, str(page.pk)): page.pk for page in pages}
+    texts = {wanted[(ct, oid)]: text or "" for ct, oid, text in rows if (ct, oid) in wanted}
+    return {pk: plain(text) for pk, text in texts.items()}
+
+
+def plain(indexed: str) -> str:
+    """Stored index text as a reader sees it: placeholders filled in, no markup, and none of the empty
+    items or doubled separators the backend leaves where it joined the fields and blocks with ", "."""
+    text = placeholders.expand(indexed, html=False)
+    if MARKUP.search(text):  # rare (the blocks index plain text): strip_tags is slow, so only when needed
+        text = strip_tags(text)
+    text = re.sub(r"(?:\s*,)+\s*,", ",", text)  # ", , ," -> ","
+    text = re.sub(r"([.:;!?])\s*,", r"\1", text)  # "matches., The" -> "matches. The"
+    return re.sub(r"\s+", " ", text).strip(" ,")
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:

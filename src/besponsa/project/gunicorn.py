@@ -48,7 +48,7 @@ def warm_up(hosts: list[str], deadline: float) -> int:
     from django.test import Client
 
     from besponsa.portal import gate
-    from besponsa.portal.warmup import warm_paths
+    from besponsa.portal.warmup import warm_paths, warm_posts
 
     allowed = [h for h in settings.ALLOWED_HOSTS if h != "*"]
     hosts = [h for h in hosts if validate_host(h.rsplit(":", 1)[0].strip("[]"), settings.ALLOWED_HOSTS)]
@@ -63,6 +63,11 @@ def warm_up(hosts: list[str], deadline: float) -> int:
                 if time.monotonic() > deadline:
                     return rendered
                 client.get(path, secure=settings.PRODUCTION, HTTP_ACCEPT_ENCODING="gzip")
+                rendered += 1
+            for path, fields in warm_posts():
+                if time.monotonic() > deadline:
+                    return rendered
+                client.post(path, fields, secure=settings.PRODUCTION, HTTP_ACCEPT_ENCODING="gzip")
                 rendered += 1
     finally:
         close_old_connections()

@@ -3,7 +3,6 @@ from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from besponsa.accounts import cms_account
@@ -17,7 +16,7 @@ handler500 = "besponsa.portal.views.errors.server_error"
 urlpatterns = [
     path("healthz", shell.healthz, name="healthz"),
     path("robots.txt", shell.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", shell.sitemap, name="sitemap"),
     path("hcp-confirm/", shell.hcp_confirm, name="hcp-confirm"),
     path("leaving/", shell.leaving, name="leaving"),
     path("isi/", shell.isi, name="isi"),

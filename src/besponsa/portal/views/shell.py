@@ -12,13 +12,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Page
 
-from besponsa.compliance import rules, surfaces
-from besponsa.portal import gate, pagecache
+from besponsa.compliance import surfaces
+from besponsa.portal import gate, listing, pagecache
 from besponsa.portal import search as search_text
 from besponsa.portal.leaving import find_departure
-from besponsa.portal.models import SiteContacts
+from besponsa.portal.models import SafetyInformation, SiteContacts
 
 
 @never_cache
@@ -59,18 +60,23 @@ def isi(request: HttpRequest) -> HttpResponse:
 @require_GET
 @surfaces.approved_or_withheld("search")
 def search(request: HttpRequest) -> HttpResponse:
+    """The search backend's own matches (PostgreSQL full-text search in the PostgreSQL deployment,
+    SQLite FTS5 by default), as plain pages; each hit shows its title, address and an extract of the
+    text the backend stored at publication. No page is loaded in full."""
     query = request.GET.get("q", "").strip()[:200]
     terms = search_text.terms_of(query)
     words = search_text.backend_query(query)
-    found = Page.objects.live().public().specific().search(words) if words else Page.objects.none()
+    found = list(Page.objects.live().public().search(words)) if words else []
     # A withheld page (no current approval, withdrawn, expired, changed since approval) is never a result.
-    servable = rules.servable(found)
+    listable = listing.listable_page_ids()
+    servable = [page for page in found if page.pk in listable]
     page = Paginator(search_text.titles_first(servable, terms), 10).get_page(request.GET.get("page"))
+    texts = search_text.indexed_texts(list(page))
     hits = [
         {
             "page": result,
             "title": search_text.highlight(result.title, terms),
-            "extract": search_text.extract(search_text.page_text(result), terms),
+            "extract": search_text.extract(texts.get(result.pk, ""), terms),
         }
         for result in page
     ]
@@ -90,6 +96,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:  # any database failure means "not ready"; the reason is for the logs, not the caller
         return JsonResponse({"status": "unavailable", "database": "down", "cache": cache_state}, status=503)
     return JsonResponse({"status": "ok", "database": "up", "cache": cache_state})
+
+
+@require_GET
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """Wagtail's sitemap of the listable pages, kept in the page cache like a content page: it is
+    built once per generation (a publish or a withdrawal bumps it) and never served past the first
+    approval expiry among the pages it lists and the ISI."""
+    response = wagtail_sitemap(request)
+    listed = Page.objects.filter(pk__in=listing.listable_page_ids()).only("pk")
+    response.cacheable_page = True
+    response.cache_not_after = pagecache.serving_deadline(*listed, SafetyInformation.current())
+    return response
 
 
 @require_GET

@@ -64,12 +64,24 @@ def manage(env: dict[str, str], *args: str) -> None:
     )
 
 
+_BENCH_REVIEWER = (
+    "from django.contrib.auth.models import Group, User; "
+    "u = User.objects.create_user('bench-medical', email='bench-medical@example.test'); "
+    "u.groups.add(Group.objects.get(name='Medical reviewers'))"
+)
+
+
 @contextmanager
 def production_server(
-    workers: int = 2, extra_env: dict[str, str] | None = None, database_url: str | None = None
+    workers: int = 2,
+    extra_env: dict[str, str] | None = None,
+    database_url: str | None = None,
+    verified: bool = False,
 ) -> Iterator[Server]:
     """gunicorn in production mode over a fresh database: SQLite under a temporary VAR_DIR unless
-    `database_url` names another (a throwaway PostgreSQL from `postgres_cluster`)."""
+    `database_url` names another (a throwaway PostgreSQL from `postgres_cluster`). `verified`: a bench
+    Medical reviewer records the label facts the pages show, as Medical does once after a fresh install
+    (until then the Dosing page is withheld, and a page that answers 503 cannot be measured)."""
     var_dir = Path(tempfile.mkdtemp(prefix="besponsa-bench-"))
     port = _free_port()
     env = {
@@ -87,6 +99,9 @@ def production_server(
     }
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "seed_content")
+    if verified:
+        manage(env, "shell", "-c", _BENCH_REVIEWER)
+        manage(env, "verify_facts", "--user", "bench-medical", "--label-version", "3/2024", "--all-shown")
     manage(env, "collectstatic", "--noinput", "-v0")
     log = (var_dir / "gunicorn.log").open("wb")
     # The production command (README): the project's gunicorn settings, so each worker is warmed up

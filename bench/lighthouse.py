@@ -85,7 +85,7 @@ def main() -> int:
     args = parser.parse_args()
     results: dict[str, dict[str, float]] = {}
     failures = []
-    with production_server(workers=2) as server:
+    with production_server(workers=2, verified=True) as server:
         cookie = hcp_cookie(server)
         for name, path in PAGES.items():
             # A page that cannot be audited (Lighthouse or Chromium failing, a withheld page answering

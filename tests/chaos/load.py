@@ -37,6 +37,8 @@ class WritePath:
     attempt: Callable[[Site, LiveClient, int], tuple[int, bool, str]]
     # Python for `manage.py shell` printing JSON {"stored": [keys complete], "half": [keys incomplete]}.
     readback: str
+    # The fixture pool each write uses up (a session registered once, a page approved once), if any.
+    pool: str | None = None
 
 
 def _register(site: Site, client: LiveClient, n: int) -> tuple[int, bool, str]:
@@ -278,6 +280,7 @@ for pk, user_id in Registration.objects.values_list("pk", "user_id"):
     (stored if pk in outbox else half).append(str(user_id))
 """,
     ),
+    pool="event_sessions",
 )
 
 
@@ -310,6 +313,7 @@ handed_on = {str(pk) for pk in mine.filter(task__name="Legal review", status="in
 print(json.dumps({"stored": sorted(approved & audited & handed_on),
                   "half": sorted((approved | audited | handed_on) - (approved & audited & handed_on))}))
 """,
+    pool="pages",
 )
 
 WRITE_PATHS = [
@@ -380,6 +384,12 @@ def run_load(
     counter = iter(range(10**9))
     lock = threading.Lock()
 
+    # A write that uses up a fixture is paced so that at most 70 % of the pool goes in `seconds`: on a
+    # fast machine the writers would otherwise use it all before the fault ends, and with no write left
+    # to make, recovery could not be seen.
+    writers = (threads + 1) // 2
+    pace = writers * seconds / (0.7 * len(site.fixtures[path.pool])) if path.pool else 0.0
+
     def worker(index: int) -> None:
         while not stop.is_set():
             with lock:
@@ -387,11 +397,13 @@ def run_load(
             client = client_for(site, cookie, n)
             if index % 2 == 0:
                 status: int | None
+                began = time.monotonic()
                 try:
                     status, acked, key = path.attempt(site, client, n)
                 except OSError:
                     acked, key, status = False, "", None
                 run.records.append(Record(time.monotonic(), "write", status, key, acked))
+                stop.wait(max(0.0, pace - (time.monotonic() - began)))
             else:
                 try:
                     status = client.get(read_path).status

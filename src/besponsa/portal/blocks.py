@@ -99,12 +99,14 @@ def _checked_path(path: str) -> Page | None:
             f"Path “{path}” is not a path on this site: it must start with a single “/”, e.g. "
             "/tools/planner/ (another site goes through /leaving/?to=…)."
         )
+    unknown = ValidationError(
+        f"Path “{parts.path}” is no address on this site: check the spelling and the final “/”, or "
+        "choose the page under Page."
+    )
     try:
         match = resolve(parts.path)
     except Resolver404:
-        raise ValidationError(
-            f"Path “{parts.path}” is no address on this site: check the spelling and the final “/”."
-        ) from None
+        raise unknown from None
     if match.url_name == "leaving":
         from besponsa.portal.leaving import find_departure
 
@@ -116,11 +118,9 @@ def _checked_path(path: str) -> Page | None:
             )
     if match.url_name != "wagtail_serve":
         return None
-    page = _live_page_at(parts.path)
+    page = _live_page_at(parts.path)  # Wagtail answers every slug-like path: is there a page?
     if page is None:
-        raise ValidationError(
-            f"Path “{parts.path}” is no published page of this site: choose the page under Page instead."
-        )
+        raise unknown
     return None if parts.query or parts.fragment else page
 
 

@@ -7,17 +7,23 @@ Editors keep their prose in the CMS; numbers come only from the pure packages:
 - `clinical_table`: a table built from `besponsa.clinical` data (regimen, Tables 2-4, product facts…);
 - `hero`, `stats`, `cards`: the product-page components of the design system (docs/frontend.md); `stats`
   reads its numbers from `besponsa.evidence` through `portal.highlights`.
+
+Every link of these blocks is a `SiteLinkBlock`: a chosen page, or a checked path for the site's routes
+that are not pages (the tools, /isi/, the leaving notice...).
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from django.core.exceptions import ValidationError
+from django.urls import Resolver404, resolve
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.models import Page, Site
 
 from besponsa.portal import clinical_tables, highlights, placeholders
 from besponsa.portal.notes import PageNotes, reference_choices
@@ -72,6 +78,146 @@ def _check_placeholders(source: str) -> None:
     bad = placeholders.unknown(source)
     if bad:
         raise ValidationError(f"Unknown placeholder(s): {', '.join(bad)}.")
+
+
+def _live_page_at(path: str) -> Page | None:
+    """The live page the default site serves at `path` ("/dosing/"), if any."""
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        return None
+    return Page.objects.live().filter(url_path=site.root_page.url_path + path.lstrip("/")).first()
+
+
+def _checked_path(path: str) -> Page | None:
+    """Refuses a typed path that is not an address of this site. Returns the live page at that address
+    (a typed page address is stored as the chosen page, so it follows the page if it moves), or None for
+    the site's other routes."""
+    parts = urlsplit(path)
+    # "//host" and "/\host" are other sites to a browser, however they start.
+    if not path.startswith("/") or path[1:2] in ("/", "\\") or parts.scheme or parts.netloc:
+        raise ValidationError(
+            f"Path “{path}” is not a path on this site: it must start with a single “/”, e.g. "
+            "/tools/planner/ (another site goes through /leaving/?to=…)."
+        )
+    unknown = ValidationError(
+        f"Path “{parts.path}” is no address on this site: check the spelling and the final “/”, or "
+        "choose the page under Page."
+    )
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        raise unknown from None
+    if match.url_name == "leaving":
+        from besponsa.portal.leaving import find_departure
+
+        outside = parse_qs(parts.query).get("to", [""])[0]
+        if find_departure(outside) is None:
+            raise ValidationError(
+                f"Path “{path}”: the leaving notice refuses “{outside}”; it is not an allowed outside "
+                "destination."
+            )
+    if match.url_name != "wagtail_serve":
+        return None
+    page = _live_page_at(parts.path)  # Wagtail answers every slug-like path: is there a page?
+    if page is None:
+        raise unknown
+    return None if parts.query or parts.fragment else page
+
+
+class SiteLinkValue(blocks.StructValue):
+    """What templates read: `href`, the one address of the link, or "" when visitors have nothing to
+    follow (the template then leaves the link out)."""
+
+    @property
+    def href(self) -> str:
+        from besponsa.portal import listing  # listing reads compliance, which reads these blocks
+
+        page = self.get("page")
+        if page is not None:
+            # A chosen page visitors cannot see now (a draft, unpublished, withheld by MLR) is no link.
+            return (page.url or "") if page.pk in listing.listable_page_ids() else ""
+        path = self.get("url") or ""
+        if not path:
+            return ""  # nothing given, or the chosen page was deleted
+        route = urlsplit(path).path
+        try:
+            match = resolve(route)
+        except Resolver404:
+            return ""  # a path typed before paths were checked that leads nowhere
+        # Paths typed before pages could be chosen still name pages ("/dosing/"): the same rule holds.
+        if match.url_name == "wagtail_serve" and route not in listing.listable_paths():
+            return ""
+        return path
+
+
+class SiteLinkBlock(blocks.StructBlock):
+    """A link on the site: a chosen page, or a path for the site's routes that are not pages.
+
+    The path keeps the child name `url` the typed links had, so every stored link (`{label, url}`) is
+    read as it was saved, with no data migration rewriting approved revisions. Extra fields (a card's
+    text) are passed as local blocks, as with any StructBlock."""
+
+    label = blocks.CharBlock()
+    page = blocks.PageChooserBlock(
+        required=False, help_text="A page of this site; the link follows it if it moves."
+    )
+    url = blocks.CharBlock(
+        required=False,
+        label="Path",
+        help_text="Only for an address that is not a page: a tool (/tools/planner/), /isi/, a form, "
+        "or /leaving/?to=… for another site.",
+    )
+
+    class Meta:
+        icon = "link"
+        value_class = SiteLinkValue
+
+    @property
+    def required(self) -> bool:
+        return bool(getattr(self.meta, "required", True))
+
+    def _from_stored(self, value: Any) -> Any:
+        # The evidence statement's link was a bare path string before it became a link block.
+        return {"label": "", "url": value} if isinstance(value, str) else value
+
+    def to_python(self, value: Any) -> Any:
+        return super().to_python(self._from_stored(value))
+
+    def bulk_to_python(self, values: Any) -> list[Any]:
+        return list(super().bulk_to_python([self._from_stored(value) for value in values]))
+
+    def normalize(self, value: Any) -> Any:
+        return super().normalize(self._from_stored(value))
+
+    def clean(self, value: Any) -> Any:
+        if not self.required and not any(value.get(name) for name in ("label", "page", "url")):
+            return value  # an optional link left empty
+        value = super().clean(value)
+        page, path = value.get("page"), (value.get("url") or "").strip()
+        errors: dict[str, ValidationError] = {}
+        if page is not None and path:
+            errors["url"] = ValidationError("Choose a page or enter a path, not both: clear one of them.")
+        elif path:
+            try:
+                found = _checked_path(path)
+            except ValidationError as error:
+                errors["url"] = error
+            else:
+                if found is not None:
+                    value["page"], value["url"] = found, ""
+        elif page is None and not self.is_deferred_validation:  # a draft may leave it for later
+            errors["page"] = ValidationError(
+                "Choose a page, or enter a path for an address that is not a page."
+            )
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
+
+
+def _followable(links: Any) -> list[Any]:
+    """The links visitors can follow now. The others are left out, label and all, rather than shown as
+    text that looks like a link, or a button or card that leads nowhere."""
+    return [link for link in links if link.href]
 
 
 class ParagraphBlock(blocks.RichTextBlock):
@@ -190,8 +336,17 @@ class EvidenceStatementBlock(blocks.StructBlock):
         min_num=1,
         help_text="Statements of the view chosen above.",
     )
-    link = blocks.CharBlock(
-        required=False, help_text="Optional path for 'see the full results', e.g. /efficacy/adult/"
+    link = SiteLinkBlock(
+        [
+            (
+                "label",
+                blocks.CharBlock(
+                    required=False, help_text="Optional; “See the full results and their sources” if empty."
+                ),
+            )
+        ],
+        required=False,
+        help_text="Optional: where the full results are, e.g. the page Efficacy in adults.",
     )
 
     class Meta:
@@ -263,29 +418,22 @@ class CalloutBlock(blocks.StructBlock):
 
 class LinksBlock(blocks.StructBlock):
     title = blocks.CharBlock()
-    items = blocks.ListBlock(
-        blocks.StructBlock(
-            [
-                ("label", blocks.CharBlock()),
-                ("url", blocks.CharBlock(help_text="A path on this site, e.g. /dosing/")),
-                ("description", blocks.CharBlock(required=False)),
-            ]
-        )
-    )
+    items = blocks.ListBlock(SiteLinkBlock([("description", blocks.CharBlock(required=False))]))
 
     class Meta:
         icon = "link"
         template = "portal/blocks/links.html"
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        context = super().get_context(value, parent_context)
+        context["items"] = _followable(value["items"])
+        return context
 
     def get_searchable_content(self, value: Any) -> list[str]:
         text = [value["title"]]
         for item in value["items"]:
             text += [item["label"], item.get("description") or ""]
         return [t for t in text if t]
-
-
-def _link_item(help_text: str = "A path on this site, e.g. /dosing/") -> list[tuple[str, blocks.Block]]:
-    return [("label", blocks.CharBlock()), ("url", blocks.CharBlock(help_text=help_text))]
 
 
 class HeroBlock(_CitedTextBlock):
@@ -297,11 +445,16 @@ class HeroBlock(_CitedTextBlock):
     product = blocks.CharBlock(required=False, help_text="Product and generic name line.")
     text = blocks.RichTextBlock(features=CLAIM_FEATURES, help_text="The indication, in our own words.")
     references = blocks.ListBlock(blocks.ChoiceBlock(choices=reference_choices), default=[], min_num=0)
-    actions = blocks.ListBlock(blocks.StructBlock(_link_item()), min_num=1, max_num=3)
+    actions = blocks.ListBlock(SiteLinkBlock(), min_num=1, max_num=3)
 
     class Meta:
         icon = "image"
         template = "portal/blocks/hero.html"
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        context = super().get_context(value, parent_context)
+        context["actions"] = _followable(value["actions"])
+        return context
 
     def get_searchable_content(self, value: Any) -> list[str]:
         return [value["headline"], value.get("product") or "", strip_tags(value["text"].source)]
@@ -320,7 +473,7 @@ class StatsBlock(blocks.StructBlock):
         min_num=0,
         help_text="Statements of the view chosen above, e.g. the overall-survival boundary.",
     )
-    link = blocks.StructBlock(_link_item(), required=False)
+    link = SiteLinkBlock(required=False)
 
     class Meta:
         icon = "order"
@@ -368,13 +521,16 @@ class CardsBlock(blocks.StructBlock):
     """A grid of cards, each a link to a page with a short description (section landing pages, Home)."""
 
     title = blocks.CharBlock(required=False, help_text="Optional h2 above the grid.")
-    items = blocks.ListBlock(
-        blocks.StructBlock([*_link_item(), ("text", blocks.CharBlock(required=False))]), min_num=1
-    )
+    items = blocks.ListBlock(SiteLinkBlock([("text", blocks.CharBlock(required=False))]), min_num=1)
 
     class Meta:
         icon = "grip"
         template = "portal/blocks/cards.html"
+
+    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+        context = super().get_context(value, parent_context)
+        context["items"] = _followable(value["items"])
+        return context
 
     def get_searchable_content(self, value: Any) -> list[str]:
         text = [value.get("title") or ""]

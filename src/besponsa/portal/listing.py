@@ -23,3 +23,13 @@ def _servable_ids() -> frozenset[int]:
 def listable_page_ids() -> frozenset[int]:
     """The ids of the pages a visitor may be shown now."""
     return pagecache.per_generation("listable-page-ids", _servable_ids, also=site_today())
+
+
+def _servable_paths() -> frozenset[str]:
+    pages = Page.objects.filter(pk__in=listable_page_ids())
+    return frozenset(url for url in (page.url for page in pages) if url)
+
+
+def listable_paths() -> frozenset[str]:
+    """The addresses of those pages ("/dosing/"): for links stored as typed paths."""
+    return pagecache.per_generation("listable-paths", _servable_paths, also=site_today())

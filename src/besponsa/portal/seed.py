@@ -34,14 +34,30 @@ def _read(name: str, folder: Path) -> Any:
         return yaml.safe_load(handle)
 
 
-def _body(blocks: list[dict[str, Any]] | str, folder: Path) -> list[tuple[str, Any]]:
+def _body(blocks: list[dict[str, Any]] | str, folder: Path, home: Page) -> list[tuple[str, Any]]:
     """A page body: a list of {block_type: value} items, inline or in a file (`body: pages/x.yaml`)."""
     items: list[dict[str, Any]] = _read(blocks, folder) if isinstance(blocks, str) else blocks
     stream: list[tuple[str, Any]] = []
     for block in items:
         ((kind, value),) = block.items()
-        stream.append((kind, value))
+        stream.append((kind, _chosen_pages(value, home)))
     return stream
+
+
+def _chosen_pages(value: Any, home: Page) -> Any:
+    """A link in a seed file names the page it chooses by its address (`page: /dosing/`); the link block
+    holds the page itself."""
+    if isinstance(value, list):
+        return [_chosen_pages(item, home) for item in value]
+    if not isinstance(value, dict):
+        return value
+    chosen = {key: _chosen_pages(item, home) for key, item in value.items()}
+    if isinstance(chosen.get("page"), str):
+        address = chosen["page"]
+        chosen["page"] = Page.objects.filter(url_path=home.url_path + address.lstrip("/")).first()
+        if chosen["page"] is None:
+            raise ValueError(f"a link chooses {address!r}, which is no page of pages.yaml")
+    return chosen
 
 
 def _seed_contacts(data: dict[str, Any], report: SeedReport, update: bool) -> None:
@@ -93,31 +109,48 @@ def _validate_body(page: Page, slug: str) -> None:
         raise ValueError(f"content for page {slug!r} is invalid: {detail}") from error
 
 
-def _seed_page(
-    parent: Page, spec: dict[str, Any], report: SeedReport, update: bool, model: type[Page], folder: Path
-) -> Page:
+@dataclass
+class _Placed:
+    page: Page
+    spec: dict[str, Any]
+    created: bool
+
+
+def _place(parent: Page, spec: dict[str, Any], model: type[Page], placed: list[_Placed]) -> Page:
+    """Finds the page of `spec` and its children, creating the missing ones as drafts: every page exists
+    before any body is written, so a link may choose a page that comes later in the tree."""
     page = parent.get_children().filter(slug=spec["slug"]).specific().first()
+    created = page is None
+    if page is None:
+        page = model(slug=spec["slug"], title=spec["title"], summary=spec["summary"], live=False)
+        parent.add_child(instance=page)
+    placed.append(_Placed(page, spec, created))
+    for child in spec.get("children", []):
+        _place(page, child, _page_model(child), placed)
+    return page
+
+
+def _fill(item: _Placed, report: SeedReport, update: bool, folder: Path, home: Page) -> None:
+    """Writes, checks and publishes a new page (every page with `update`); an existing one is left as
+    editors made it."""
+    if not (item.created or update):
+        return
+    page, spec = item.page, item.spec
+    try:
+        body = _body(spec.get("body", []), folder, home)
+    except ValueError as error:
+        raise ValueError(f"content for page {page.url_path!r} is invalid: {error}") from error
     fields = {
         "title": spec["title"],
         "summary": spec["summary"],
         "job_code": spec.get("job_code", ""),
-        "body": _body(spec.get("body", []), folder),
+        "body": body,
     }
-    if page is None:
-        page = model(slug=spec["slug"], **fields)
-        _validate_body(page, f"{parent.url_path}{spec['slug']}/")
-        parent.add_child(instance=page)
-        page.save_revision().publish()
-        report.created.append(page.url_path)
-    elif update:
-        for name, value in fields.items():
-            setattr(page, name, value)
-        _validate_body(page, f"{parent.url_path}{spec['slug']}/")
-        page.save_revision().publish()
-        report.updated.append(page.url_path)
-    for child in spec.get("children", []):
-        _seed_page(page, child, report, update, _page_model(child), folder)
-    return page
+    for name, value in fields.items():
+        setattr(page, name, value)
+    _validate_body(page, page.url_path)
+    page.save_revision().publish()
+    (report.created if item.created else report.updated).append(page.url_path)
 
 
 def _page_model(spec: dict[str, Any]) -> type[Page]:
@@ -128,16 +161,14 @@ def _page_model(spec: dict[str, Any]) -> type[Page]:
 
 def _seed_pages(tree: dict[str, Any], report: SeedReport, update: bool, folder: Path) -> None:
     root = Page.get_first_root_node()
-    home = HomePage.objects.first()
-    if home is None:
+    if not HomePage.objects.exists():
         # Wagtail's initial migration leaves a plain "Welcome" page (slug "home") under the root.
         Page.objects.filter(
             depth=2, content_type__model="page", content_type__app_label="wagtailcore"
         ).delete()
-    if home is None:
-        home = _seed_page(root, {"slug": "home", **tree["home"]}, report, update, HomePage, folder)
-    elif update:
-        _seed_page(root, {"slug": home.slug, **tree["home"]}, report, update, HomePage, folder)
+    existing = HomePage.objects.first()
+    placed: list[_Placed] = []
+    home = _place(root, {"slug": existing.slug if existing else "home", **tree["home"]}, HomePage, placed)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None or site.root_page_id != home.pk:
         Site.objects.filter(is_default_site=True).delete()
@@ -145,7 +176,9 @@ def _seed_pages(tree: dict[str, Any], report: SeedReport, update: bool, folder: 
             hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="BESPONSA HCP"
         )
     for child in tree.get("children", []):
-        _seed_page(home, child, report, update, _page_model(child), folder)
+        _place(home, child, _page_model(child), placed)
+    for item in placed:
+        _fill(item, report, update, folder, home)
 
 
 @transaction.atomic

@@ -230,6 +230,12 @@ def _output_rows(schema: dict[str, Any], prefix: str = "") -> list[dict[str, Any
     return rows
 
 
+def _example_text(post: dict[str, Any], status: str) -> str:
+    """The documented example answer of one status, indented for the page."""
+    example = post["responses"][status]["content"]["application/json"]["example"]
+    return json.dumps(example, indent=2, ensure_ascii=False)
+
+
 def docs_page(request: HttpRequest, document: dict[str, Any]) -> HttpResponse:
     base = request.build_absolute_uri("/api/v1/clinical/")
     operations = []
@@ -245,19 +251,11 @@ def docs_page(request: HttpRequest, document: dict[str, Any]) -> HttpResponse:
                 "outputs": _output_rows(output_json_schema(operation)),
                 "curl": f"curl -sS -X POST {base}{operation} -H 'Content-Type: application/json' "
                 f"-d '{example}'",
-                "answer": json.dumps(
-                    post["responses"]["200"]["content"]["application/json"]["example"],
-                    indent=2,
-                    ensure_ascii=False,
-                ),
-                "invalid": json.dumps(
-                    post["responses"]["422"]["content"]["application/json"]["example"],
-                    indent=2,
-                    ensure_ascii=False,
-                ),
+                "answer": _example_text(post, "200"),
+                "invalid": _example_text(post, "422"),
             }
         )
-    response = render(
+    return render(
         request,
         "api/docs.html",
         {
@@ -267,4 +265,3 @@ def docs_page(request: HttpRequest, document: dict[str, Any]) -> HttpResponse:
             "description": DESCRIPTION,
         },
     )
-    return response

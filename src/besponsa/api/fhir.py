@@ -43,7 +43,7 @@ def evaluate_view(request: HttpRequest, operation: str) -> HttpResponse:
 
     if operation not in FHIR_OPERATIONS:
         message = f"{operation!r} reads no Observations; use one of {', '.join(FHIR_OPERATIONS)}"
-        return guard.error_response(404, [{"field": "operation", "message": message}])
+        return guard.field_error(404, "operation", message)
     return _answer(lambda body: evaluate(operation, body), request)
 
 

@@ -11,6 +11,7 @@ the messages next to their fields and a summary, so the page works with JavaScri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -206,16 +207,13 @@ def _plan_pdf(request: HttpRequest, tool: PlanTool) -> HttpResponse:
     content = pdf.render_plan(
         _with_notes(plan, form) or {},
         bsa=_with_notes(bsa, form) or {},
-        body={"height_cm": plan_input(form, "height_cm"), "weight_kg": plan_input(form, "weight_kg")},
+        body={name: form.by_name()[name].value for name in ("height_cm", "weight_kg")},
         preparations=preparations,
         history=forms.with_defaults("course", "cycles", given.get("cycles", [])) if tool is COURSE else None,
         paper=paper,
         job_code=_job_code(tool.job),
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="besponsa-cycle-{plan["cycle"]}-plan.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return _download(content, "application/pdf", f"besponsa-cycle-{plan['cycle']}-plan.pdf")
 
 
 def _plan_ics(request: HttpRequest, tool: PlanTool) -> HttpResponse:
@@ -225,38 +223,33 @@ def _plan_ics(request: HttpRequest, tool: PlanTool) -> HttpResponse:
         return _plan_again(request, tool, form, [])
     plan = form.result
     series = ics.series_id(request.POST.get(ics.SERIES_FIELD, ""))
-    response = HttpResponse(ics.calendar(plan, series=series), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="besponsa-cycle-{plan["cycle"]}.ics"'
+    content = ics.calendar(plan, series=series)
+    return _download(content, "text/calendar; charset=utf-8", f"besponsa-cycle-{plan['cycle']}.ics")
+
+
+def _download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file to save, never cached: it holds the values of one patient's plan."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
 
 
-@require_POST
-@surfaces.approved_or_withheld("tools-planner")
-def planner_pdf(request: HttpRequest) -> HttpResponse:
-    return _plan_pdf(request, PLANNER)
+def _download_view(
+    tool: PlanTool, download: Callable[[HttpRequest, PlanTool], HttpResponse]
+) -> surfaces.View:
+    """A download of a plan tool: POST only, and withheld whenever the tool's page is."""
+
+    def view(request: HttpRequest) -> HttpResponse:
+        return download(request, tool)
+
+    return require_POST(surfaces.approved_or_withheld(f"tools-{tool.job}")(view))
 
 
-@require_POST
-@surfaces.approved_or_withheld("tools-planner")
-def planner_ics(request: HttpRequest) -> HttpResponse:
-    return _plan_ics(request, PLANNER)
-
-
-@require_POST
-@surfaces.approved_or_withheld("tools-course")
-def course_pdf(request: HttpRequest) -> HttpResponse:
-    return _plan_pdf(request, COURSE)
-
-
-@require_POST
-@surfaces.approved_or_withheld("tools-course")
-def course_ics(request: HttpRequest) -> HttpResponse:
-    return _plan_ics(request, COURSE)
-
-
-def plan_input(form: forms.ToolForm, name: str) -> str:
-    return form.by_name()[name].value
+planner_pdf = _download_view(PLANNER, _plan_pdf)
+planner_ics = _download_view(PLANNER, _plan_ics)
+course_pdf = _download_view(COURSE, _plan_pdf)
+course_ics = _download_view(COURSE, _plan_ics)
 
 
 def preparations_for(

@@ -35,13 +35,14 @@ def _title(operation: str) -> str:
     return operation.capitalize()
 
 
-def _error_response(description: str, example_message: str, **extra: Any) -> dict[str, Any]:
+def error_doc(description: str, example_message: str, field: str = "body", **extra: Any) -> dict[str, Any]:
+    """A documented refusal: the Errors schema with a one-problem example (the clinical and FHIR paths)."""
     return {
         "description": description,
         "content": {
             "application/json": {
                 "schema": _ERRORS_REF,
-                "example": {"errors": [{"field": "body", "message": example_message}]},
+                "example": {"errors": [{"field": field, "message": example_message}]},
             }
         },
         **extra,
@@ -81,14 +82,14 @@ def operation_spec(operation: str) -> dict[str, Any]:
                     }
                 },
             },
-            "401": _error_response(
+            "401": error_doc(
                 "An Authorization header was sent but its API token cannot be used",
                 "the API token is unknown, revoked, or belongs to an account that is not verified",
             ),
-            "413": _error_response(
+            "413": error_doc(
                 "The body is larger than 32 KB", f"the body is larger than {MAX_BODY_BYTES // 1024} KB"
             ),
-            "415": _error_response(
+            "415": error_doc(
                 "The body was not sent as application/json",
                 "send the body as application/json (Content-Type was text/plain)",
             ),
@@ -99,7 +100,7 @@ def operation_spec(operation: str) -> dict[str, Any]:
                     "application/json": {"schema": _ERRORS_REF, "example": invalid_example(operation)}
                 },
             },
-            "429": _error_response(
+            "429": error_doc(
                 "Too many calls from this client in the current minute",
                 "too many requests: at most 120 calls a minute from one client; try again in 17 s",
                 headers={

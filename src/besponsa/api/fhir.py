@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from besponsa.api import guard
 from besponsa.api.endpoints import api
 from besponsa.api.openapi import error_doc
 from besponsa.cli.fhir import FHIR_OPERATIONS
-from besponsa.clinical.errors import InvalidInput
 from besponsa.fhir.examples import EVALUATE_EXAMPLE, PLAN_OUT_EXAMPLE
 
 FHIR_MAX_BODY_BYTES: Final = 256 * 1024
@@ -24,18 +23,10 @@ FHIR_JSON: Final = "application/fhir+json"
 
 
 def _answer(compute: Any, request: HttpRequest, content_type: str = "application/json") -> HttpResponse:
-    body, problem = guard.read_body(
-        request, max_bytes=FHIR_MAX_BODY_BYTES, media_types=("application/json", FHIR_JSON)
+    media_types = ("application/json", FHIR_JSON)
+    return guard.answer(
+        request, compute, content_type=content_type, max_bytes=FHIR_MAX_BODY_BYTES, media_types=media_types
     )
-    if problem is not None:
-        return problem
-    try:
-        result = compute(body)
-    except InvalidInput as invalid:
-        return guard.error_response(422, invalid.errors)
-    response = JsonResponse(result, json_dumps_params={"ensure_ascii": False}, content_type=content_type)
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @csrf_exempt

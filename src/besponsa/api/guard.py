@@ -21,7 +21,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
 from besponsa.accounts.client import client_ip
-from besponsa.clinical.errors import FieldError
+from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.jsonbody import parse_request
 
 MAX_BODY_BYTES: Final = 32 * 1024
@@ -237,3 +237,24 @@ def read_body(
         )
         return None, field_error(422, "body", message)
     return value, None
+
+
+def answer(
+    request: HttpRequest,
+    compute: Callable[[object], dict[str, Any]],
+    *,
+    content_type: str = "application/json",
+    max_bytes: int = MAX_BODY_BYTES,
+    media_types: tuple[str, ...] = ("application/json",),
+) -> HttpResponse:
+    """`compute`'s answer to the body, never cached, or the refusal (413/415/422) that says why not."""
+    body, problem = read_body(request, max_bytes, media_types)
+    if problem is not None:
+        return problem
+    try:
+        result = compute(body)
+    except InvalidInput as invalid:
+        return error_response(422, invalid.errors)
+    response = JsonResponse(result, json_dumps_params={"ensure_ascii": False}, content_type=content_type)
+    response["Cache-Control"] = "no-store"
+    return response

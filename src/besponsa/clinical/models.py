@@ -174,18 +174,6 @@ class Input(BaseModel):
 # Fields several operations share are made by small functions: each model gets its own FieldInfo.
 
 
-def _height() -> Any:
-    return number(limits.HEIGHT_CM, "Body height in cm")
-
-
-def _weight() -> Any:
-    return number(limits.WEIGHT_KG, "Actual body weight in kg")
-
-
-def _formula() -> Any:
-    return Field(BsaFormula.MOSTELLER, description="BSA formula")
-
-
 def _age() -> Any:
     return number(
         limits.AGE_YEARS,
@@ -241,16 +229,14 @@ else:  # one flag per risk factor of the core's list, in its order
     )
 
 
+# Every dose rests on the BSA, so the inputs that plan doses extend this one: their first three fields.
 class BsaInput(Input):
-    height_cm: Number = _height()
-    weight_kg: Number = _weight()
-    formula: BsaFormula = _formula()
+    height_cm: Number = number(limits.HEIGHT_CM, "Body height in cm")
+    weight_kg: Number = number(limits.WEIGHT_KG, "Actual body weight in kg")
+    formula: BsaFormula = Field(BsaFormula.MOSTELLER, description="BSA formula")
 
 
-class PlanInput(Input):
-    height_cm: Number = _height()
-    weight_kg: Number = _weight()
-    formula: BsaFormula = _formula()
+class PlanInput(BsaInput):
     cycle: Whole = number(limits.CYCLE, "Cycle number to plan")
     start_date: Day = date("Day 1 of this cycle, YYYY-MM-DD")
     best_response: Response = _response("Best response reached before this cycle")
@@ -276,10 +262,7 @@ class PastCycleInput(Input):
     )
 
 
-class CourseInput(Input):
-    height_cm: Number = _height()
-    weight_kg: Number = _weight()
-    formula: BsaFormula = _formula()
+class CourseInput(BsaInput):
     age_years: Number = _age()
     cycles: Annotated[list[PastCycleInput], Strict()] = Field(
         default_factory=list,
@@ -663,12 +646,9 @@ class PrepareOutput(Output):
     notes: Notes
 
 
-class DoseInput(Input):
+class DoseInput(BsaInput):
     """The dose calculator: one cycle's doses and the preparation of each (plan, then prepare per dose)."""
 
-    height_cm: Number = _height()
-    weight_kg: Number = _weight()
-    formula: BsaFormula = _formula()
     cycle: Whole = number(limits.CYCLE, "Cycle number to plan")
     start_date: Day = date("Day 1 of this cycle, YYYY-MM-DD (the dates of Day 8 and Day 15 follow from it)")
     best_response: Response = _response("Best response reached before this cycle")

@@ -42,11 +42,11 @@ def _four(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
-def _body(values: m.BsaInput | m.PlanInput | m.CourseInput | m.DoseInput) -> BsaResult:
+def _body(values: m.BsaInput) -> BsaResult:  # plan, course and dose inputs extend BsaInput
     return body_surface_area(height_cm=values.height_cm, weight_kg=values.weight_kg, formula=values.formula)
 
 
-def _bsa(values: m.BsaInput | m.DoseInput) -> m.BsaOutput:
+def _bsa(values: m.BsaInput) -> m.BsaOutput:
     result = _body(values)
     return m.BsaOutput(
         bsa_m2=float(result.bsa_m2),

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.models import INPUTS
@@ -161,18 +161,6 @@ def _plan_page(request: HttpRequest, tool: PlanTool) -> HttpResponse:
     return _respond(request, tool.template, context, form)
 
 
-@require_http_methods(["GET", "POST"])
-@surfaces.approved_or_withheld("tools-planner")
-def planner(request: HttpRequest) -> HttpResponse:
-    return _plan_page(request, PLANNER)
-
-
-@require_http_methods(["GET", "POST"])
-@surfaces.approved_or_withheld("tools-course")
-def course(request: HttpRequest) -> HttpResponse:
-    return _plan_page(request, COURSE)
-
-
 def _keep_series(form: forms.ToolForm, data: QueryDict | None) -> str:
     """The plan's calendar series id rides in the form (a POST field, no patient value) so that
     recalculating and downloading again replaces the events of an earlier download."""
@@ -235,21 +223,23 @@ def _download(content: str | bytes, content_type: str, filename: str) -> HttpRes
     return response
 
 
-def _download_view(
-    tool: PlanTool, download: Callable[[HttpRequest, PlanTool], HttpResponse]
+def _plan_view(
+    tool: PlanTool, answer: Callable[[HttpRequest, PlanTool], HttpResponse], methods: list[str]
 ) -> surfaces.View:
-    """A download of a plan tool: POST only, and withheld whenever the tool's page is."""
+    """A view of a plan tool (its page, or a download: POST only), withheld whenever its page is."""
 
     def view(request: HttpRequest) -> HttpResponse:
-        return download(request, tool)
+        return answer(request, tool)
 
-    return require_POST(surfaces.approved_or_withheld(f"tools-{tool.job}")(view))
+    return require_http_methods(methods)(surfaces.approved_or_withheld(f"tools-{tool.job}")(view))
 
 
-planner_pdf = _download_view(PLANNER, _plan_pdf)
-planner_ics = _download_view(PLANNER, _plan_ics)
-course_pdf = _download_view(COURSE, _plan_pdf)
-course_ics = _download_view(COURSE, _plan_ics)
+planner = _plan_view(PLANNER, _plan_page, ["GET", "POST"])
+planner_pdf = _plan_view(PLANNER, _plan_pdf, ["POST"])
+planner_ics = _plan_view(PLANNER, _plan_ics, ["POST"])
+course = _plan_view(COURSE, _plan_page, ["GET", "POST"])
+course_pdf = _plan_view(COURSE, _plan_pdf, ["POST"])
+course_ics = _plan_view(COURSE, _plan_ics, ["POST"])
 
 
 def preparations_for(

@@ -31,10 +31,6 @@ DESCRIPTION: Final = (
 _ERRORS_REF: Final = {"$ref": "#/components/schemas/Errors"}
 
 
-def _title(operation: str) -> str:
-    return operation.capitalize()
-
-
 def error_doc(description: str, example_message: str, field: str = "body", **extra: Any) -> dict[str, Any]:
     """A documented refusal: the Errors schema with a one-problem example (the clinical and FHIR paths)."""
     return {
@@ -61,7 +57,7 @@ def invalid_example(operation: str) -> dict[str, Any]:
 
 
 def operation_spec(operation: str) -> dict[str, Any]:
-    name = _title(operation)
+    name = operation.capitalize()
     return {
         "requestBody": {
             "required": True,
@@ -160,7 +156,9 @@ BEARER_SCHEME: Final = "bearerToken"
 
 def build_document(document: dict[str, Any]) -> dict[str, Any]:
     result = copy.deepcopy(dict(document))
-    schemas = {f"{_title(operation)}Input": input_json_schema(operation) for operation in OPERATION_NAMES}
+    schemas = {
+        f"{operation.capitalize()}Input": input_json_schema(operation) for operation in OPERATION_NAMES
+    }
     for path, item in result.get("paths", {}).items():
         operation = path.rstrip("/").rsplit("/", 1)[-1]
         if "/clinical/" in path and operation in OPERATION_NAMES and "post" in item:

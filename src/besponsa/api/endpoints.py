@@ -21,13 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from besponsa.api import guard
 from besponsa.api.openapi import DESCRIPTION, build_document, docs_page
-from besponsa.clinical.errors import InvalidInput
 from besponsa.clinical.models import OUTPUTS, Errors
 from besponsa.clinical.operations import OPERATION_NAMES, OPERATIONS, execute
 
@@ -51,22 +50,9 @@ api = ClinicalAPI(
 guard.install(api)
 
 
-def run(operation: str, request: HttpRequest) -> HttpResponse:
-    payload, problem = guard.read_body(request)
-    if problem is not None:
-        return problem
-    try:
-        result = execute(operation, payload)
-    except InvalidInput as invalid:
-        return guard.error_response(422, invalid.errors)
-    response = JsonResponse(result, json_dumps_params={"ensure_ascii": False})
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def _endpoint(operation: str) -> Callable[[HttpRequest], HttpResponse]:
     def view(request: HttpRequest) -> HttpResponse:
-        return run(operation, request)
+        return guard.answer(request, lambda payload: execute(operation, payload))
 
     view.__name__ = f"clinical_{operation}"
     view.__doc__ = OPERATIONS[operation].summary

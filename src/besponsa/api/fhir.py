@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from besponsa.api import guard
 from besponsa.api.endpoints import api
+from besponsa.api.openapi import error_doc
 from besponsa.cli.fhir import FHIR_OPERATIONS
-from besponsa.clinical.errors import InvalidInput
 from besponsa.fhir.examples import EVALUATE_EXAMPLE, PLAN_OUT_EXAMPLE
 
 FHIR_MAX_BODY_BYTES: Final = 256 * 1024
@@ -23,18 +23,10 @@ FHIR_JSON: Final = "application/fhir+json"
 
 
 def _answer(compute: Any, request: HttpRequest, content_type: str = "application/json") -> HttpResponse:
-    body, problem = guard.read_body(
-        request, max_bytes=FHIR_MAX_BODY_BYTES, media_types=("application/json", FHIR_JSON)
+    media_types = ("application/json", FHIR_JSON)
+    return guard.answer(
+        request, compute, content_type=content_type, max_bytes=FHIR_MAX_BODY_BYTES, media_types=media_types
     )
-    if problem is not None:
-        return problem
-    try:
-        result = compute(body)
-    except InvalidInput as invalid:
-        return guard.error_response(422, invalid.errors)
-    response = JsonResponse(result, json_dumps_params={"ensure_ascii": False}, content_type=content_type)
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @csrf_exempt
@@ -43,7 +35,7 @@ def evaluate_view(request: HttpRequest, operation: str) -> HttpResponse:
 
     if operation not in FHIR_OPERATIONS:
         message = f"{operation!r} reads no Observations; use one of {', '.join(FHIR_OPERATIONS)}"
-        return guard.error_response(404, [{"field": "operation", "message": message}])
+        return guard.field_error(404, "operation", message)
     return _answer(lambda body: evaluate(operation, body), request)
 
 
@@ -54,35 +46,26 @@ def plan_view(request: HttpRequest) -> HttpResponse:
     return _answer(plan_bundle, request, content_type=FHIR_JSON)
 
 
-def _errors(description: str, field: str, message: str) -> dict[str, Any]:
-    example = {"errors": [{"field": field, "message": message}]}
-    return {
-        "description": description,
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/Errors"}, "example": example}
-        },
-    }
-
-
 _COMMON_ERRORS: Final = {
-    "401": _errors(
+    "401": error_doc(
         "An Authorization header was sent but its API token cannot be used",
-        "Authorization",
         "the API token is unknown, revoked, or belongs to an account that is not verified",
+        field="Authorization",
     ),
-    "413": _errors("The body is larger than 256 KB", "body", "the body is larger than 256 KB"),
-    "422": _errors(
+    "413": error_doc("The body is larger than 256 KB", "the body is larger than 256 KB"),
+    "422": error_doc(
         "The Bundle or the input cannot be used; each problem names the resource and element",
-        "bundle.entry[0].resource.referenceRange",
         "Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma needs its upper limit of "
         "normal to be read as a multiple of ULN: add referenceRange.high, or give input.labs.ast_x_uln",
+        field="bundle.entry[0].resource.referenceRange",
     ),
-    "429": {
-        **_errors("Too many calls from this client this minute", "body", "too many calls; try again in 12 s"),
-        "headers": {
+    "429": error_doc(
+        "Too many calls from this client this minute",
+        "too many calls; try again in 12 s",
+        headers={
             "Retry-After": {"description": "Seconds until a call is accepted", "schema": {"type": "integer"}}
         },
-    },
+    ),
 }
 # ninja lists the bearer scheme (guard.BearerToken); `{}`, added to it, says a call without a token is
 # accepted too.
@@ -101,7 +84,9 @@ _EVALUATE_DOC: Final = {
     },
     "responses": {
         "200": {"description": "The operation's answer with `sources` and `not_used`"},
-        "404": _errors("The operation reads no Observations", "operation", "'dates' reads no Observations"),
+        "404": error_doc(
+            "The operation reads no Observations", "'dates' reads no Observations", field="operation"
+        ),
         **_COMMON_ERRORS,
     },
     "security": _OPTIONAL_TOKEN,

@@ -21,7 +21,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
 from besponsa.accounts.client import client_ip
-from besponsa.clinical.errors import FieldError
+from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.jsonbody import parse_request
 
 MAX_BODY_BYTES: Final = 32 * 1024
@@ -38,12 +38,16 @@ def error_response(status: int, errors: list[FieldError], **headers: str) -> Jso
     return response
 
 
-def rate_limit_per_minute() -> int:
+def field_error(status: int, field: str, message: str, **headers: str) -> JsonResponse:
+    """The answer for one problem with one field (most refusals have exactly one)."""
+    return error_response(status, [{"field": field, "message": message}], **headers)
+
+
+def rate_limit_per_minute(*, token: bool = False) -> int:
+    """Calls a minute allowed from one client address, or with `token` from one HCP's API token."""
+    if token:
+        return int(getattr(settings, "API_TOKEN_RATE_LIMIT_PER_MINUTE", DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE))
     return int(getattr(settings, "API_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT_PER_MINUTE))
-
-
-def token_rate_limit_per_minute() -> int:
-    return int(getattr(settings, "API_TOKEN_RATE_LIMIT_PER_MINUTE", DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE))
 
 
 def _client(request: HttpRequest) -> str:
@@ -147,7 +151,7 @@ class MinuteRate(BaseThrottle):
         if isinstance(user, Anonymous):
             who, limit, per = f"ip:{_client(request)}", rate_limit_per_minute(), "from one client"
         else:
-            who, limit, per = f"user:{user.pk}", token_rate_limit_per_minute(), "with one API token"
+            who, limit, per = f"user:{user.pk}", rate_limit_per_minute(token=True), "with one API token"
         now = time.time()
         window = int(now // RATE_WINDOW_SECONDS)
         if _count(f"api-rate:{who}:{window}") <= limit:
@@ -168,19 +172,15 @@ def install(api: NinjaAPI) -> None:
 
     def refused(request: HttpRequest, exc: Any) -> HttpResponse:
         message = "the API token is unknown, revoked, or belongs to an account that is not verified"
-        return error_response(
-            401, [{"field": "Authorization", "message": message}], WWW_Authenticate='Bearer realm="besponsa"'
-        )
+        return field_error(401, "Authorization", message, WWW_Authenticate='Bearer realm="besponsa"')
 
     def guessing(request: HttpRequest, exc: Any) -> HttpResponse:
         message = f"too many unusable API tokens from this client; try again in {exc.retry_after} s"
-        return error_response(
-            429, [{"field": "Authorization", "message": message}], Retry_After=str(exc.retry_after)
-        )
+        return field_error(429, "Authorization", message, Retry_After=str(exc.retry_after))
 
     def throttled(request: HttpRequest, exc: Any) -> HttpResponse:
         message, retry_after = getattr(request, _REFUSAL)
-        return error_response(429, [{"field": "body", "message": message}], Retry_After=str(retry_after))
+        return field_error(429, "body", message, Retry_After=str(retry_after))
 
     api.add_exception_handler(TokenRefused, refused)
     api.add_exception_handler(TokenGuessing, guessing)
@@ -217,10 +217,8 @@ def read_body(
     if media_type not in media_types and has_body:
         wanted = " or ".join(media_types)
         message = f"send the body as {wanted} (Content-Type was {media_type or 'missing'})"
-        return None, error_response(415, [{"field": "Content-Type", "message": message}])
-    too_big = error_response(
-        413, [{"field": "body", "message": f"the body is larger than {max_bytes // 1024} KB"}]
-    )
+        return None, field_error(415, "Content-Type", message)
+    too_big = field_error(413, "body", f"the body is larger than {max_bytes // 1024} KB")
     if declared.isdigit() and int(declared) > max_bytes:
         return None, too_big
     raw = request.read(max_bytes + 1)
@@ -229,7 +227,7 @@ def read_body(
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return None, _body_problem("the body is not UTF-8 text")
+        return None, field_error(422, "body", "the body is not UTF-8 text")
     value, errors = parse_request(text, noun="body", where="in the body")
     if errors:
         return None, error_response(422, errors)
@@ -237,9 +235,26 @@ def read_body(
         message = (
             "the body has a \\uD800–\\uDFFF escape that is not part of a surrogate pair, so it is not text"
         )
-        return None, _body_problem(message)
+        return None, field_error(422, "body", message)
     return value, None
 
 
-def _body_problem(message: str) -> JsonResponse:
-    return error_response(422, [{"field": "body", "message": message}])
+def answer(
+    request: HttpRequest,
+    compute: Callable[[object], dict[str, Any]],
+    *,
+    content_type: str = "application/json",
+    max_bytes: int = MAX_BODY_BYTES,
+    media_types: tuple[str, ...] = ("application/json",),
+) -> HttpResponse:
+    """`compute`'s answer to the body, never cached, or the refusal (413/415/422) that says why not."""
+    body, problem = read_body(request, max_bytes, media_types)
+    if problem is not None:
+        return problem
+    try:
+        result = compute(body)
+    except InvalidInput as invalid:
+        return error_response(422, invalid.errors)
+    response = JsonResponse(result, json_dumps_params={"ensure_ascii": False}, content_type=content_type)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -31,17 +31,14 @@ DESCRIPTION: Final = (
 _ERRORS_REF: Final = {"$ref": "#/components/schemas/Errors"}
 
 
-def _title(operation: str) -> str:
-    return operation.capitalize()
-
-
-def _error_response(description: str, example_message: str, **extra: Any) -> dict[str, Any]:
+def error_doc(description: str, example_message: str, field: str = "body", **extra: Any) -> dict[str, Any]:
+    """A documented refusal: the Errors schema with a one-problem example (the clinical and FHIR paths)."""
     return {
         "description": description,
         "content": {
             "application/json": {
                 "schema": _ERRORS_REF,
-                "example": {"errors": [{"field": "body", "message": example_message}]},
+                "example": {"errors": [{"field": field, "message": example_message}]},
             }
         },
         **extra,
@@ -60,7 +57,7 @@ def invalid_example(operation: str) -> dict[str, Any]:
 
 
 def operation_spec(operation: str) -> dict[str, Any]:
-    name = _title(operation)
+    name = operation.capitalize()
     return {
         "requestBody": {
             "required": True,
@@ -81,14 +78,14 @@ def operation_spec(operation: str) -> dict[str, Any]:
                     }
                 },
             },
-            "401": _error_response(
+            "401": error_doc(
                 "An Authorization header was sent but its API token cannot be used",
                 "the API token is unknown, revoked, or belongs to an account that is not verified",
             ),
-            "413": _error_response(
+            "413": error_doc(
                 "The body is larger than 32 KB", f"the body is larger than {MAX_BODY_BYTES // 1024} KB"
             ),
-            "415": _error_response(
+            "415": error_doc(
                 "The body was not sent as application/json",
                 "send the body as application/json (Content-Type was text/plain)",
             ),
@@ -99,7 +96,7 @@ def operation_spec(operation: str) -> dict[str, Any]:
                     "application/json": {"schema": _ERRORS_REF, "example": invalid_example(operation)}
                 },
             },
-            "429": _error_response(
+            "429": error_doc(
                 "Too many calls from this client in the current minute",
                 "too many requests: at most 120 calls a minute from one client; try again in 17 s",
                 headers={
@@ -159,7 +156,9 @@ BEARER_SCHEME: Final = "bearerToken"
 
 def build_document(document: dict[str, Any]) -> dict[str, Any]:
     result = copy.deepcopy(dict(document))
-    schemas = {f"{_title(operation)}Input": input_json_schema(operation) for operation in OPERATION_NAMES}
+    schemas = {
+        f"{operation.capitalize()}Input": input_json_schema(operation) for operation in OPERATION_NAMES
+    }
     for path, item in result.get("paths", {}).items():
         operation = path.rstrip("/").rsplit("/", 1)[-1]
         if "/clinical/" in path and operation in OPERATION_NAMES and "post" in item:
@@ -230,6 +229,12 @@ def _output_rows(schema: dict[str, Any], prefix: str = "") -> list[dict[str, Any
     return rows
 
 
+def _example_text(post: dict[str, Any], status: str) -> str:
+    """The documented example answer of one status, indented for the page."""
+    example = post["responses"][status]["content"]["application/json"]["example"]
+    return json.dumps(example, indent=2, ensure_ascii=False)
+
+
 def docs_page(request: HttpRequest, document: dict[str, Any]) -> HttpResponse:
     base = request.build_absolute_uri("/api/v1/clinical/")
     operations = []
@@ -245,19 +250,11 @@ def docs_page(request: HttpRequest, document: dict[str, Any]) -> HttpResponse:
                 "outputs": _output_rows(output_json_schema(operation)),
                 "curl": f"curl -sS -X POST {base}{operation} -H 'Content-Type: application/json' "
                 f"-d '{example}'",
-                "answer": json.dumps(
-                    post["responses"]["200"]["content"]["application/json"]["example"],
-                    indent=2,
-                    ensure_ascii=False,
-                ),
-                "invalid": json.dumps(
-                    post["responses"]["422"]["content"]["application/json"]["example"],
-                    indent=2,
-                    ensure_ascii=False,
-                ),
+                "answer": _example_text(post, "200"),
+                "invalid": _example_text(post, "422"),
             }
         )
-    response = render(
+    return render(
         request,
         "api/docs.html",
         {
@@ -267,4 +264,3 @@ def docs_page(request: HttpRequest, document: dict[str, Any]) -> HttpResponse:
             "description": DESCRIPTION,
         },
     )
-    return response

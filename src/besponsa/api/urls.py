@@ -12,13 +12,13 @@ from django.views.decorators.csrf import csrf_exempt
 
 from besponsa.api import fhir  # noqa: F401  (registers the /fhir/ operations on the same API)
 from besponsa.api.endpoints import api, docs
-from besponsa.api.guard import error_response
+from besponsa.api.guard import field_error
 
 
 @csrf_exempt
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     message = f"no API operation at {request.path}; the operations are listed at /api/v1/docs"
-    return error_response(404, [{"field": "path", "message": message}])
+    return field_error(404, "path", message)
 
 
 def _json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -28,7 +28,7 @@ def _json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return response
         allowed = response.get("Allow", "")
         message = f"{request.method} is not accepted here; use {allowed or 'another method'}"
-        answer = error_response(405, [{"field": "method", "message": message}])
+        answer = field_error(405, "method", message)
         answer["Allow"] = allowed
         return answer
 

@@ -140,8 +140,7 @@ def _too_many(problem: Problem) -> str:
 
 
 def _object(problem: Problem) -> str:
-    where = problem.path
-    return f"{where} must be a JSON object with named fields (got {problem.got})"
+    return f"{problem.path} must be a JSON object with named fields (got {problem.got})"
 
 
 # Pydantic error type → our words. A type missing here (none is expected) falls back to pydantic's own

@@ -113,15 +113,12 @@ class Limit:
         """The message for an out-of-range value, or None when the value is acceptable."""
         if isinstance(value, Decimal) and not value.is_finite():
             return f"{name} must be a finite number (got {value})"
-        too_low = value <= self.minimum if self.exclusive_minimum else value < self.minimum
-        too_high = value > self.maximum
-        if too_low or too_high:
-            return (
-                f"{name} must be {self.describe()} (got {format_number(value)}){self._hint(value, too_high)}"
-            )
-        return None
+        if self.contains(value):
+            return None
+        hint = self._hint(value, too_high=value > self.maximum)
+        return f"{name} must be {self.describe()} (got {format_number(value)}){hint}"
 
-    def contains(self, value: Decimal) -> bool:
+    def contains(self, value: Decimal | int) -> bool:
         too_low = value <= self.minimum if self.exclusive_minimum else value < self.minimum
         return not too_low and value <= self.maximum
 

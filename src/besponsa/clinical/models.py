@@ -174,18 +174,6 @@ class Input(BaseModel):
 # Fields several operations share are made by small functions: each model gets its own FieldInfo.
 
 
-def _height() -> Any:
-    return number(limits.HEIGHT_CM, "Body height in cm")
-
-
-def _weight() -> Any:
-    return number(limits.WEIGHT_KG, "Actual body weight in kg")
-
-
-def _formula() -> Any:
-    return Field(BsaFormula.MOSTELLER, description="BSA formula")
-
-
 def _age() -> Any:
     return number(
         limits.AGE_YEARS,
@@ -214,6 +202,18 @@ def _dose_level(description: str) -> Any:
     return Field(DoseLevel.FULL, description=description)
 
 
+_CURRENT_DOSE_LEVEL: Final = (
+    "Current dose level: full, 25% reduced, or 2 doses per cycle (never re-escalated)"
+)
+
+
+def _whole(limit: Limit, description: str) -> Any:
+    """A whole number that is 0 when not given."""
+    return Field(
+        0, description=description, ge=limit.minimum, le=limit.maximum, json_schema_extra=Range(limit)
+    )
+
+
 def _response(description: str) -> Any:
     return Field(Response.NONE, description=description)
 
@@ -229,24 +229,20 @@ else:  # one flag per risk factor of the core's list, in its order
     )
 
 
+# Every dose rests on the BSA, so the inputs that plan doses extend this one: their first three fields.
 class BsaInput(Input):
-    height_cm: Number = _height()
-    weight_kg: Number = _weight()
-    formula: BsaFormula = _formula()
+    height_cm: Number = number(limits.HEIGHT_CM, "Body height in cm")
+    weight_kg: Number = number(limits.WEIGHT_KG, "Actual body weight in kg")
+    formula: BsaFormula = Field(BsaFormula.MOSTELLER, description="BSA formula")
 
 
-class PlanInput(Input):
-    height_cm: Number = _height()
-    weight_kg: Number = _weight()
-    formula: BsaFormula = _formula()
+class PlanInput(BsaInput):
     cycle: Whole = number(limits.CYCLE, "Cycle number to plan")
     start_date: Day = date("Day 1 of this cycle, YYYY-MM-DD")
     best_response: Response = _response("Best response reached before this cycle")
     mrd_negative: Flag = flag("MRD negativity (<1×10⁻⁴) reached before this cycle")
     hsct_planned: Flag = _hsct()
-    dose_level: DoseLevel = _dose_level(
-        "Current dose level: full, 25% reduced, or 2 doses per cycle (never re-escalated)"
-    )
+    dose_level: DoseLevel = _dose_level(_CURRENT_DOSE_LEVEL)
     age_years: Number = _age()
     peripheral_blasts: Number | None = _blasts()
     vod_risk: VodRisk = _vod_risk()
@@ -261,19 +257,12 @@ class PastCycleInput(Input):
     mrd_negative: Flag = flag("MRD negative (<1×10⁻⁴) at that assessment")
     extended_to_28_days: Flag = flag("Cycle 1 only: the cycle was extended to 28 days")
     last_dose_date: Day | None = date("Actual date of that cycle's last dose, YYYY-MM-DD", required=False)
-    interruption_days: Whole = Field(
-        0,
-        description="Longest interruption of dosing for toxicity in that cycle, days",
-        ge=0,
-        le=limits.DAYS.maximum,
-        json_schema_extra=Range(limits.DAYS),
+    interruption_days: Whole = _whole(
+        limits.DAYS, "Longest interruption of dosing for toxicity in that cycle, days"
     )
 
 
-class CourseInput(Input):
-    height_cm: Number = _height()
-    weight_kg: Number = _weight()
-    formula: BsaFormula = _formula()
+class CourseInput(BsaInput):
     age_years: Number = _age()
     cycles: Annotated[list[PastCycleInput], Strict()] = Field(
         default_factory=list,
@@ -307,12 +296,6 @@ class Labs(Input):
     )
     ast_x_uln: Number | None = number(limits.TRANSAMINASE_X_ULN, "AST as a multiple of ULN", required=False)
     alt_x_uln: Number | None = number(limits.TRANSAMINASE_X_ULN, "ALT as a multiple of ULN", required=False)
-
-
-def _whole(limit: Limit, description: str) -> Any:
-    return Field(
-        0, description=description, ge=limit.minimum, le=limit.maximum, json_schema_extra=Range(limit)
-    )
 
 
 class ModifyInput(Input):
@@ -349,9 +332,7 @@ class ModifyInput(Input):
     marrow_stable_or_improved: Flag = flag("The latest bone marrow shows stable or improved disease")
     cytopenia_days: Whole = _whole(limits.DAYS, "Days the counts have been low")
     interruption_days: Whole = _whole(limits.DAYS, "Days dosing has been interrupted for toxicity")
-    dose_level: DoseLevel = _dose_level(
-        "Current dose level: full, 25% reduced, or 2 doses per cycle (never re-escalated)"
-    )
+    dose_level: DoseLevel = _dose_level(_CURRENT_DOSE_LEVEL)
 
 
 class AssessInput(Input):
@@ -665,18 +646,13 @@ class PrepareOutput(Output):
     notes: Notes
 
 
-class DoseInput(Input):
+class DoseInput(BsaInput):
     """The dose calculator: one cycle's doses and the preparation of each (plan, then prepare per dose)."""
 
-    height_cm: Number = _height()
-    weight_kg: Number = _weight()
-    formula: BsaFormula = _formula()
     cycle: Whole = number(limits.CYCLE, "Cycle number to plan")
     start_date: Day = date("Day 1 of this cycle, YYYY-MM-DD (the dates of Day 8 and Day 15 follow from it)")
     best_response: Response = _response("Best response reached before this cycle")
-    dose_level: DoseLevel = _dose_level(
-        "Current dose level: full, 25% reduced, or 2 doses per cycle (never re-escalated)"
-    )
+    dose_level: DoseLevel = _dose_level(_CURRENT_DOSE_LEVEL)
     age_years: Number = _age()
     route: Route = Field(Route.BAG, description="Administration route")
 

@@ -42,11 +42,11 @@ def _four(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
-def _body(values: m.BsaInput | m.PlanInput | m.CourseInput | m.DoseInput) -> BsaResult:
+def _body(values: m.BsaInput) -> BsaResult:  # plan, course and dose inputs extend BsaInput
     return body_surface_area(height_cm=values.height_cm, weight_kg=values.weight_kg, formula=values.formula)
 
 
-def _bsa(values: m.BsaInput | m.DoseInput) -> m.BsaOutput:
+def _bsa(values: m.BsaInput) -> m.BsaOutput:
     result = _body(values)
     return m.BsaOutput(
         bsa_m2=float(result.bsa_m2),
@@ -208,16 +208,13 @@ def _modify(values: m.ModifyInput) -> m.Output:
         }
     )
     advice = mod.advise(report)
-    return m.ModifyOutput(
-        action=advice.action,
-        next_dose_level=advice.next_dose_level or "none",
-        headline=advice.headline,
-        rows_applied=[m.RowApplied.model_validate(row) for row in advice.rows_applied],
-        findings=[m.FindingOut.model_validate(finding) for finding in advice.findings],
-        questions=[m.QuestionOut.model_validate(question) for question in advice.questions],
-        not_evaluated=list(advice.not_evaluated),
-        citations=list(advice.citations),
-        notes=list(advice.notes),
+    return m.ModifyOutput.model_validate(
+        {
+            **_attributes(advice),
+            "rows_applied": advice.rows_applied,  # these two are properties, not dataclass fields
+            "citations": advice.citations,
+            "next_dose_level": advice.next_dose_level or "none",
+        }
     )
 
 
@@ -234,13 +231,7 @@ def _modify_check(values: Values, raw: Values) -> list[FieldError]:
 
 def _assess(values: m.AssessInput) -> m.Output:
     result = assess_response(**values.__dict__)
-    return m.AssessOutput(
-        response=result.response,
-        mrd_negative=result.mrd_negative,
-        criteria=m.Criteria.model_validate(result),
-        citations=list(result.citations),
-        notes=list(result.notes),
-    )
+    return m.AssessOutput.model_validate({**_attributes(result), "criteria": result})
 
 
 def _assess_check(values: Values, raw: Values) -> list[FieldError]:

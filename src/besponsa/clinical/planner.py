@@ -7,7 +7,7 @@ decides. A stopped plan never carries a dose.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Final
@@ -341,23 +341,25 @@ def plan_cycle(
         notes.append(note("hsct_third_cycle"))
     if cycle == 1 and best_response is not Response.NONE:
         notes.append("best_response is not used for cycle 1: every patient starts at 0.8/0.5/0.5 mg/m².")
+    # A stopped cycle is this plan with no schedule; any other gains its row, doses and dates below.
+    unscheduled = CyclePlan(
+        cycle=cycle,
+        bsa_m2=bsa,
+        start_date=start_date,
+        dose_level=dose_level,
+        status=status,
+        reasons=tuple(reasons),
+        regimen_row=None,
+        doses=(),
+        cycle_end_date=None,
+        next_cycle_earliest_start=None,
+        next_cycle_start_if_extended=None,
+        citations=tuple(citations),
+        notes=tuple(notes),
+        cytoreduction=cytoreduction,
+    )
     if status is PlanStatus.STOP:
-        return CyclePlan(
-            cycle=cycle,
-            bsa_m2=bsa,
-            start_date=start_date,
-            dose_level=dose_level,
-            status=status,
-            reasons=tuple(reasons),
-            regimen_row=None,
-            doses=(),
-            cycle_end_date=None,
-            next_cycle_earliest_start=None,
-            next_cycle_start_if_extended=None,
-            citations=tuple(citations),
-            notes=tuple(notes),
-            cytoreduction=cytoreduction,
-        )
+        return unscheduled
     row = regimen.regimen_row(cycle=cycle, best_response=best_response)
     extended: dt.date | None = None
     if cycle == 1:
@@ -369,13 +371,8 @@ def plan_cycle(
     if dose_level is DoseLevel.TWO_DOSES:
         notes.append(note("two_dose_days"))
     notes.extend((note("dose_spacing"), note("next_cycle_spacing"), note("rounding")))
-    return CyclePlan(
-        cycle=cycle,
-        bsa_m2=bsa,
-        start_date=start_date,
-        dose_level=dose_level,
-        status=status,
-        reasons=tuple(reasons),
+    return replace(
+        unscheduled,
         regimen_row=row,
         doses=_doses(bsa_m2=bsa, start_date=start_date, row=row, dose_level=dose_level),
         cycle_end_date=start_date + dt.timedelta(days=row.cycle_length_days - 1),
@@ -383,7 +380,6 @@ def plan_cycle(
         next_cycle_start_if_extended=extended,
         citations=tuple(citations),
         notes=tuple(notes),
-        cytoreduction=cytoreduction,
     )
 
 

@@ -19,6 +19,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from besponsa.accounts.groups import ensure_group
 from besponsa.compliance.models import Approval, MLRApprovalTask
 
 CONTENT_EDITORS = "Content editors"
@@ -69,22 +70,14 @@ class SetupReport:
         return ", ".join(self.created) if self.created else "nothing to do: groups and workflow in place"
 
 
-def _permission(dotted: str) -> Permission | None:
-    app_label, codename = dotted.split(".")
-    return Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-
-
 @transaction.atomic
 def ensure_groups_and_workflow() -> SetupReport:
     report = SetupReport()
     groups: dict[str, Group] = {}
     for name, permissions in GROUP_PERMISSIONS.items():
-        group, created = Group.objects.get_or_create(name=name)
-        groups[name] = group
+        groups[name], created = ensure_group(name, permissions)
         if created:
             report.created.append(f"group {name}")
-        wanted = [perm for perm in (_permission(dotted) for dotted in permissions) if perm is not None]
-        group.permissions.add(*wanted)
 
     root = Page.get_first_root_node()
     if root is not None:

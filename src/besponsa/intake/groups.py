@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
+from besponsa.accounts.groups import ensure_group
 
 SAFETY = "Safety"
 MEDICAL_INFORMATION = "Medical Information"
@@ -31,16 +31,7 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
 def ensure_groups() -> None:
     """get_or_create each group and give it its permissions; safe to run after every migrate."""
     for name, perms in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        wanted = []
-        for dotted in perms:
-            app_label, codename = dotted.split(".")
-            permission = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if permission is not None:
-                wanted.append(permission)
-        group.permissions.add(*wanted)
+        ensure_group(name, perms)
 
 
 def is_member(user: Any, group: str) -> bool:

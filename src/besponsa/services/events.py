@@ -23,7 +23,7 @@ from besponsa.accounts.access import hcp_profile
 from besponsa.compliance.rules import serving_problem
 from besponsa.services import tasks
 from besponsa.services.models import EventPage, Registration
-from besponsa.tools.ics import _escape, _fold
+from besponsa.tools.ics import _escape, ics_file, utc_stamp
 
 PRODID = "-//BESPONSA HCP//Events//EN"
 REMINDER_BEFORE = dt.timedelta(hours=24)
@@ -126,26 +126,17 @@ def local_times(event: EventPage) -> tuple[dt.datetime, dt.datetime]:
 def calendar(event: EventPage, *, now: dt.datetime | None = None) -> str:
     """A one-event iCalendar file (RFC 5545), times in UTC; the UID is stable so updates replace it."""
 
-    def utc(value: dt.datetime) -> str:
-        return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
     where = event.venue if event.kind == EventPage.SPEAKER_PROGRAM else event.join_url
     uid = hashlib.sha256(f"event-{event.pk}".encode()).hexdigest()[:24]
     lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:{uid}@besponsa-hcp",
-        f"DTSTAMP:{utc(now or timezone.now())}",
-        f"DTSTART:{utc(event.starts_at)}",
-        f"DTEND:{utc(event.ends_at)}",
+        f"DTSTAMP:{utc_stamp(now or timezone.now())}",
+        f"DTSTART:{utc_stamp(event.starts_at)}",
+        f"DTEND:{utc_stamp(event.ends_at)}",
         f"SUMMARY:{_escape(event.title)}",
         f"LOCATION:{_escape(where)}",
         f"DESCRIPTION:{_escape(f'Speaker: {event.speaker}. Job code {event.job_code}.')}",
         "END:VEVENT",
-        "END:VCALENDAR",
     ]
-    return "".join(piece + "\r\n" for line in lines for piece in _fold(line))
+    return ics_file(PRODID, lines)

@@ -18,19 +18,37 @@ from besponsa.portal.models import SitePage
 ORDER_LIMIT_CEILING = 500
 
 
-class MaterialLibraryPage(SitePage):
+class ListingPage(SitePage):
+    """A one-of-a-kind page that lists the pages below it that may be shown today, in its template as
+    `listing_name`. The listing is worked out by the app's module (imported when called: it imports
+    these models)."""
+
+    max_count = 1
+    listing_name = ""
+
+    class Meta:
+        abstract = True
+
+    def listing(self) -> list[Any]:
+        raise NotImplementedError
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context[self.listing_name] = self.listing()
+        return context
+
+
+class MaterialLibraryPage(ListingPage):
     """/support/materials/: the catalog. Lists the materials below it that may be served today."""
 
     template = "services/material_library_page.html"
     subpage_types = ["services.MaterialPage"]
-    max_count = 1
+    listing_name = "materials"
 
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def listing(self) -> list[Any]:
         from besponsa.services.materials import servable_materials
 
-        context = super().get_context(request, *args, **kwargs)
-        context["materials"] = servable_materials(self)
-        return context
+        return servable_materials(self)
 
 
 class MaterialPage(SitePage):
@@ -223,26 +241,22 @@ class SupportReferral(models.Model):
 US_TIME_ZONES = SupportReferral.ZONE_CHOICES
 
 
-class EventIndexPage(SitePage):
+class EventIndexPage(ListingPage):
     """/support/events/: upcoming events only; an event leaves the list when it starts."""
 
     template = "services/event_index_page.html"
     subpage_types = ["services.EventPage"]
-    max_count = 1
+    listing_name = "events"
 
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def listing(self) -> list[Any]:
         from besponsa.services.events import upcoming
 
-        context = super().get_context(request, *args, **kwargs)
-        context["events"] = upcoming(self)
-        return context
+        return upcoming(self)
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        from besponsa.services.events import upcoming
-
         response = super().serve(request, *args, **kwargs)
         # A cached listing must not outlive the start of the first event on it.
-        events = upcoming(self)
+        events = self.listing()
         if events:
             response.cache_not_after = events[0].starts_at  # type: ignore[attr-defined]
         return response

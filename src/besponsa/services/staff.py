@@ -44,7 +44,14 @@ def _require(request: HttpRequest) -> None:
 def queue(request: HttpRequest) -> HttpResponse:
     _require(request)
     show, orders = _queue(request.GET.get("show", "open"))
-    context = {"orders": orders, "show": show, "filters": list(FILTERS), "statuses": Order.STATUS_CHOICES}
+    context = {
+        "items": orders,
+        "noun": "orders",
+        "status_url": "services_fulfillment_status",
+        "show": show,
+        "filters": list(FILTERS),
+        "statuses": Order.STATUS_CHOICES,
+    }
     return render(request, "services/admin/queue.html", context)
 
 
@@ -115,7 +122,9 @@ def referral_queue(request: HttpRequest) -> HttpResponse:
     if REFERRAL_FILTERS[show]:
         referrals = referrals.filter(status__in=REFERRAL_FILTERS[show])
     context = {
-        "referrals": referrals,
+        "items": referrals,
+        "noun": "requests",
+        "status_url": "services_referral_status",
         "show": show,
         "filters": list(REFERRAL_FILTERS),
         "statuses": SupportReferral.STATUS_CHOICES,

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from django.http import QueryDict
 
-from besponsa.clinical.errors import FieldError, InvalidInput
+from besponsa.clinical.errors import InvalidInput
 from besponsa.clinical.models import INPUTS, FieldDoc, field_docs
 from besponsa.clinical.operations import execute
 
@@ -154,10 +154,6 @@ class FormField:
         return self.spec.label
 
     @property
-    def legend(self) -> str:
-        return self.group
-
-    @property
     def hint(self) -> str:
         text = self.spec.range_text().strip().strip("()")
         if self.spec.kind == "date":
@@ -217,10 +213,10 @@ class ToolForm:
         """Consecutive fields of one object share a fieldset whose legend names the object."""
         out: list[tuple[str, list[FormField]]] = []
         for item in self.fields:
-            if out and out[-1][0] == item.legend:
+            if out and out[-1][0] == item.group:
                 out[-1][1].append(item)
             else:
-                out.append((item.legend, [item]))
+                out.append((item.group, [item]))
         return out
 
     def names(self, *, short: bool = False) -> dict[str, str]:
@@ -229,9 +225,9 @@ class ToolForm:
         out: dict[str, str] = {}
         for item in self.fields:
             label = _SHORT.split(item.label)[0] if short else item.label
-            out[item.name] = f"{item.legend.split(' (')[0]}: {label}" if item.group else label
+            out[item.name] = f"{item.group.split(' (')[0]}: {label}" if item.group else label
             if item.group_name:
-                out.setdefault(item.group_name, item.legend.split(" (")[0])
+                out.setdefault(item.group_name, item.group.split(" (")[0])
         return out
 
     @property
@@ -266,15 +262,18 @@ def build_form(operation: str, *, prefix: str, only: Sequence[str] | None = None
     return ToolForm(operation, prefix, fields)
 
 
+def _input_spec(operation: str, name: str) -> FieldDoc:
+    return next(s for s in field_docs(INPUTS[operation]) if s.name == name)
+
+
 def list_limit(operation: str, name: str) -> int:
     """The most rows a list input takes (the engine's `max_items`)."""
-    spec = next(s for s in field_docs(INPUTS[operation]) if s.name == name)
-    return spec.max_items
+    return _input_spec(operation, name).max_items
 
 
 def with_defaults(operation: str, name: str, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Rows of a list input as the engine read them: each blank field holds the engine's default."""
-    spec = next(s for s in field_docs(INPUTS[operation]) if s.name == name)
+    spec = _input_spec(operation, name)
     defaults = {f.name: f.default for f in spec.fields if f.default is not None}
     return [{**defaults, **row} for row in rows]
 
@@ -341,16 +340,11 @@ def payload_from(form: ToolForm, query: QueryDict | Mapping[str, str]) -> dict[s
     return payload
 
 
-def _for_people(form: ToolForm, error: FieldError) -> str:
-    """The engine's message with every code name in it (fields, choices) replaced by words."""
-    return plain_words(error["message"], form.names())
-
-
 def run(form: ToolForm, query: QueryDict | Mapping[str, str], extra: Mapping[str, Any] | None = None) -> None:
     """Validate and run the form's operation; results or field errors land on the form."""
     form.submitted = True
     payload = {**payload_from(form, query), **(extra or {})}
-    fields = form.by_name()
+    fields, names = form.by_name(), form.names()
     try:
         form.result = execute(form.operation, payload)
     except InvalidInput as invalid:
@@ -358,7 +352,7 @@ def run(form: ToolForm, query: QueryDict | Mapping[str, str], extra: Mapping[str
             item = fields.get(error["field"])
             if item is None:  # an object-level error such as "labs": pin it on the object's first field
                 item = next((f for f in form.fields if f.name.startswith(error["field"] + ".")), None)
-            message = _for_people(form, error)
+            message = plain_words(error["message"], names)  # field paths and choice codes as words
             if item is not None and not item.error:
                 item.error = message
             form.errors.append({"field": error["field"], "message": message, "id": item.id if item else ""})

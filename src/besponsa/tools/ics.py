@@ -57,6 +57,18 @@ def _fold(line: str) -> list[str]:
     return pieces
 
 
+def utc_stamp(moment: dt.datetime) -> str:
+    """A moment as an RFC 5545 UTC date-time (DTSTAMP, and the DTSTART/DTEND of timed events)."""
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def ics_file(prodid: str, events: list[str]) -> str:
+    """A whole published calendar around the lines of its events, each line folded and CRLF-ended."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    lines += [*events, "END:VCALENDAR"]
+    return "".join(piece + "\r\n" for line in lines for piece in _fold(line))
+
+
 def _day(value: str) -> str:
     return dt.date.fromisoformat(value).strftime("%Y%m%d")
 
@@ -77,18 +89,12 @@ def _now() -> dt.datetime:
 
 def calendar(plan: dict[str, Any], *, series: str, now: dt.datetime | None = None) -> str:
     moment = (now or _now()).astimezone(dt.UTC)
-    stamp = moment.strftime("%Y%m%dT%H%M%SZ")
+    stamp = utc_stamp(moment)
     sequence = max(0, int((moment - _SEQUENCE_EPOCH).total_seconds()))
     cycle = plan["cycle"]
     status = _status_line(plan)
     flag = "" if plan["status"] == "proceed" else f" ({choice_label(plan['status']).lower()}: check the plan)"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-    ]
+    lines: list[str] = []
     events: dict[str, tuple[str, str, str]] = {}
     for dose in plan["doses"]:
         window = ""
@@ -139,5 +145,4 @@ def calendar(plan: dict[str, Any], *, series: str, now: dt.datetime | None = Non
                 "TRANSP:TRANSPARENT",
                 "END:VEVENT",
             ]
-    lines.append("END:VCALENDAR")
-    return "".join(piece + "\r\n" for line in lines for piece in _fold(line))
+    return ics_file(PRODID, lines)

@@ -11,6 +11,7 @@ the messages next to their fields and a summary, so the page works with JavaScri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from besponsa.clinical.errors import FieldError, InvalidInput
 from besponsa.clinical.models import INPUTS
@@ -160,18 +161,6 @@ def _plan_page(request: HttpRequest, tool: PlanTool) -> HttpResponse:
     return _respond(request, tool.template, context, form)
 
 
-@require_http_methods(["GET", "POST"])
-@surfaces.approved_or_withheld("tools-planner")
-def planner(request: HttpRequest) -> HttpResponse:
-    return _plan_page(request, PLANNER)
-
-
-@require_http_methods(["GET", "POST"])
-@surfaces.approved_or_withheld("tools-course")
-def course(request: HttpRequest) -> HttpResponse:
-    return _plan_page(request, COURSE)
-
-
 def _keep_series(form: forms.ToolForm, data: QueryDict | None) -> str:
     """The plan's calendar series id rides in the form (a POST field, no patient value) so that
     recalculating and downloading again replaces the events of an earlier download."""
@@ -206,16 +195,13 @@ def _plan_pdf(request: HttpRequest, tool: PlanTool) -> HttpResponse:
     content = pdf.render_plan(
         _with_notes(plan, form) or {},
         bsa=_with_notes(bsa, form) or {},
-        body={"height_cm": plan_input(form, "height_cm"), "weight_kg": plan_input(form, "weight_kg")},
+        body={name: form.by_name()[name].value for name in ("height_cm", "weight_kg")},
         preparations=preparations,
         history=forms.with_defaults("course", "cycles", given.get("cycles", [])) if tool is COURSE else None,
         paper=paper,
         job_code=_job_code(tool.job),
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="besponsa-cycle-{plan["cycle"]}-plan.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return _download(content, "application/pdf", f"besponsa-cycle-{plan['cycle']}-plan.pdf")
 
 
 def _plan_ics(request: HttpRequest, tool: PlanTool) -> HttpResponse:
@@ -225,38 +211,35 @@ def _plan_ics(request: HttpRequest, tool: PlanTool) -> HttpResponse:
         return _plan_again(request, tool, form, [])
     plan = form.result
     series = ics.series_id(request.POST.get(ics.SERIES_FIELD, ""))
-    response = HttpResponse(ics.calendar(plan, series=series), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="besponsa-cycle-{plan["cycle"]}.ics"'
+    content = ics.calendar(plan, series=series)
+    return _download(content, "text/calendar; charset=utf-8", f"besponsa-cycle-{plan['cycle']}.ics")
+
+
+def _download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file to save, never cached: it holds the values of one patient's plan."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
 
 
-@require_POST
-@surfaces.approved_or_withheld("tools-planner")
-def planner_pdf(request: HttpRequest) -> HttpResponse:
-    return _plan_pdf(request, PLANNER)
+def _plan_view(
+    tool: PlanTool, answer: Callable[[HttpRequest, PlanTool], HttpResponse], methods: list[str]
+) -> surfaces.View:
+    """A view of a plan tool (its page, or a download: POST only), withheld whenever its page is."""
+
+    def view(request: HttpRequest) -> HttpResponse:
+        return answer(request, tool)
+
+    return require_http_methods(methods)(surfaces.approved_or_withheld(f"tools-{tool.job}")(view))
 
 
-@require_POST
-@surfaces.approved_or_withheld("tools-planner")
-def planner_ics(request: HttpRequest) -> HttpResponse:
-    return _plan_ics(request, PLANNER)
-
-
-@require_POST
-@surfaces.approved_or_withheld("tools-course")
-def course_pdf(request: HttpRequest) -> HttpResponse:
-    return _plan_pdf(request, COURSE)
-
-
-@require_POST
-@surfaces.approved_or_withheld("tools-course")
-def course_ics(request: HttpRequest) -> HttpResponse:
-    return _plan_ics(request, COURSE)
-
-
-def plan_input(form: forms.ToolForm, name: str) -> str:
-    return form.by_name()[name].value
+planner = _plan_view(PLANNER, _plan_page, ["GET", "POST"])
+planner_pdf = _plan_view(PLANNER, _plan_pdf, ["POST"])
+planner_ics = _plan_view(PLANNER, _plan_ics, ["POST"])
+course = _plan_view(COURSE, _plan_page, ["GET", "POST"])
+course_pdf = _plan_view(COURSE, _plan_pdf, ["POST"])
+course_ics = _plan_view(COURSE, _plan_ics, ["POST"])
 
 
 def preparations_for(

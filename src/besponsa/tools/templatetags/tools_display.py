@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import template
 
 from besponsa.tools.forms import choice_label
-from besponsa.tools.presentation import Decision, plan_decision
+from besponsa.tools.presentation import plan_decision
 
 register = template.Library()
 
@@ -21,6 +21,4 @@ def number(value: object) -> str:
     return "" if value is None else str(value)
 
 
-@register.filter(name="plan_decision")
-def plan_decision_filter(plan: dict[str, object]) -> Decision:
-    return plan_decision(plan)
+register.filter("plan_decision", plan_decision)

@@ -69,3 +69,19 @@ def test_openapi_declares_the_bearer_scheme_and_the_refusals() -> None:
     assert {} in post["security"] and {"bearerToken": []} in post["security"]  # a token is optional
     assert {"401", "415", "429"} <= set(post["responses"])
     assert "Retry-After" in post["responses"]["429"]["headers"]
+
+
+def test_the_documented_refusals_name_the_field_the_real_answers_name(client: Client) -> None:
+    """An integrator reads the field of a 401 or 415 from the document: it is the one the API sends."""
+    post = api.get_openapi_schema(path_prefix="/api/v1/")["paths"]["/api/v1/clinical/bsa"]["post"]
+    body = json.dumps(EXAMPLES["bsa"])
+    answers = {
+        "401": client.post(
+            "/api/v1/clinical/bsa", body, content_type="application/json", HTTP_AUTHORIZATION="Bearer bsp_x"
+        ),
+        "415": client.post("/api/v1/clinical/bsa", body, content_type="text/plain"),
+    }
+    for status, answer in answers.items():
+        assert answer.status_code == int(status)
+        example = post["responses"][status]["content"]["application/json"]["example"]
+        assert example["errors"][0]["field"] == answer.json()["errors"][0]["field"]

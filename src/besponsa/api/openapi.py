@@ -81,6 +81,7 @@ def operation_spec(operation: str) -> dict[str, Any]:
             "401": error_doc(
                 "An Authorization header was sent but its API token cannot be used",
                 "the API token is unknown, revoked, or belongs to an account that is not verified",
+                field="Authorization",
             ),
             "413": error_doc(
                 "The body is larger than 32 KB", f"the body is larger than {MAX_BODY_BYTES // 1024} KB"
@@ -88,6 +89,7 @@ def operation_spec(operation: str) -> dict[str, Any]:
             "415": error_doc(
                 "The body was not sent as application/json",
                 "send the body as application/json (Content-Type was text/plain)",
+                field="Content-Type",
             ),
             "422": {
                 "description": "The body is not JSON, not an object, or has fields that cannot be used: "

@@ -20,6 +20,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -138,9 +139,9 @@ def argon2_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = settings.STRONG_PASSWORD_HASHERS
 
 
-@pytest.fixture(scope="session")
-def site_server(_verified_state: DatabaseStates) -> Iterator[SiteServer]:
-    var_dir = Path(tempfile.mkdtemp(prefix="besponsa-site-"))
+def server_env(var_dir: Path) -> dict[str, str]:
+    """The environment of a test server: production-like (DEBUG off) on its own SQLite file and var dir,
+    emails written to files there, no Redis."""
     env = {
         **os.environ,
         "BESPONSA_ENV": "development",
@@ -151,6 +152,43 @@ def site_server(_verified_state: DatabaseStates) -> Iterator[SiteServer]:
         "EMAIL_BACKEND": "file",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("REDIS_URL", None)
+    return env
+
+
+@contextmanager
+def running(server: SiteServer, port: int) -> Iterator[None]:
+    """`manage.py runserver` for `server` until the block ends, once /healthz answers."""
+    log = (server.var_dir / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall it
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env=server.env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(server.url("/healthz"), timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    err = (server.var_dir / "server.log").read_text(errors="replace")
+                    raise RuntimeError(f"the test server did not start:\n{err}") from None
+                time.sleep(0.2)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def site_server(_verified_state: DatabaseStates) -> Iterator[SiteServer]:
+    var_dir = Path(tempfile.mkdtemp(prefix="besponsa-site-"))
+    env = server_env(var_dir)
     port = _free_port()
     server = SiteServer(f"http://127.0.0.1:{port}", var_dir, env)
     # The session's verified site (built once, in process) as the server's database file; the same
@@ -162,30 +200,8 @@ def site_server(_verified_state: DatabaseStates) -> Iterator[SiteServer]:
         server.manage(
             "verify_facts", "--user", "medical-reviewer", "--label-version", "3/2024", "--all-shown"
         )
-    log = (var_dir / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(server.url("/healthz"), timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                log.close()
-                err = (var_dir / "server.log").read_text(errors="replace")
-                raise RuntimeError(f"the test server did not start:\n{err}") from None
-            time.sleep(0.2)
-    yield server
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with running(server, port):
+        yield server
     shutil.rmtree(var_dir, ignore_errors=True)
 
 

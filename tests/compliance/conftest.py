@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +19,7 @@ from wagtail.models import Page, Site
 
 from besponsa.compliance import setup
 from besponsa.portal.models import ContentPage, HomePage, SafetyInformation, SiteContacts
-from tests.conftest import ROOT, SiteServer, _free_port
+from tests.conftest import SiteServer, _free_port, running, server_env
 
 
 @dataclass
@@ -239,45 +234,13 @@ class FreshSite:
 @pytest.fixture(scope="module")
 def fresh_site() -> Iterator[FreshSite]:
     var_dir = Path(tempfile.mkdtemp(prefix="besponsa-fresh-"))
-    env = {
-        **os.environ,
-        "BESPONSA_ENV": "development",
-        "BESPONSA_VAR_DIR": str(var_dir),
-        "DEBUG": "false",
-        "DATABASE_URL": f"sqlite:///{var_dir / 'db.sqlite3'}",
-        "REQUEST_LOG_LEVEL": "WARNING",
-        "EMAIL_BACKEND": "file",
-    }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("REDIS_URL", None)
     port = _free_port()
-    server = SiteServer(f"http://127.0.0.1:{port}", var_dir, env)
+    server = SiteServer(f"http://127.0.0.1:{port}", var_dir, server_env(var_dir))
     server.manage("migrate", "--noinput", "-v0")
     server.manage("seed_content")
     out = server.manage("shell", "-c", CAST_SESSIONS % (CAST,))
     made = json.loads(out.split("SESSIONS ", 1)[1])
     page_ids = {path.removeprefix("/home"): pk for path, pk in made["pages"].items()}
-    log = (var_dir / "server.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(server.url("/healthz"), timeout=2)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((var_dir / "server.log").read_text(errors="replace")) from None
-                time.sleep(0.2)
+    with running(server, port):
         yield FreshSite(server, made["sessions"], page_ids, made["isi"])
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
-        shutil.rmtree(var_dir, ignore_errors=True)
+    shutil.rmtree(var_dir, ignore_errors=True)

@@ -233,10 +233,14 @@ def test_a_verified_hcp_saves_a_dose_result_to_the_workspace_and_exports_it(
 def test_a_video_page_has_captions_transcript_and_the_isi(
     browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
 ) -> None:
-    if javascript:  # one video for both runs
-        materials_site.manage(
-            "shell", "-c", "from tests.services.test_videos import make_video; make_video()"
-        )
+    # One video for both runs, made by whichever runs first: each run stands alone (`-k no-js`, or the
+    # two on different xdist workers, each with its own site server).
+    materials_site.manage(
+        "shell",
+        "-c",
+        "from besponsa.services.models import VideoPage; from tests.services.test_videos import make_video; "
+        "VideoPage.objects.filter(slug='preparing-besponsa').exists() or make_video()",
+    )
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
     confirm_hcp(page, materials_site)

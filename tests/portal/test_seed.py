@@ -11,6 +11,7 @@ from wagtail.models import Page, Revision
 
 from besponsa.portal.models import ContentPage
 from besponsa.portal.seed import CONTENT_DIR, seed_content
+from tests.portal.conftest import main_html
 
 
 def _copy_content(tmp_path: Path) -> Path:
@@ -57,3 +58,42 @@ def test_invalid_content_is_refused_naming_the_page(
     with pytest.raises(ValueError, match="adult") as error:
         seed_content(folder=folder)
     assert reason in str(error.value)
+
+
+def _rich_text_of(page: ContentPage) -> str:
+    """Every text of the page's body in its stored (database) form, as the CMS editor loads it."""
+
+    def texts(value: Any) -> list[str]:
+        if isinstance(value, dict):
+            return [text for item in value.values() for text in texts(item)]
+        if isinstance(value, list):
+            return [text for item in value for text in texts(item)]
+        return [value] if isinstance(value, str) else []
+
+    return " ".join(texts(page.body.get_prep_value()))
+
+
+def test_rich_text_links_to_cms_pages_are_stored_as_the_pages_and_follow_a_rename(reader: Any) -> None:
+    dosing = ContentPage.objects.get(slug="dosing")
+    safety = ContentPage.objects.get(slug="adult", url_path__contains="/safety/")
+    source = _rich_text_of(dosing)
+    assert f'<a linktype="page" id="{safety.pk}">' in source and 'href="/safety/adult/"' not in source
+    assert 'href="/safety/adult/"' in main_html(reader.get("/dosing/").content.decode())
+
+    safety.slug = "adults"
+    safety.save_revision().publish()
+    body = main_html(reader.get("/dosing/").content.decode())  # the menu is the site map, in code
+    assert 'href="/safety/adults/"' in body and 'href="/safety/adult/"' not in body
+
+
+def test_rich_text_links_to_routes_outside_the_cms_stay_as_written(seeded: None) -> None:
+    assert '<a href="/tools/planner/">' in _rich_text_of(ContentPage.objects.get(slug="dosing"))
+
+
+def test_a_rich_text_link_to_no_page_is_refused_naming_the_page(db: Any, tmp_path: Path) -> None:
+    folder = _copy_content(tmp_path)
+    target = folder / "pages" / "dosing.yaml"
+    target.write_text(target.read_text().replace('href=\\"/safety/adult/\\"', 'href=\\"/safety/adlut/\\"', 1))
+    with pytest.raises(ValueError, match="dosing") as error:
+        seed_content(folder=folder)
+    assert "/safety/adlut/" in str(error.value)

@@ -4,6 +4,7 @@ existing ones are left as editors made them unless `update=True`."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import resolve
 from wagtail.models import Page, Site
 
 from besponsa.portal.models import ContentPage, ExternalDestination, HomePage, SafetyInformation, SiteContacts
@@ -49,6 +51,8 @@ def _chosen_pages(value: Any, home: Page) -> Any:
     holds the page itself."""
     if isinstance(value, list):
         return [_chosen_pages(item, home) for item in value]
+    if isinstance(value, str):
+        return _page_links(value, home)
     if not isinstance(value, dict):
         return value
     chosen = {key: _chosen_pages(item, home) for key, item in value.items()}
@@ -107,6 +111,28 @@ def _validate_body(page: Page, slug: str) -> None:
         data = error.as_json_data() if hasattr(error, "as_json_data") else error.messages
         detail = json.dumps(data, ensure_ascii=False)
         raise ValueError(f"content for page {slug!r} is invalid: {detail}") from error
+
+
+# A link written in seed rich text as its address: `<a href="/dosing/">`.
+ADDRESS_LINK = re.compile(r'<a href="(/[^"#?]*)">')
+
+
+def _page_links(text: str, home: Page) -> str:
+    """Rich text in a seed file links to a CMS page by its address; the CMS stores the link as the page
+    itself (Wagtail's `linktype="page"`, what its chooser writes), so the link follows the page when an
+    editor moves or renames it. Addresses of pages outside the CMS (the clinical tools) stay as written;
+    an address the CMS would answer but no page holds is a mistake in the file."""
+
+    def link(match: re.Match[str]) -> str:
+        address = match.group(1)
+        page = Page.objects.filter(url_path=home.url_path + address.lstrip("/")).only("pk").first()
+        if page is not None:
+            return f'<a linktype="page" id="{page.pk}">'
+        if resolve(address).url_name == "wagtail_serve":  # Wagtail answers any slug-like path
+            raise ValueError(f"a link points to {address!r}, which is no page of pages.yaml")
+        return match.group(0)
+
+    return ADDRESS_LINK.sub(link, text)
 
 
 @dataclass

@@ -152,3 +152,17 @@ def test_links_stored_before_pages_could_be_chosen_still_render(seeded: None) ->
     saved = statement.get_prep_value(statement.clean(statement.to_python(old[1]["value"])))["link"]
     adult = ContentPage.objects.get(slug="efficacy").get_children().get(slug="adult")
     assert saved == {"label": "", "page": adult.pk, "url": ""}
+
+
+def test_a_rich_text_link_to_a_page_visitors_cannot_see_keeps_its_words_without_an_address(
+    reader: Client,
+) -> None:
+    safety = ContentPage.objects.get(slug="adult", url_path__contains="/safety/")
+    assert '<a href="/safety/adult/">safety pages</a>' in main_html(reader.get("/dosing/").content.decode())
+
+    safety.unpublish()
+    body = main_html(reader.get("/dosing/").content.decode())
+    assert "/safety/adult/" not in body and "<a>safety pages</a>" in body
+
+    safety.get_latest_revision().publish()
+    assert '<a href="/safety/adult/">safety pages</a>' in main_html(reader.get("/dosing/").content.decode())

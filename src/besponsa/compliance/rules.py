@@ -291,6 +291,20 @@ def serving_problem(
     return None
 
 
+def serving_problem_now(page: Page) -> str | None:
+    """`serving_problem` of a live page a visitor asks for, decided once per page-cache generation and day
+    in each process (as `portal.listing` decides which pages may be listed), not on every request: every
+    change that can withhold a page bumps the generation (a publish or unpublish, an approval recorded,
+    shortened, withdrawn or deleted, a fact verified, the ISI published), so the next request decides
+    again; a lapse happens at the start of a day. Keyed by what the rule reads from the page's own row."""
+    from besponsa.portal import pagecache
+
+    key = (page.pk, page.live_revision_id, getattr(page, "job_code", None))
+    return pagecache.per_generation_each(
+        "serving-problem", key, lambda: serving_problem(page), also=site_today()
+    )
+
+
 def servable(pages: Iterable[Page], today: datetime.date | None = None) -> list[Page]:
     """The pages (specific instances) that may be shown now, in the given order: for search results and
     the sitemap. Reads all their approvals and the ISI once."""

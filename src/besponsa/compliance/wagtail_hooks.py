@@ -20,8 +20,9 @@ from besponsa.compliance import compare, rules, views
 @hooks.register("before_serve_page")
 def fail_closed(page: Page, request: HttpRequest, serve_args: Any, serve_kwargs: Any) -> HttpResponse | None:
     """A page without a job code, without an approval of its live revision, or past its expiry date
-    is never shown: the neutral page (503, not cacheable) stands in for it."""
-    if rules.serving_problem(page) is None:
+    is never shown: the neutral page (503, not cacheable) stands in for it. Decided once per page-cache
+    generation and day (`rules.serving_problem_now`): a withdrawal or a lapse is seen on the next request."""
+    if rules.serving_problem_now(page) is None:
         return None
     return views.unavailable(request)
 

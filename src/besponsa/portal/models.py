@@ -16,6 +16,7 @@ from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
     Page,
+    PageViewRestriction,
     PreviewableMixin,
     RevisionMixin,
     WorkflowMixin,
@@ -59,14 +60,33 @@ class SitePage(Page):
         listed = self.pk in listing.listable_page_ids()
         return list(super().get_sitemap_urls(request)) if listed else []
 
+    def get_view_restrictions(self) -> Any:
+        """Wagtail asks on every request it serves (its on_serve_page hook), and the answer takes two
+        queries (the page's ancestors, then their restrictions). Whether there are any is kept once per
+        page-cache generation (a privacy change, a move or a publish bumps it); the rows themselves, which
+        each visitor is checked against, are read again only for a page that has some."""
+        from besponsa.portal import pagecache
+
+        restricted = pagecache.per_generation_each(
+            "view-restricted", self.pk, lambda: Page.get_view_restrictions(self).exists()
+        )
+        return Page.get_view_restrictions(self) if restricted else PageViewRestriction.objects.none()
+
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)
         # Marks the response for PageCacheMiddleware: a published page, the same for every visitor,
         # cached no later than the first approval expiry among the page and the ISI it shows.
         from besponsa.portal import pagecache
 
+        # Both read once per page-cache generation: publishing the ISI and any change to an approval bump
+        # it (the shell reads the live ISI under the same name).
+        isi = pagecache.per_generation("live-isi", SafetyInformation.current)
         response.cacheable_page = True
-        response.cache_not_after = pagecache.serving_deadline(self, SafetyInformation.current())
+        response.cache_not_after = pagecache.per_generation_each(
+            "serving-deadline",
+            (self.pk, isi.pk if isi is not None else None),
+            lambda: pagecache.serving_deadline(self, isi),
+        )
         return response
 
 

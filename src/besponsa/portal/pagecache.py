@@ -430,6 +430,26 @@ def per_generation(name: str, compute: Callable[[], T], also: Hashable = None) -
     return value
 
 
+MAX_PER_FAMILY = 512
+_MISSING = object()
+
+
+def per_generation_each(name: str, key: Hashable, compute: Callable[[], T], also: Hashable = None) -> T:
+    """`per_generation` for a family of values, one per `key` (a page, a path): each is computed once
+    per generation (and value of `also`) in this process. The family lives under the one name `name`, so
+    a site with many pages never crowds the other derived values out; it keeps at most MAX_PER_FAMILY
+    values (it starts again when full), so keys taken from requests cannot grow it without bound."""
+    family: dict[Hashable, Any] = per_generation(name, dict, also=also)
+    found = family.get(key, _MISSING)
+    if found is not _MISSING:
+        return found
+    value = compute()
+    if len(family) >= MAX_PER_FAMILY:
+        family.clear()
+    family[key] = value
+    return value
+
+
 def status() -> str:
     """For /healthz, without a round trip: "local", "ok" or "degraded" (Redis failing, cache bypassed)."""
     return store().status()

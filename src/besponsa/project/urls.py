@@ -1,6 +1,5 @@
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
@@ -32,5 +31,6 @@ urlpatterns = [
     path("cms/account/", never_cache(require_admin_access(cms_account.AccountView.as_view()))),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("", include(wagtail_urls)),
+    # Wagtail's front-end URLs, its page view given the route found earlier in this page-cache generation.
+    path("", include("besponsa.portal.routing")),
 ]

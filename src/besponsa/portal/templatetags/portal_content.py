@@ -16,6 +16,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.rich_text import RichText, expand_db_html
 
+from besponsa.compliance.fingerprint import raw_text
+from besponsa.compliance.models import site_today
 from besponsa.portal import pagecache, placeholders
 from besponsa.portal.notes import PageNotes, as_context
 
@@ -93,7 +95,30 @@ TAG = re.compile(r"<[^>]*>")
 
 @register.simple_tag(takes_context=True)
 def page_main(context: template.Context, page: Any) -> SafeString:
-    """The page body, then its footnotes, abbreviations and references, generated from the body."""
+    """The page body, then its footnotes, abbreviations and references, generated from the body.
+
+    A live page's is rendered once per page-cache generation and day in each process, not per request:
+    it reads nothing of the request, only the page's own text, the evidence and clinical data (fixed
+    for the life of the process), and what the generation covers (which pages may be linked to and
+    where they are, the site contacts); the day, because a page whose approval lapses loses its links.
+    A CMS preview (a draft, an old revision) always renders afresh and is never kept: it may carry the
+    live page's id and revision with other words."""
+    request = context.get("request")
+    if request is None or getattr(request, "is_preview", False) or not page.live or page.pk is None:
+        return _render_main(context, page)
+    return pagecache.per_generation_each(
+        "page-main", _live_text_key(page), lambda: _render_main(context, page), also=site_today()
+    )
+
+
+def _live_text_key(page: Any) -> tuple[int, int | None, str]:
+    # The page's own words are part of the key: an object that is not the live row can never be
+    # given the live page's body (or leave its own under the live page's key).
+    text = f"{page.title}\n{raw_text(page)}"
+    return page.pk, page.live_revision_id, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _render_main(context: template.Context, page: Any) -> SafeString:
     notes = PageNotes()
     parts: list[str] = []
     with context.push(notes=notes):

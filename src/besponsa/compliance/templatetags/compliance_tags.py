@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from besponsa.compliance import rules
+from besponsa.compliance.models import Approval
+from besponsa.portal import pagecache
 
 register = template.Library()
 
@@ -43,16 +44,25 @@ def surface_job_code(key: str) -> SafeString:
 def approval_footer(context: template.Context) -> SafeString:
     """Inline text for the footer's job-code line (it sits inside a <p>)."""
     parts: list[tuple[str, SafeString]] = []
+    dates = pagecache.per_generation("approval-footer-dates", _approval_dates)
     page = context.get("page")
     if page is not None and getattr(page, "job_code", None):
-        approval = rules.approval_for(page)
-        parts.append(("Job code", format_html("{}{}", page.job_code, _dates(approval) if approval else "")))
+        parts.append(("Job code", format_html("{}{}", page.job_code, dates.get(("page", page.pk), ""))))
     isi = context.get("isi")
     if isi is not None and getattr(isi, "job_code", None):
-        approval = rules.approval_for(isi)
-        parts.append(("ISI", format_html("{}{}", isi.job_code, _dates(approval) if approval else "")))
+        parts.append(("ISI", format_html("{}{}", isi.job_code, dates.get(("isi", isi.pk), ""))))
     return format_html_join(
         mark_safe('<span class="job-code__sep" aria-hidden="true"> · </span>'),
         '<span class="job-code__item">{} {}</span>',
         parts,
     )
+
+
+def _approval_dates() -> dict[tuple[str, int], SafeString]:
+    """The approval and expiry dates of every page and ISI as the footer shows them, worked out once per
+    page-cache generation (saving or deleting an approval bumps it) rather than queried on every page."""
+    dates: dict[tuple[str, int], SafeString] = {}
+    for approval in Approval.objects.filter(surface__isnull=True):
+        target = ("page", approval.page_id) if approval.page_id is not None else ("isi", approval.isi_id)
+        dates[cast(tuple[str, int], target)] = _dates(approval)
+    return dates

@@ -10,6 +10,7 @@ no patient value lands in an address, a browser history, a Referer header or an 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -230,6 +231,14 @@ class ToolForm:
                 out.setdefault(item.group_name, item.group.split(" (")[0])
         return out
 
+    def replay(self) -> list[tuple[str, str]]:
+        """What was submitted, as (name, value) hidden inputs: each ticked box, each field not left blank."""
+        return [
+            (item.name, "true" if item.spec.kind == "boolean" else item.value)
+            for item in self.fields
+            if (item.checked if item.spec.kind == "boolean" else item.value)
+        ]
+
     @property
     def invalid(self) -> bool:
         return bool(self.errors)
@@ -253,17 +262,28 @@ def _flatten(
     return out
 
 
+@functools.cache
+def _specs(operation: str) -> tuple[FieldDoc, ...]:
+    """The operation's input fields: read from the model once per process (they are code, not content)."""
+    return field_docs(INPUTS[operation])
+
+
+@functools.cache
+def _flat_specs(operation: str, rows: int) -> tuple[tuple[str, FieldDoc, str, str], ...]:
+    return tuple(_flatten(_specs(operation), rows=rows))
+
+
 def build_form(operation: str, *, prefix: str, only: Sequence[str] | None = None, rows: int = 0) -> ToolForm:
     fields = [
         FormField(name, spec, prefix, group, group_name)
-        for name, spec, group, group_name in _flatten(field_docs(INPUTS[operation]), rows=rows)
+        for name, spec, group, group_name in _flat_specs(operation, rows)
         if only is None or name in only
     ]
     return ToolForm(operation, prefix, fields)
 
 
 def _input_spec(operation: str, name: str) -> FieldDoc:
-    return next(s for s in field_docs(INPUTS[operation]) if s.name == name)
+    return next(s for s in _specs(operation) if s.name == name)
 
 
 def list_limit(operation: str, name: str) -> int:

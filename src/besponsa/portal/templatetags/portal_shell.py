@@ -9,7 +9,8 @@ page or section), so a bump that retires cached pages retires these pieces too.
 
 Wrap only markup that depends on nothing else: never a `{% block %}` (a child template may replace it),
 the signed-in user, the CSRF token or anything a view puts in its context. Without the shell's context
-(a template rendered without a request) the piece is rendered every time.
+(a template rendered without a request), or with DEBUG on (a development server, where templates change
+under it), the piece is rendered every time.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,7 +36,7 @@ class PerGenerationNode(template.Node):
 
     def render(self, context: template.Context) -> SafeString:
         pieces: dict[tuple[Any, ...], SafeString] | None = context.get("shell_pieces")
-        if pieces is None:
+        if pieces is None or settings.DEBUG:
             return mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered by the template engine)
         key = (self.name, *(expression.resolve(context) for expression in self.keys))
         piece = pieces.get(key)

@@ -102,6 +102,9 @@ _ID_UNSAFE: Final = re.compile(r"[^a-z0-9]+")
 _ROW: Final = re.compile(r"^([a-z_]+)\[(\d+)\]\.(.+)$")
 _SHORT: Final = re.compile(r", | \(|;")
 _CODE_WORD: Final = re.compile(r"\b[a-z][a-z0-9]*(?:\[\d+\])?(?:[_.][a-z0-9]+(?:\[\d+\])?)+\b")
+# What every code word holds (a "_" or "." joined to what follows): a sentence without it has none, and
+# is not scanned by the slower pattern above (a result holds dozens of sentences, most without codes).
+_MAYBE_CODE: Final = re.compile(r"[_.][a-z0-9]")
 
 _LEADING_NAME: Final = re.compile(r"^[a-z_][a-z0-9_.]*\b")
 
@@ -132,6 +135,8 @@ def plain_words(text: str, names: Mapping[str, str] | None = None) -> str:
             label = label[0].lower() + label[1:]
         return label
 
+    if _MAYBE_CODE.search(text) is None:
+        return text
     return _CODE_WORD.sub(words, text)
 
 

@@ -369,10 +369,10 @@ def run(form: ToolForm, query: QueryDict | Mapping[str, str], extra: Mapping[str
     """Validate and run the form's operation; results or field errors land on the form."""
     form.submitted = True
     payload = {**payload_from(form, query), **(extra or {})}
-    fields, names = form.by_name(), form.names()
     try:
         form.result = execute(form.operation, payload)
     except InvalidInput as invalid:
+        fields, names = form.by_name(), form.names()
         for error in invalid.errors:
             item = fields.get(error["field"])
             if item is None:  # an object-level error such as "labs": pin it on the object's first field

@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from besponsa.compliance.models import Approval
+from besponsa.compliance.models import Approval, site_today
 from besponsa.portal import pagecache
 
 register = template.Library()
@@ -27,7 +27,16 @@ def _dates(approval: Any) -> SafeString:
 @register.simple_tag
 def surface_job_code(key: str) -> SafeString:
     """The job-code line of a page outside the CMS, from its approval record (content/surfaces.yaml seeds
-    it): the code with its approval and expiry dates, or the code marked as not currently approved."""
+    it): the code with its approval and expiry dates, or the code marked as not currently approved.
+    Made once per page-cache generation and day, like the approval's standing (surfaces.current)."""
+    lines: dict[str, SafeString] = pagecache.per_generation("surface-job-code-lines", dict, also=site_today())
+    line = lines.get(key)
+    if line is None:
+        line = lines[key] = _surface_job_code_line(key)
+    return line
+
+
+def _surface_job_code_line(key: str) -> SafeString:
     from besponsa.compliance import surfaces
 
     approval, problem = surfaces.current(key)

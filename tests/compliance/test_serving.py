@@ -9,7 +9,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from besponsa.compliance import signals
+from besponsa.compliance import rules, signals
 from besponsa.compliance.models import Approval, default_expiry, site_today
 from besponsa.portal import pagecache
 from besponsa.portal.models import ContentPage
@@ -41,6 +41,18 @@ def test_an_approved_page_is_served_with_its_dates_in_the_footer(site: MiniSite)
     assert f'approved <time datetime="{today.isoformat()}">' in footer
     assert f'expires <time datetime="{expiry.isoformat()}">' in footer
     assert "ISI PP-INO-USA-0658" in footer
+
+
+def test_a_new_expiry_date_shows_in_the_footer_of_the_next_page(site: MiniSite, cast: Cast) -> None:
+    client = hcp_client()
+
+    def footer() -> str:
+        return client.get("/dosing/").content.decode().split("<footer")[1].split("</footer>")[0]
+
+    assert f'expires <time datetime="{default_expiry(site_today()).isoformat()}">' in footer()
+    shorter = site_today() + datetime.timedelta(days=30)
+    rules.set_expiry(Approval.objects.get(page=site.dosing), shorter, user=cast.editor, reason="Label update")
+    assert f'expires <time datetime="{shorter.isoformat()}">' in footer()
 
 
 def test_an_expired_page_is_withheld_and_its_cached_copy_is_not_served(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
+import pytest
 from django.test import Client
+from django.utils import timezone
 
 from besponsa.compliance import rules, surfaces
-from besponsa.compliance.models import Approval
+from besponsa.compliance.models import Approval, site_today
 from besponsa.portal.validators import JOB_CODE
 from tests.compliance.conftest import Cast, MiniSite, hcp_client, login
 
@@ -49,10 +53,6 @@ def test_a_withdrawn_surface_is_withheld_like_a_cms_page(site: MiniSite, cast: C
 
 
 def test_a_lapsed_tool_approval_withholds_the_tool_and_its_downloads(site: MiniSite) -> None:
-    import datetime
-
-    from besponsa.compliance.models import site_today
-
     planner = Approval.objects.get(surface="tools-planner")
     yesterday = site_today() - datetime.timedelta(days=1)
     Approval.objects.filter(pk=planner.pk).update(
@@ -70,3 +70,27 @@ def test_a_lapsed_tool_approval_withholds_the_tool_and_its_downloads(site: MiniS
 def test_a_page_cannot_take_the_job_code_of_a_tool(site: MiniSite) -> None:
     problem = rules.job_code_problem("PP-INO-USA-0702", page_id=site.dosing.pk)
     assert problem is not None and "Dose calculator" in problem
+
+
+def test_a_withdrawal_is_seen_on_the_very_next_request(site: MiniSite, cast: Cast) -> None:
+    visitor = hcp_client()
+    planner = Approval.objects.get(surface="tools-planner")
+    page = visitor.get("/tools/planner/")
+    assert page.status_code == 200 and f"Job code {planner.job_code}, approved" in page.content.decode()
+    rules.withdraw(planner, user=cast.regulatory, reason="New wording")
+    assert visitor.get("/tools/planner/").status_code == 503
+    assert visitor.get("/tools/dose/").status_code == 200  # other tools keep their own approvals
+
+
+def test_a_lapse_is_seen_on_the_first_request_of_the_expiry_date(
+    site: MiniSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    search = Approval.objects.get(surface="search")
+    search.expires_on = site_today() + datetime.timedelta(days=1)
+    search.save()
+    visitor = hcp_client()
+    assert visitor.get("/search/?q=vod").status_code == 200
+    tomorrow = site_today() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    assert visitor.get("/search/?q=vod").status_code == 503  # nothing was saved: the date alone
+    assert visitor.get("/tools/planner/").status_code == 200  # other pages keep their own approvals

@@ -321,6 +321,35 @@ def test_default_setup_every_worker_stops_serving_a_withdrawn_page_at_once(
         _withdrawn_on_every_worker(site, change, expected)
 
 
+# Withdrawing the approval of a page outside the CMS (the tools index), as the CMS does.
+SURFACE_WITHDRAWN = (
+    "from django.utils import timezone; from besponsa.compliance.models import Approval; "
+    "a = Approval.objects.get(surface='tools-index'); a.withdrawn_at = timezone.now(); "
+    "a.withdrawal_reason = 'Superseded'; a.save()"
+)
+
+
+def test_default_setup_every_worker_withholds_a_tool_page_once_its_approval_is_withdrawn(
+    seeded_database: Path,
+) -> None:
+    """Each worker keeps the standing of the surface approvals for the generation (surfaces.current):
+    the withdrawal's bump reaches both at once."""
+    with gunicorn(seeded_database) as site:
+        for _ in range(30):
+            site.burst("/tools/")
+            pids = {
+                pid for pid, url, status, _cache in site.log_lines() if url == "/tools/" and status == "200"
+            }
+            if len(pids) >= 2:
+                break
+        assert len(pids) >= 2, site.log_lines()[-20:]
+        mark = settled_mark(site)
+        site.shell(SURFACE_WITHDRAWN)
+        assert {answer.status for answer in site.burst("/tools/", 24)} == {503}
+        seen = answers_after(site, mark, "/tools/")
+        assert pids <= set(seen) and all(statuses == {"503"} for statuses in seen.values()), seen
+
+
 @needs_redis
 @pytest.mark.parametrize(
     ("change", "expected"), [(UNPUBLISH, "404"), (LAPSE, "503")], ids=["unpublish", "lapse"]

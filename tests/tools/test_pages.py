@@ -332,3 +332,42 @@ def test_a_hold_is_never_hidden_by_the_next_cycles_reduction(hcp: Client) -> Non
     assert (
         "Now Hold the dose" in text and "Dose level for this cycle, once it can start Reduced by 25%" in text
     )
+
+
+def _selected(html: bytes, select_id: str) -> list[str | None]:
+    """The values of the selected options of one <select>."""
+    inside = html.decode().split(f'id="{select_id}"')[1].split("</select>")[0]
+    return [
+        attrs.get("value")
+        for tag, attrs in elements(inside.encode())
+        if tag == "option" and "selected" in attrs
+    ]
+
+
+def test_each_visitor_sees_only_what_they_typed_in_the_form(hcp: Client) -> None:
+    # The fields' markup is made once per process for each state (tools/field_markup.py): what one
+    # visitor typed, ticked or chose must never show in anyone else's form.
+    typed = {**PLAN, "height_cm": '1<b>"&', "best_response": "cri"}
+    first = hcp.post("/tools/planner/", typed)
+    assert first.status_code == 422
+    assert by_id(first.content, "plan-height-cm")["value"] == '1<b>"&'
+    assert by_id(first.content, "plan-height-cm").get("aria-invalid") == "true"
+    assert "<b>" not in first.content.decode()
+    assert "checked" in by_id(first.content, "plan-hsct-planned")
+    assert _selected(first.content, "plan-best-response") == ["cri"]
+
+    other = Client()
+    other.post("/hcp-confirm/", {"answer": "yes", "next": "/"})
+    untouched = {k: v for k, v in PLAN.items() if k != "hsct_planned"}
+    second = other.post("/tools/planner/", {**untouched, "best_response": "none"})
+    assert second.status_code == 200
+    height = by_id(second.content, "plan-height-cm")
+    assert height["value"] == "165" and "aria-invalid" not in height
+    assert "checked" not in by_id(second.content, "plan-hsct-planned")
+    assert _selected(second.content, "plan-best-response") == ["none"]
+    assert "1&lt;b&gt;" not in second.content.decode()
+
+    blank = other.get("/tools/planner/")
+    assert by_id(blank.content, "plan-height-cm")["value"] == ""
+    assert _selected(blank.content, "plan-best-response") == ["none"]  # the engine's default
+    assert "aria-invalid" not in blank.content.decode()

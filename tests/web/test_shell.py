@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
-from besponsa.portal.models import SafetyInformation
+from besponsa.portal.models import SafetyInformation, SiteContacts
 from besponsa.portal.navigation import MAIN_NAVIGATION, UTILITY_LINKS
 from besponsa.portal.seed import seed_content
 
@@ -115,3 +117,43 @@ def test_robots_and_sitemap(hcp_client: Client) -> None:
     assert "Disallow: /cms/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
     sitemap = hcp_client.get("/sitemap.xml").content.decode()
     assert "/dosing/" in sitemap and "/efficacy/adult/" in sitemap
+
+
+def _menu_marks(client: Client, path: str) -> list[tuple[str, str]]:
+    html = client.get(path).content.decode()
+    menu = html.split('<details class="menu"')[1].split("</details>")[0]
+    return re.findall(r'<a href="([^"]+)" aria-current="(page|true)"', menu)
+
+
+def test_each_page_marks_its_own_place_in_the_menu_whatever_was_shown_before(hcp_client: Client) -> None:
+    # The menu is rendered once per page-cache generation and menu state, then reused (portal_shell).
+    expected = {
+        "/": [("/", "page")],
+        "/efficacy/pediatric/": [("/efficacy/adult/", "true"), ("/efficacy/pediatric/", "page")],
+        "/support/materials/": [
+            ("/support/", "true"),
+            ("/support/materials/", "page"),
+            ("/support/materials/", "page"),
+        ],
+        "/tools/planner/": [("/tools/", "true")],
+        "/search/?q=dose": [("/search/", "page")],
+        "/no-such-page/": [],
+    }
+    for _ in range(2):
+        for path, marks in expected.items():
+            assert _menu_marks(hcp_client, path) == marks, path
+
+
+def test_a_change_to_the_site_contacts_shows_in_the_menu_and_footer_of_the_next_page(
+    hcp_client: Client,
+) -> None:
+    assert b'href="tel:1-800-438-1985"' in hcp_client.get("/tools/").content
+    contacts = SiteContacts.load()
+    contacts.adverse_event_phone = "1-800-555-0100"
+    contacts.patient_site_url = "https://patients.example.org/"
+    contacts.copyright_holder = "Example Holder Inc."
+    contacts.save()
+    html = hcp_client.get("/tools/").content.decode()
+    assert 'href="tel:1-800-555-0100"' in html and "1-800-438-1985" not in html  # footer
+    assert "/leaving/?to=https%3A%2F%2Fpatients.example.org%2F" in html  # menu
+    assert "Example Holder Inc. All rights reserved." in html

@@ -8,6 +8,7 @@ record is the source: editors set, shorten or withdraw it in the CMS like any ot
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,8 @@ import yaml
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from besponsa.compliance.models import Approval, ApprovalEvent
+from besponsa.compliance.models import Approval, ApprovalEvent, site_today
+from besponsa.portal import pagecache
 
 SURFACES_FILE = Path(settings.BASE_DIR) / "content" / "surfaces.yaml"
 View = Callable[..., HttpResponse]
@@ -32,7 +34,7 @@ def declared() -> dict[str, dict[str, str]]:
 def record_missing() -> list[str]:
     """A system approval from today for every declared surface without one; returns their job codes."""
     from besponsa.compliance import rules
-    from besponsa.compliance.models import default_expiry, site_today
+    from besponsa.compliance.models import default_expiry
 
     recorded = []
     for key, spec in declared().items():
@@ -65,15 +67,29 @@ def record_missing() -> list[str]:
 
 
 def current(key: str) -> tuple[Approval | None, str | None]:
-    """The surface's approval and why it is not current (None when it is)."""
-    approval = Approval.objects.filter(surface=key).first()
-    if approval is None:
-        return None, "no approval on record"
-    if approval.withdrawn:
-        return approval, "approval withdrawn"
-    if approval.is_expired():
-        return approval, "approval expired"
-    return approval, None
+    """The surface's approval and why it is not current (None when it is).
+
+    Every page outside the CMS asks this several times per request (its view's guard, its job-code
+    line), so the answer for all surfaces is worked out once per page-cache generation and day in
+    each process: saving or deleting an approval bumps the generation (compliance signals), and an
+    expiry date is reached when the day changes, so a withdrawal or a lapse is seen on the next request."""
+    today = site_today()
+    standing = pagecache.per_generation("surface-approvals", lambda: _standing(today), also=today)
+    return standing.get(key, (None, "no approval on record"))
+
+
+def _standing(today: datetime.date) -> dict[str, tuple[Approval, str | None]]:
+    """Every surface's approval record with why it is not current on `today` (None when it is)."""
+    standing: dict[str, tuple[Approval, str | None]] = {}
+    for approval in Approval.objects.filter(surface__isnull=False):
+        if approval.withdrawn:
+            problem: str | None = "approval withdrawn"
+        elif approval.is_expired(today):
+            problem = "approval expired"
+        else:
+            problem = None
+        standing[str(approval.surface)] = (approval, problem)
+    return standing
 
 
 def for_template(key: str) -> dict[str, Any]:
@@ -83,7 +99,8 @@ def for_template(key: str) -> dict[str, Any]:
 
 def approved_or_withheld(key: str) -> Callable[[View], View]:
     """A view of a page outside the CMS answers only while that page's approval is current; otherwise the
-    visitor gets the neutral page (503, the ISI, never cached), as a lapsed CMS page does. One query."""
+    visitor gets the neutral page (503, the ISI, never cached), as a lapsed CMS page does. No query on
+    a warm worker (see `current`)."""
 
     def decorate(view: View) -> View:
         @functools.wraps(view)

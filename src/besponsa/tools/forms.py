@@ -10,6 +10,7 @@ no patient value lands in an address, a browser history, a Referer header or an 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -101,6 +102,9 @@ _ID_UNSAFE: Final = re.compile(r"[^a-z0-9]+")
 _ROW: Final = re.compile(r"^([a-z_]+)\[(\d+)\]\.(.+)$")
 _SHORT: Final = re.compile(r", | \(|;")
 _CODE_WORD: Final = re.compile(r"\b[a-z][a-z0-9]*(?:\[\d+\])?(?:[_.][a-z0-9]+(?:\[\d+\])?)+\b")
+# What every code word holds (a "_" or "." joined to what follows): a sentence without it has none, and
+# is not scanned by the slower pattern above (a result holds dozens of sentences, most without codes).
+_MAYBE_CODE: Final = re.compile(r"[_.][a-z0-9]")
 
 _LEADING_NAME: Final = re.compile(r"^[a-z_][a-z0-9_.]*\b")
 
@@ -131,6 +135,8 @@ def plain_words(text: str, names: Mapping[str, str] | None = None) -> str:
             label = label[0].lower() + label[1:]
         return label
 
+    if _MAYBE_CODE.search(text) is None:
+        return text
     return _CODE_WORD.sub(words, text)
 
 
@@ -230,6 +236,14 @@ class ToolForm:
                 out.setdefault(item.group_name, item.group.split(" (")[0])
         return out
 
+    def replay(self) -> list[tuple[str, str]]:
+        """What was submitted, as (name, value) hidden inputs: each ticked box, each field not left blank."""
+        return [
+            (item.name, "true" if item.spec.kind == "boolean" else item.value)
+            for item in self.fields
+            if (item.checked if item.spec.kind == "boolean" else item.value)
+        ]
+
     @property
     def invalid(self) -> bool:
         return bool(self.errors)
@@ -253,17 +267,28 @@ def _flatten(
     return out
 
 
+@functools.cache
+def _specs(operation: str) -> tuple[FieldDoc, ...]:
+    """The operation's input fields: read from the model once per process (they are code, not content)."""
+    return field_docs(INPUTS[operation])
+
+
+@functools.cache
+def _flat_specs(operation: str, rows: int) -> tuple[tuple[str, FieldDoc, str, str], ...]:
+    return tuple(_flatten(_specs(operation), rows=rows))
+
+
 def build_form(operation: str, *, prefix: str, only: Sequence[str] | None = None, rows: int = 0) -> ToolForm:
     fields = [
         FormField(name, spec, prefix, group, group_name)
-        for name, spec, group, group_name in _flatten(field_docs(INPUTS[operation]), rows=rows)
+        for name, spec, group, group_name in _flat_specs(operation, rows)
         if only is None or name in only
     ]
     return ToolForm(operation, prefix, fields)
 
 
 def _input_spec(operation: str, name: str) -> FieldDoc:
-    return next(s for s in field_docs(INPUTS[operation]) if s.name == name)
+    return next(s for s in _specs(operation) if s.name == name)
 
 
 def list_limit(operation: str, name: str) -> int:
@@ -344,10 +369,10 @@ def run(form: ToolForm, query: QueryDict | Mapping[str, str], extra: Mapping[str
     """Validate and run the form's operation; results or field errors land on the form."""
     form.submitted = True
     payload = {**payload_from(form, query), **(extra or {})}
-    fields, names = form.by_name(), form.names()
     try:
         form.result = execute(form.operation, payload)
     except InvalidInput as invalid:
+        fields, names = form.by_name(), form.names()
         for error in invalid.errors:
             item = fields.get(error["field"])
             if item is None:  # an object-level error such as "labs": pin it on the object's first field

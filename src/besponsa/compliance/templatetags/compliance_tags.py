@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from besponsa.compliance import rules
+from besponsa.compliance.models import Approval, site_today
+from besponsa.portal import pagecache
 
 register = template.Library()
 
@@ -26,7 +27,16 @@ def _dates(approval: Any) -> SafeString:
 @register.simple_tag
 def surface_job_code(key: str) -> SafeString:
     """The job-code line of a page outside the CMS, from its approval record (content/surfaces.yaml seeds
-    it): the code with its approval and expiry dates, or the code marked as not currently approved."""
+    it): the code with its approval and expiry dates, or the code marked as not currently approved.
+    Made once per page-cache generation and day, like the approval's standing (surfaces.current)."""
+    lines: dict[str, SafeString] = pagecache.per_generation("surface-job-code-lines", dict, also=site_today())
+    line = lines.get(key)
+    if line is None:
+        line = lines[key] = _surface_job_code_line(key)
+    return line
+
+
+def _surface_job_code_line(key: str) -> SafeString:
     from besponsa.compliance import surfaces
 
     approval, problem = surfaces.current(key)
@@ -43,16 +53,25 @@ def surface_job_code(key: str) -> SafeString:
 def approval_footer(context: template.Context) -> SafeString:
     """Inline text for the footer's job-code line (it sits inside a <p>)."""
     parts: list[tuple[str, SafeString]] = []
+    dates = pagecache.per_generation("approval-footer-dates", _approval_dates)
     page = context.get("page")
     if page is not None and getattr(page, "job_code", None):
-        approval = rules.approval_for(page)
-        parts.append(("Job code", format_html("{}{}", page.job_code, _dates(approval) if approval else "")))
+        parts.append(("Job code", format_html("{}{}", page.job_code, dates.get(("page", page.pk), ""))))
     isi = context.get("isi")
     if isi is not None and getattr(isi, "job_code", None):
-        approval = rules.approval_for(isi)
-        parts.append(("ISI", format_html("{}{}", isi.job_code, _dates(approval) if approval else "")))
+        parts.append(("ISI", format_html("{}{}", isi.job_code, dates.get(("isi", isi.pk), ""))))
     return format_html_join(
         mark_safe('<span class="job-code__sep" aria-hidden="true"> · </span>'),
         '<span class="job-code__item">{} {}</span>',
         parts,
     )
+
+
+def _approval_dates() -> dict[tuple[str, int], SafeString]:
+    """The approval and expiry dates of every page and ISI as the footer shows them, worked out once per
+    page-cache generation (saving or deleting an approval bumps it) rather than queried on every page."""
+    dates: dict[tuple[str, int], SafeString] = {}
+    for approval in Approval.objects.filter(surface__isnull=True):
+        target = ("page", approval.page_id) if approval.page_id is not None else ("isi", approval.isi_id)
+        dates[cast(tuple[str, int], target)] = _dates(approval)
+    return dates

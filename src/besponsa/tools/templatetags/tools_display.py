@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 
+from besponsa.tools.field_markup import field_html
 from besponsa.tools.forms import choice_label
 from besponsa.tools.presentation import plan_decision
 
@@ -22,3 +23,4 @@ def number(value: object) -> str:
 
 
 register.filter("plan_decision", plan_decision)
+register.filter("field_html", field_html)

@@ -1,4 +1,4 @@
-"""Cache invalidation: a publish, unpublish, move, deletion or privacy change anywhere makes every
+"""Cache invalidation: a publish, unpublish, move, deletion, privacy or site change anywhere makes every
 cached page stale (besponsa.portal.pagecache.bump_generation). Connected in PortalConfig.ready."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import (
     page_published,
     page_slug_changed,
@@ -32,6 +32,7 @@ def connect() -> None:
     post_page_move.connect(_invalidate, dispatch_uid="pagecache-page-moved")
     page_slug_changed.connect(_invalidate, dispatch_uid="pagecache-page-slug-changed")
     post_delete.connect(_invalidate, sender=Page, dispatch_uid="pagecache-page-deleted")
-    for model in (SiteContacts, ExternalDestination, PageViewRestriction):
+    # A site's host name, port or root page changes every page's address (listing.listable_pages).
+    for model in (SiteContacts, ExternalDestination, PageViewRestriction, Site):
         post_save.connect(_invalidate, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}")

@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from besponsa.portal.search import extract, highlight, terms_of
+from besponsa.portal.search_backend import matching_ids
 
 
 def test_highlight_escapes_before_marking() -> None:
@@ -73,3 +74,23 @@ def test_postgresql_deployments_search_with_postgresql_full_text(reader: Client)
     backend = type(get_search_backend()).__name__
     expected = "PostgresSearchBackend" if connection.vendor == "postgresql" else "SQLiteSearchBackend"
     assert backend == expected
+
+
+@pytest.mark.postgres
+def test_each_search_gets_the_backends_own_matches_in_its_order(seeded: None) -> None:
+    """The backend's statement is built once per query shape and run with each search's own words:
+    whatever the words (hyphens, repeats, symbols, none found), the result is exactly what the backend
+    itself returns, in its relevance order, the first time and from the kept statement alike."""
+    from django.core.management import call_command
+    from wagtail.models import Page
+
+    call_command("update_index", verbosity=0)
+    queries = ["dose", "VOD", "xyzzy", "dosing VOD", "patients hepatotoxicity", "CD22-positive", "-dose"]
+    queries += ["dose dose", "50%", "Ph+ ALL", "72.1", "mg/m2", "NDC"]
+    found = 0
+    for words in queries:
+        expected = [page.pk for page in Page.objects.search(words)]
+        assert matching_ids(words) == expected, words
+        assert matching_ids(words) == expected, words
+        found += bool(expected)
+    assert found >= 8

@@ -3,11 +3,12 @@ The text is escaped before the <mark> elements are added, so page content can ne
 
 from __future__ import annotations
 
+import functools
+import html
 import re
-from typing import Any
 
 from django.db import connection
-from django.utils.html import escape, strip_tags
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from besponsa.portal import placeholders
@@ -29,29 +30,42 @@ def backend_query(query: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w.\-/%+]", " ", query)).strip()
 
 
-def titles_first(pages: list[Any], terms: list[str]) -> list[Any]:
+def titles_first(ids: list[int], titles: dict[int, str], terms: list[str]) -> list[int]:
     """Pages whose title contains a query word first, otherwise in the backend's relevance order. The site
     has a few dozen pages, so the whole result list is small enough to reorder."""
     folded = [term.casefold() for term in terms]
-    return sorted(pages, key=lambda page: not any(term in page.title.casefold() for term in folded))
+    return sorted(ids, key=lambda pk: not any(term in titles[pk].casefold() for term in folded))
 
 
-def indexed_texts(pages: list[Any]) -> dict[int, str]:
-    """The plain text the search backend stored for each page when it was published (summary and body,
-    evidence and clinical tables included), by page id, in one query: no page is loaded in full.
-    PostgreSQL's backend keeps it in `body_text` beside the full-text vectors; SQLite's in `body`."""
+def _stored_texts() -> dict[int, str]:
+    from wagtail.models import Page
     from wagtail.search.models import IndexEntry
 
-    if not pages:
-        return {}
+    from besponsa.portal import listing
+
+    ids = list(listing.listable_page_ids())
+    kinds = dict(Page.objects.filter(pk__in=ids).values_list("pk", "content_type_id"))
     column = "body_text" if connection.vendor == "postgresql" else "body"
     rows = IndexEntry.objects.filter(
-        content_type_id__in={page.content_type_id for page in pages},
-        object_id__in=[str(page.pk) for page in pages],
+        content_type_id__in=set(kinds.values()), object_id__in=[str(pk) for pk in ids]
     ).values_list("content_type_id", "object_id", column)
-    wanted = {(page.content_type_id, str(page.pk)): page.pk for page in pages}
-    texts = {wanted[(ct, oid)]: text or "" for ct, oid, text in rows if (ct, oid) in wanted}
-    return {pk: plain(text) for pk, text in texts.items()}
+    wanted = {(kind, str(pk)): pk for pk, kind in kinds.items()}
+    return {wanted[(ct, oid)]: plain(text or "") for ct, oid, text in rows if (ct, oid) in wanted}
+
+
+def stored_texts() -> dict[int, str]:
+    """The plain text the search backend stored for each listable page when it was published (summary
+    and body, evidence and clinical tables included), by page id, for the extracts. PostgreSQL's backend
+    keeps it in `body_text` beside the full-text vectors; SQLite's in `body`.
+
+    Made plain once per page-cache generation rather than stored plain at index time: the index entry
+    changes only when its page is published (which bumps the generation), but the placeholders it holds
+    are filled from the site contacts, which change without any page being indexed again (a contacts
+    edit bumps the generation too); and the backend keeps matching the text it indexed."""
+    from besponsa.compliance.models import site_today
+    from besponsa.portal import pagecache
+
+    return pagecache.per_generation("search-stored-texts", _stored_texts, also=site_today())
 
 
 def plain(indexed: str) -> str:
@@ -65,25 +79,27 @@ def plain(indexed: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" ,")
 
 
+@functools.lru_cache(maxsize=64)
+def _marking(terms: tuple[str, ...]) -> re.Pattern[str]:
+    # One capturing group: split() then gives the text between matches and the matches, alternately.
+    return re.compile("(" + "|".join(re.escape(term) for term in terms) + ")", re.IGNORECASE)
+
+
 def highlight(text: str, terms: list[str]) -> SafeString:
     """`text` escaped, with every occurrence of a term wrapped in <mark>."""
     if not terms:
-        return mark_safe(escape(text))  # noqa: S308 - escaped
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
-    out: list[str] = []
-    last = 0
-    for match in pattern.finditer(text):
-        out.append(escape(text[last : match.start()]))
-        out.append(f"<mark>{escape(match.group(0))}</mark>")
-        last = match.end()
-    out.append(escape(text[last:]))
+        return mark_safe(html.escape(text))  # noqa: S308 - escaped
+    pieces = _marking(tuple(terms)).split(text)
+    out = [
+        html.escape(piece) if i % 2 == 0 else f"<mark>{html.escape(piece)}</mark>"
+        for i, piece in enumerate(pieces)
+    ]
     return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
 
 
 def extract(text: str, terms: list[str], width: int = EXTRACT_CHARS) -> SafeString:
     """About `width` characters of `text` around the first match (or its start), with the terms marked."""
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
-    match = pattern.search(text) if pattern else None
+    match = _marking(tuple(terms)).search(text) if terms else None
     start = max(0, (match.start() if match else 0) - width // 3)
     if start:
         space = text.find(" ", start)

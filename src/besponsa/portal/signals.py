@@ -32,7 +32,8 @@ def connect() -> None:
     post_page_move.connect(_invalidate, dispatch_uid="pagecache-page-moved")
     page_slug_changed.connect(_invalidate, dispatch_uid="pagecache-page-slug-changed")
     post_delete.connect(_invalidate, sender=Page, dispatch_uid="pagecache-page-deleted")
-    # A Site decides which pages a host's addresses lead to (portal.routing keeps that per generation).
+    # A Site decides which page each of its addresses leads to (portal.routing) and every page's address
+    # (listing.listable_pages): both are kept per generation.
     for model in (SiteContacts, ExternalDestination, PageViewRestriction, Site):
         post_save.connect(_invalidate, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}")

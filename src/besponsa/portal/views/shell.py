@@ -16,7 +16,7 @@ from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Page
 
 from besponsa.compliance import surfaces
-from besponsa.portal import gate, listing, pagecache
+from besponsa.portal import gate, listing, pagecache, search_backend
 from besponsa.portal import search as search_text
 from besponsa.portal.leaving import find_departure
 from besponsa.portal.models import SafetyInformation, SiteContacts
@@ -62,23 +62,25 @@ def isi(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     """The search backend's own matches (PostgreSQL full-text search in the PostgreSQL deployment,
     SQLite FTS5 by default), as plain pages; each hit shows its title, address and an extract of the
-    text the backend stored at publication. No page is loaded in full."""
+    text the backend stored at publication. The backend is asked for ids only; the listable pages'
+    titles, addresses and plain texts are read once per page-cache generation, so a search costs one
+    query of its own and no page is loaded."""
     query = request.GET.get("q", "").strip()[:200]
     terms = search_text.terms_of(query)
-    words = search_text.backend_query(query)
-    found = list(Page.objects.live().public().search(words)) if words else []
-    # A withheld page (no current approval, withdrawn, expired, changed since approval) is never a result.
-    listable = listing.listable_page_ids()
-    servable = [page for page in found if page.pk in listable]
-    page = Paginator(search_text.titles_first(servable, terms), 10).get_page(request.GET.get("page"))
-    texts = search_text.indexed_texts(list(page))
+    # A withheld page (no current approval, withdrawn, expired, changed since approval, private) is never
+    # a result: only the listable pages are kept.
+    listed = listing.listable_pages(request)
+    found = [pk for pk in search_backend.matching_ids(search_text.backend_query(query)) if pk in listed]
+    titles = {pk: listed[pk].title for pk in found}
+    page = Paginator(search_text.titles_first(found, titles, terms), 10).get_page(request.GET.get("page"))
+    texts = search_text.stored_texts() if page.object_list else {}
     hits = [
         {
-            "page": result,
-            "title": search_text.highlight(result.title, terms),
-            "extract": search_text.extract(texts.get(result.pk, ""), terms),
+            "url": listed[pk].url,
+            "title": search_text.highlight(titles[pk], terms),
+            "extract": search_text.extract(texts.get(pk, ""), terms),
         }
-        for result in page
+        for pk in page
     ]
     return render(request, "portal/search.html", {"query": query, "results": page, "hits": hits})
 

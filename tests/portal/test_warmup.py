@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.test import Client
 
@@ -24,3 +25,17 @@ def test_the_warm_up_renders_each_tool_result_not_a_form_error(reader: Client) -
         response = reader.post(path, fields)
         assert response.status_code == 200, (path, response.status_code)
         assert b"data-tool-result" in response.content and b'aria-invalid="true"' not in response.content
+
+
+def test_a_warmed_worker_knows_where_its_own_address_leads_before_its_first_visitor(
+    seeded: None, settings: Any, django_assert_num_queries: Any
+) -> None:
+    # gunicorn reports the Host header's port (here the bench's and chaos tests' direct use of a
+    # worker's own address): an uncached page on it must not walk the page tree again.
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    warm_up(["127.0.0.1:8123"], deadline=time.monotonic() + 600)
+    visitor = Client(HTTP_HOST="127.0.0.1:8123")
+    visitor.post("/hcp-confirm/", {"answer": "yes", "next": "/"}, SERVER_PORT="8123")
+    with django_assert_num_queries(0):
+        response = visitor.get("/efficacy/adult/?uncached=1", SERVER_PORT="8123")
+    assert response.status_code == 200 and "X-Page-Cache" not in response

@@ -59,16 +59,28 @@ def warm_up(hosts: list[str], deadline: float) -> int:
         for host in hosts:
             client = Client(HTTP_HOST=host, raise_request_exception=False)
             client.cookies[gate.COOKIE_NAME] = signed
+            # The port gunicorn will report for this Host header, so that what is kept per address (the
+            # page routes of portal.routing) is kept for the address visitors use.
+            environ = {"HTTP_ACCEPT_ENCODING": "gzip", **_server_port(host)}
             for path in warm_paths():
                 if time.monotonic() > deadline:
                     return rendered
-                client.get(path, secure=settings.PRODUCTION, HTTP_ACCEPT_ENCODING="gzip")
+                client.get(path, secure=settings.PRODUCTION, **environ)
                 rendered += 1
             for path, fields in warm_posts():
                 if time.monotonic() > deadline:
                     return rendered
-                client.post(path, fields, secure=settings.PRODUCTION, HTTP_ACCEPT_ENCODING="gzip")
+                client.post(path, fields, secure=settings.PRODUCTION, **environ)
                 rendered += 1
     finally:
         close_old_connections()
     return rendered
+
+
+def _server_port(host: str) -> dict[str, str]:
+    """SERVER_PORT as gunicorn sets it from a Host header that names a port ("127.0.0.1:8000",
+    "[::1]:8000"); nothing for a bare name (the scheme's port, as the test client sets it)."""
+    name, colon, port = host.rpartition(":")
+    if not colon or not port.isdigit() or (name.startswith("[") != name.endswith("]")):
+        return {}
+    return {"SERVER_PORT": port}

@@ -115,10 +115,10 @@ def _seeded_state(django_db_setup: DatabaseStates, django_db_blocker: Any) -> Da
 
 
 @pytest.fixture(scope="session")
-def _verified_state(django_db_setup: DatabaseStates, django_db_blocker: Any) -> DatabaseStates:
-    with django_db_blocker.unblock():
-        django_db_setup.build("verified", seed_and_verify_site)
-    return django_db_setup
+def _verified_state(_seeded_state: DatabaseStates, django_db_blocker: Any) -> DatabaseStates:
+    with django_db_blocker.unblock():  # seed_and_verify_site, from the seeded state: one seeding a run
+        _seeded_state.build("verified", medical_verifies_shown_facts, base="seeded")
+    return _seeded_state
 
 
 @pytest.fixture

@@ -111,16 +111,26 @@ class DatabaseStates:
             if wrapper.connection is not None:
                 self._attach_all(wrapper.connection)
 
-    def build(self, name: str, builder: Callable[[], None]) -> None:
-        """Run `builder` once on the migrated database and keep the result as state `name`.
+    def build(self, name: str, builder: Callable[[], None], *, base: str | None = None) -> None:
+        """Run `builder` once on the migrated database, or on state `base` (built before: a state that
+        extends another need not repeat its builder), and keep the result as state `name`.
 
-        Kept beside the full copy: per table, the rows the builder removed or changed (`_gone`) and the
-        rows it added or changed (`_new_<table>`), so a test gets only those rows written."""
+        Kept beside the full copy: per table, the rows that differ from the migrated database: those
+        removed or changed (`_gone`) and those added or changed (`_new_<table>`), so a test gets only
+        those rows written."""
         if self.pristine is None or name in self.changed:
             return
+        if base is not None and base not in self.changed:
+            raise RuntimeError(f"state {name!r} starts from state {base!r}, which was not built")
         raw = self._raw()
         before = _copy(raw)
-        self.pristine.backup(raw)
+        if base is None:
+            self.pristine.backup(raw)
+        else:
+            start = sqlite3.connect(self.directory / f"{base}.db.sqlite3")
+            start.backup(raw)
+            start.close()
+        _clear_caches()  # nothing cached from the database as it was may be read by the builder
         try:
             with transaction.atomic():
                 builder()

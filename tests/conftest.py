@@ -115,10 +115,10 @@ def _seeded_state(django_db_setup: DatabaseStates, django_db_blocker: Any) -> Da
 
 
 @pytest.fixture(scope="session")
-def _verified_state(django_db_setup: DatabaseStates, django_db_blocker: Any) -> DatabaseStates:
-    with django_db_blocker.unblock():
-        django_db_setup.build("verified", seed_and_verify_site)
-    return django_db_setup
+def _verified_state(_seeded_state: DatabaseStates, django_db_blocker: Any) -> DatabaseStates:
+    with django_db_blocker.unblock():  # seed_and_verify_site, from the seeded state: one seeding a run
+        _seeded_state.build("verified", medical_verifies_shown_facts, base="seeded")
+    return _seeded_state
 
 
 @pytest.fixture
@@ -141,7 +141,8 @@ def argon2_hashing(settings: Any) -> None:
 
 def server_env(var_dir: Path) -> dict[str, str]:
     """The environment of a test server: production-like (DEBUG off) on its own SQLite file and var dir,
-    emails written to files there, no Redis."""
+    emails written to files there, no Redis, and a report form's minimum fill time 1 s instead of 3 (a
+    browser test waits it out before each post; the refusal itself is tested in tests/intake)."""
     env = {
         **os.environ,
         "BESPONSA_ENV": "development",
@@ -150,6 +151,7 @@ def server_env(var_dir: Path) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{var_dir / 'db.sqlite3'}",
         "REQUEST_LOG_LEVEL": "WARNING",
         "EMAIL_BACKEND": "file",
+        "INTAKE_MIN_FILL_SECONDS": "1",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("REDIS_URL", None)

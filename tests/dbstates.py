@@ -9,6 +9,12 @@ milliseconds), so its rollback removes them like any other write. A transactiona
 
 Off SQLite (the `-m postgres` run), and in a run with no database test at all (then there is no test
 database), there is no copy: the builder runs for each test, as it always did.
+
+An attached database belongs to one SQLite connection, and the test process can hold more than one to
+the test database: Django keeps its connections per thread, and apart while an event loop runs (the
+Playwright session's loop counts as running between its calls), so a test may be on another connection
+once a browser test has started. So the kept copies are attached to every connection to the test
+database: to those open when a copy is made, and to each new one as it opens (`connection_created`).
 """
 
 # ruff: noqa: S608 - table names come from the database's own catalog, never from input
@@ -17,12 +23,14 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.signals import connection_created
 
 
 def _clear_caches() -> None:
@@ -63,8 +71,28 @@ class DatabaseStates:
         self.directory = directory
         self.pristine = pristine  # the database as migrations left it (None off SQLite)
         self.changed: dict[str, list[str]] = {}
+        self.attached: dict[str, Path] = {}  # schema name -> its file, attached to every connection
+        self.connections: weakref.WeakSet[Any] = weakref.WeakSet()  # Django's, to the test database
         if pristine is not None:
+            self.connections.add(connections[DEFAULT_DB_ALIAS])
+            connection_created.connect(self._opened, weak=False, dispatch_uid=f"dbstates-{id(self)}")
             self._attach(pristine, "pristine")
+
+    def _opened(self, sender: Any, connection: Any, **kwargs: Any) -> None:
+        """connection_created: another connection to the test database gets the kept copies too."""
+        if (
+            connection.alias == DEFAULT_DB_ALIAS
+            and connection.vendor == "sqlite"
+            and connection.is_in_memory_db()
+        ):
+            self.connections.add(connection)
+            self._attach_all(connection.connection)
+
+    def _attach_all(self, raw: sqlite3.Connection) -> None:
+        present = {row[1] for row in raw.execute("PRAGMA database_list")}
+        for name, path in self.attached.items():
+            if name not in present:
+                raw.execute(f'ATTACH DATABASE ? AS "{name}"', [str(path)])
 
     @staticmethod
     def _raw() -> sqlite3.Connection:
@@ -77,19 +105,32 @@ class DatabaseStates:
         kept = sqlite3.connect(path)
         source.backup(kept)
         kept.close()
-        with connection.cursor() as cursor:
-            cursor.execute(f'ATTACH DATABASE %s AS "{name}"', [str(path)])
+        self.attached[name] = path
+        self._raw()  # the current connection is open (and so among self.connections)
+        for wrapper in list(self.connections):
+            if wrapper.connection is not None:
+                self._attach_all(wrapper.connection)
 
-    def build(self, name: str, builder: Callable[[], None]) -> None:
-        """Run `builder` once on the migrated database and keep the result as state `name`.
+    def build(self, name: str, builder: Callable[[], None], *, base: str | None = None) -> None:
+        """Run `builder` once on the migrated database, or on state `base` (built before: a state that
+        extends another need not repeat its builder), and keep the result as state `name`.
 
-        Kept beside the full copy: per table, the rows the builder removed or changed (`_gone`) and the
-        rows it added or changed (`_new_<table>`), so a test gets only those rows written."""
+        Kept beside the full copy: per table, the rows that differ from the migrated database: those
+        removed or changed (`_gone`) and those added or changed (`_new_<table>`), so a test gets only
+        those rows written."""
         if self.pristine is None or name in self.changed:
             return
+        if base is not None and base not in self.changed:
+            raise RuntimeError(f"state {name!r} starts from state {base!r}, which was not built")
         raw = self._raw()
         before = _copy(raw)
-        self.pristine.backup(raw)
+        if base is None:
+            self.pristine.backup(raw)
+        else:
+            start = sqlite3.connect(self.directory / f"{base}.db.sqlite3")
+            start.backup(raw)
+            start.close()
+        _clear_caches()  # nothing cached from the database as it was may be read by the builder
         try:
             with transaction.atomic():
                 builder()

@@ -20,6 +20,7 @@ from wagtail.models import Page, Site
 from besponsa.compliance import setup
 from besponsa.portal.models import ContentPage, HomePage, SafetyInformation, SiteContacts
 from tests.conftest import SiteServer, _free_port, running, server_env
+from tests.dbstates import DatabaseStates
 
 
 @dataclass
@@ -232,12 +233,15 @@ class FreshSite:
 
 
 @pytest.fixture(scope="module")
-def fresh_site() -> Iterator[FreshSite]:
+def fresh_site(_seeded_state: DatabaseStates) -> Iterator[FreshSite]:
     var_dir = Path(tempfile.mkdtemp(prefix="besponsa-fresh-"))
     port = _free_port()
     server = SiteServer(f"http://127.0.0.1:{port}", var_dir, server_env(var_dir))
-    server.manage("migrate", "--noinput", "-v0")
-    server.manage("seed_content")
+    # The session's seeded state is what `migrate` and `seed_content` make from nothing (built once, in
+    # process, tests/dbstates.py); the same commands by hand off SQLite.
+    if not _seeded_state.copy_to("seeded", var_dir / "db.sqlite3"):
+        server.manage("migrate", "--noinput", "-v0")
+        server.manage("seed_content")
     out = server.manage("shell", "-c", CAST_SESSIONS % (CAST,))
     made = json.loads(out.split("SESSIONS ", 1)[1])
     page_ids = {path.removeprefix("/home"): pk for path, pk in made["pages"].items()}

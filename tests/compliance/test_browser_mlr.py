@@ -1,9 +1,10 @@
 """Issue 11 in a real browser, as the MLR team and a visitor meet it, on a freshly installed site.
 
-One server per module (`fresh_site`: `migrate` and `seed_content` on an empty database, no label fact
-verified yet). Edith writes (Content editors), Maria, Luis and Rita review (Medical, Legal, Regulatory
-reviewers); each has a CMS session that passed the second factor. The tests run in file order on that
-one site: the ISI review comes last because a new ISI withholds every page approved with the old one.
+One server per module (`fresh_site`: what `migrate` and `seed_content` make of an empty database, the
+session's seeded state; no label fact verified yet). Edith writes (Content editors), Maria, Luis and
+Rita review (Medical, Legal, Regulatory reviewers); each has a CMS session that passed the second
+factor. The tests run in file order on that one site: the ISI review comes last because a new ISI
+withholds every page approved with the old one.
 """
 
 from __future__ import annotations

@@ -2,9 +2,11 @@
 Redis) and Redis, withdrawals (in the CMS, by a script, by lapse) seen by both workers on their very next
 request, Redis and database outages answered without a crash and recovered from without a restart.
 
-Each test starts its own gunicorn (and, for Redis, a throwaway `redis-server` on a free loopback port
-with no persistence; the machine's own Redis is never touched). Which worker answered is read from
-gunicorn's access log (the process id), so "both workers" is checked, not assumed.
+One gunicorn per deployment serves the module's tests of that deployment (the default set-up, Redis):
+starting one costs seconds, and each test changes a page of its own, so none sees another's change.
+Redis is a throwaway `redis-server` on a free loopback port with no persistence; the machine's own
+Redis is never touched. Which worker answered is read from gunicorn's access log (the process id), so
+"both workers" is checked, not assumed.
 """
 
 from __future__ import annotations
@@ -147,6 +149,8 @@ def redis_server() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
 
 @contextmanager
 def gunicorn(database: Path, *options: str, **extra: str) -> Iterator[Site]:
+    """gunicorn with 2 workers on a copy of `database`. No control socket: it would be the same file
+    (~/.gunicorn/gunicorn.ctl) for every gunicorn on the machine."""
     var_dir = Path(tempfile.mkdtemp(prefix="besponsa-workers-"))
     shutil.copy(database, var_dir / "db.sqlite3")
     env = _env(var_dir, **extra)
@@ -164,6 +168,7 @@ def gunicorn(database: Path, *options: str, **extra: str) -> Iterator[Site]:
             str(access_log),
             "--access-logformat",
             ACCESS_FORMAT,
+            "--no-control-socket",
             *options,
             "besponsa.project.wsgi:application",
         ],
@@ -171,6 +176,7 @@ def gunicorn(database: Path, *options: str, **extra: str) -> Iterator[Site]:
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=errors,
+        start_new_session=True,  # its own process group: the master and its workers are stopped at once
     )
     site = Site(f"http://127.0.0.1:{port}", env, var_dir, access_log)
     try:
@@ -186,7 +192,9 @@ def gunicorn(database: Path, *options: str, **extra: str) -> Iterator[Site]:
         site.cookie = _pass_gate(site)
         yield site
     finally:
-        process.terminate()
+        # Killed, not stopped gracefully: a worker's orderly exit is seconds of interpreter teardown,
+        # and nothing here is written at exit (the access log is written per request).
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
         errors.close()
         shutil.rmtree(var_dir, ignore_errors=True)
@@ -239,13 +247,17 @@ def answers_after(site: Site, mark: int, path: str) -> dict[str, set[str]]:
     return seen
 
 
-UNPUBLISH = "from wagtail.models import Page; Page.objects.get(url_path='/home/about/').specific.unpublish()"
-# Shortening an approval so that it has lapsed (a CMS edit of the expiry date does the same).
-LAPSE = (
-    "import datetime; from besponsa.compliance.models import Approval, site_today; "
-    "a = Approval.objects.get(page__url_path='/home/about/'); "
-    "a.approved_on = site_today() - datetime.timedelta(days=30); a.expires_on = site_today(); a.save()"
-)
+def unpublish(url_path: str) -> str:
+    return f"from wagtail.models import Page; Page.objects.get(url_path={url_path!r}).specific.unpublish()"
+
+
+def lapse(url_path: str) -> str:
+    """Shortening an approval so that it has lapsed (a CMS edit of the expiry date does the same)."""
+    return (
+        "import datetime; from besponsa.compliance.models import Approval, site_today; "
+        f"a = Approval.objects.get(page__url_path={url_path!r}); "
+        "a.approved_on = site_today() - datetime.timedelta(days=30); a.expires_on = site_today(); a.save()"
+    )
 
 
 # An editor's CMS session (second factor passed), and the approval of /about/.
@@ -265,15 +277,14 @@ session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
 session[DEVICE_ID_SESSION_KEY] = device.persistent_id
 session.create()
-print("SESSION", session.session_key, Approval.objects.get(page__url_path="/home/about/").pk)
+print("SESSION", session.session_key, Approval.objects.get(page__url_path=URL_PATH).pk)
 """
 
 
-def _withdraw_in_the_cms(site: Site) -> None:
+def _withdraw_in_the_cms(site: Site, url_path: str) -> None:
     """What an editor does in CMS → Reports → Approvals; one of the two workers takes the POST."""
-    session_key, approval_id = (
-        _manage(site.env, "shell", "-c", EDITOR_SESSION).split("SESSION ", 1)[1].split()
-    )
+    code = f"URL_PATH = {url_path!r}\n" + EDITOR_SESSION
+    session_key, approval_id = _manage(site.env, "shell", "-c", code).split("SESSION ", 1)[1].split()
     editor = LiveClient(site.base, cookies={"sessionid": session_key})
     answer = editor.post_form(
         f"/cms/compliance/approvals/{approval_id}/",
@@ -292,33 +303,53 @@ def settled_mark(site: Site) -> int:
     return counts[-1]
 
 
-def _withdrawn_on_every_worker(site: Site, change: str | None, expected: str) -> None:
-    pids = warm_both_workers(site, "/about/")
+def _withdrawn_on_every_worker(site: Site, path: str, change: str, expected: str) -> None:
+    """Withdraw the page at `path` (`change`: "cms", "unpublish" or "lapse") once both workers serve it
+    from their cache; then every answer either worker gives for it is `expected`."""
+    url_path = "/home" + path
+    pids = warm_both_workers(site, path)
     mark = settled_mark(site)
-    if change is None:
-        _withdraw_in_the_cms(site)
-    else:
-        site.shell(change)  # another process, as a cron job or a script would be
-    for answer in site.burst("/about/", 24):
-        assert answer.status == int(expected), answer.status
-        assert "X-Page-Cache" not in answer.headers
-    seen = answers_after(site, mark, "/about/")
+    if change == "cms":
+        _withdraw_in_the_cms(site, url_path)
+    else:  # another process, as a cron job or a script would be
+        site.shell(unpublish(url_path) if change == "unpublish" else lapse(url_path))
+    for _ in range(10):  # a warm worker can take a whole burst: until both have answered
+        for answer in site.burst(path, 24):
+            assert answer.status == int(expected), answer.status
+            assert "X-Page-Cache" not in answer.headers
+        seen = answers_after(site, mark, path)
+        if pids <= set(seen):
+            break
     assert pids <= set(seen), f"a worker answered nothing after the change: {seen}"
     assert all(statuses == {expected} for statuses in seen.values()), seen
 
 
+@pytest.fixture(scope="module")
+def default_site(seeded_database: Path) -> Iterator[Site]:
+    """The default settings (SQLite, no Redis, a local-memory cache in each worker)."""
+    with gunicorn(seeded_database) as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def redis_site(seeded_database: Path) -> Iterator[tuple[subprocess.Popen[bytes], Site]]:
+    """The Redis set-up: the Redis process (an outage test stops and resumes it) and the site."""
+    with redis_server() as (redis, url), gunicorn(seeded_database, REDIS_URL=url) as site:
+        yield redis, site
+
+
+# Each test withdraws a page no other test on the same server touches.
 @pytest.mark.parametrize(
-    ("change", "expected"),
-    [(None, "503"), (UNPUBLISH, "404"), (LAPSE, "503")],
+    ("change", "path", "expected"),
+    [("cms", "/about/", "503"), ("unpublish", "/indication/", "404"), ("lapse", "/nccn/", "503")],
     ids=["withdrawn-in-the-cms", "unpublish", "lapse"],
 )
 def test_default_setup_every_worker_stops_serving_a_withdrawn_page_at_once(
-    seeded_database: Path, change: str | None, expected: str
+    default_site: Site, change: str, path: str, expected: str
 ) -> None:
-    """The default settings (SQLite, no Redis, a local-memory cache in each worker): after the change,
-    the very next request each worker answers for the page is the withheld answer."""
-    with gunicorn(seeded_database) as site:
-        _withdrawn_on_every_worker(site, change, expected)
+    """The default settings: after the change, the very next request each worker answers for the page
+    is the withheld answer."""
+    _withdrawn_on_every_worker(default_site, path, change, expected)
 
 
 # Withdrawing the approval of a page outside the CMS (the tools index), as the CMS does.
@@ -352,46 +383,49 @@ def test_default_setup_every_worker_withholds_a_tool_page_once_its_approval_is_w
 
 @needs_redis
 @pytest.mark.parametrize(
-    ("change", "expected"), [(UNPUBLISH, "404"), (LAPSE, "503")], ids=["unpublish", "lapse"]
+    ("change", "path", "expected"),
+    [("unpublish", "/indication/", "404"), ("lapse", "/nccn/", "503")],
+    ids=["unpublish", "lapse"],
 )
 def test_redis_setup_every_worker_stops_serving_a_withdrawn_page_at_once(
-    seeded_database: Path, change: str, expected: str
+    redis_site: tuple[subprocess.Popen[bytes], Site], change: str, path: str, expected: str
 ) -> None:
-    with redis_server() as (_redis, url), gunicorn(seeded_database, REDIS_URL=url) as site:
-        _withdrawn_on_every_worker(site, change, expected)
+    _withdrawn_on_every_worker(redis_site[1], path, change, expected)
 
 
 @needs_redis
-def test_redis_outage_pages_static_health_and_api_keep_answering_and_recover(seeded_database: Path) -> None:
-    with redis_server() as (redis, url), gunicorn(seeded_database, REDIS_URL=url) as site:
-        warm_both_workers(site, "/about/")
-        warm_both_workers(site, "/")
-        redis.send_signal(signal.SIGSTOP)  # unreachable: connections hang until the socket timeout
-        try:
-            for answer in site.burst("/", 8):
-                assert answer.status == 200 and answer.headers.get("X-Page-Cache") is None
-            # A withdrawal while Redis is away: it cannot bump the generation there.
-            site.shell(UNPUBLISH)
-            for path, status in [
-                ("/about/", 404),
-                ("/static/portal/css/site.css", 200),
-                ("/api/v1/openapi.json", 200),
-            ]:
-                assert {a.status for a in site.burst(path, 8)} == {status}, path
-            import json
+def test_redis_outage_pages_static_health_and_api_keep_answering_and_recover(
+    redis_site: tuple[subprocess.Popen[bytes], Site],
+) -> None:
+    redis, site = redis_site
+    warm_both_workers(site, "/about/")
+    warm_both_workers(site, "/")
+    redis.send_signal(signal.SIGSTOP)  # unreachable: connections hang until the socket timeout
+    try:
+        for answer in site.burst("/", 8):
+            assert answer.status == 200 and answer.headers.get("X-Page-Cache") is None
+        # A withdrawal while Redis is away: it cannot bump the generation there.
+        site.shell(unpublish("/home/about/"))
+        for path, status in [
+            ("/about/", 404),
+            ("/static/portal/css/site.css", 200),
+            ("/api/v1/openapi.json", 200),
+        ]:
+            assert {a.status for a in site.burst(path, 8)} == {status}, path
+        import json
 
-            health = [json.loads(a.body) for a in site.burst("/healthz", 8)]
-            assert all(h["status"] == "ok" and h["cache"] == "degraded" for h in health), health
-        finally:
-            redis.send_signal(signal.SIGCONT)
-        time.sleep(1.5)  # the breaker's period: then each worker tries Redis again
-        mark = settled_mark(site)
-        # Redis still holds the old generation and the old copy of /about/: neither is served.
-        assert {a.status for a in site.burst("/about/", 16)} == {404}
-        assert all(s == {"404"} for s in answers_after(site, mark, "/about/").values())
-        warm_both_workers(site, "/")  # caching again, without a restart
-        assert all(a.status == 200 for a in site.burst("/healthz", 4))
-        assert all('"cache": "ok"' in a.body.decode() for a in site.burst("/healthz", 4))
+        health = [json.loads(a.body) for a in site.burst("/healthz", 8)]
+        assert all(h["status"] == "ok" and h["cache"] == "degraded" for h in health), health
+    finally:
+        redis.send_signal(signal.SIGCONT)
+    time.sleep(1.5)  # the breaker's period: then each worker tries Redis again
+    mark = settled_mark(site)
+    # Redis still holds the old generation and the old copy of /about/: neither is served.
+    assert {a.status for a in site.burst("/about/", 16)} == {404}
+    assert all(s == {"404"} for s in answers_after(site, mark, "/about/").values())
+    warm_both_workers(site, "/")  # caching again, without a restart
+    assert all(a.status == 200 for a in site.burst("/healthz", 4))
+    assert all('"cache": "ok"' in a.body.decode() for a in site.burst("/healthz", 4))
 
 
 def test_database_outage_error_pages_carry_the_headers_and_health_says_503(seeded_database: Path) -> None:

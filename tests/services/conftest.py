@@ -35,19 +35,24 @@ def _media(settings: Any, media_dir: Path) -> None:
     settings.MEDIA_ROOT = media_dir
 
 
+def make_materials() -> None:
+    call_command("generate_materials", verbosity=0)
+
+
 def seed_materials() -> None:
     call_command("seed_content", verbosity=0)
-    call_command("generate_materials", verbosity=0)
+    make_materials()
 
 
 @pytest.fixture(scope="session")
 def _materials_state(
-    django_db_setup: DatabaseStates, django_db_blocker: Any, media_dir: Path
+    _seeded_state: DatabaseStates, django_db_blocker: Any, media_dir: Path
 ) -> DatabaseStates:
-    # Built once (tests/dbstates.py); the PDFs land in the session's media folder that every test uses.
+    # Built once (tests/dbstates.py), from the seeded state (seed_materials without seeding again); the
+    # PDFs land in the session's media folder that every test uses.
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_dir):
-        django_db_setup.build("materials", seed_materials)
-    return django_db_setup
+        _seeded_state.build("materials", make_materials, base="seeded")
+    return _seeded_state
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ through the real server and the real outbox worker; axe-core on every page of th
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +14,36 @@ from tests.conftest import confirm_hcp
 pytestmark = pytest.mark.browser
 
 
+# One account per test run, so that no run sees another's orders, saved results or registrations.
+HCPS = {
+    f"services-{test}-{run}@example.org": True
+    for test in ("orders", "referral", "event", "workspace")
+    for run in ("js", "nojs")
+}
+HCPS["services-unverified@example.org"] = False
+EVENT_CODES = {True: "PP-INO-USA-0818", False: "PP-INO-USA-0819"}  # by javascript: one event per run
+
+# What the module's tests start from, made by one `manage.py shell` on the server's database (each
+# command in a process of its own would cost a Django start-up each): the three materials, the HCPs,
+# an event with five seats for each run of the event test, and the video.
+SETUP = f"""
+from django.core.management import call_command
+from tests.accounts.conftest import make_hcp
+from tests.services.test_events import make_event
+from tests.services.test_videos import make_video
+call_command("generate_materials")
+for email, verified in {HCPS!r}.items():
+    make_hcp(email, verified=verified)
+for code in {sorted(EVENT_CODES.values())!r}:
+    make_event(code=code, capacity=5)
+make_video()
+"""
+
+
 @pytest.fixture(scope="module")
 def materials_site(site_server: Any) -> Any:
-    site_server.manage("generate_materials")
+    site_server.manage("shell", "-c", SETUP)
     return site_server
-
-
-def _make_hcp(server: Any, email: str, *, verified: bool) -> None:
-    server.manage(
-        "shell",
-        "-c",
-        f"from tests.accounts.conftest import make_hcp; make_hcp({email!r}, verified={verified})",
-    )
 
 
 def _sign_in(page: Any, server: Any, email: str) -> None:
@@ -37,10 +54,11 @@ def _sign_in(page: Any, server: Any, email: str) -> None:
     page.wait_for_url(server.url("/support/materials/"))
 
 
-def _verified_hcp(browser: Any, server: Any, prefix: str, *, javascript: bool) -> tuple[Any, Any, str]:
-    """A new verified HCP, signed in through the form in a fresh browser context."""
-    email = f"{prefix}-{'js' if javascript else 'nojs'}-{time.time_ns()}@example.org"
-    _make_hcp(server, email, verified=True)
+def _verified_hcp(browser: Any, server: Any, test: str, *, javascript: bool) -> tuple[Any, Any, str]:
+    """This run's verified HCP (made by `materials_site`), signed in through the form in a fresh browser
+    context."""
+    email = f"services-{test}-{'js' if javascript else 'nojs'}@example.org"
+    assert HCPS[email]
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
     confirm_hcp(page, server)
@@ -81,10 +99,8 @@ def test_signed_out_hcps_browse_and_download_but_must_sign_in_to_order(
 def test_an_unverified_hcp_is_told_to_confirm_the_address(
     page: Any, materials_site: Any, axe_violations: Any
 ) -> None:
-    email = f"unverified-{time.time_ns()}@example.org"
-    _make_hcp(materials_site, email, verified=False)
     confirm_hcp(page, materials_site)
-    _sign_in(page, materials_site, email)
+    _sign_in(page, materials_site, "services-unverified@example.org")
     assert "confirm your email address to order" in page.locator(".materials").inner_text()
     response = page.goto(materials_site.url("/materials/order/"))
     assert response.status == 403
@@ -176,12 +192,7 @@ def test_a_verified_hcp_asks_patient_support_to_call(
 def test_a_verified_hcp_registers_for_an_event_and_cancels(
     browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
 ) -> None:
-    code = "PP-INO-USA-0818" if javascript else "PP-INO-USA-0819"
-    materials_site.manage(
-        "shell",
-        "-c",
-        f"from tests.services.test_events import make_event; make_event(code={code!r}, capacity=5)",
-    )
+    code = EVENT_CODES[javascript]
     context, page, email = _verified_hcp(browser, materials_site, "event", javascript=javascript)
     page.goto(materials_site.url(f"/support/events/event-{code[-4:]}/"))
     assert page.get_by_text("5 seats left").is_visible()
@@ -233,14 +244,6 @@ def test_a_verified_hcp_saves_a_dose_result_to_the_workspace_and_exports_it(
 def test_a_video_page_has_captions_transcript_and_the_isi(
     browser: Any, materials_site: Any, axe_violations: Any, javascript: bool
 ) -> None:
-    # One video for both runs, made by whichever runs first: each run stands alone (`-k no-js`, or the
-    # two on different xdist workers, each with its own site server).
-    materials_site.manage(
-        "shell",
-        "-c",
-        "from besponsa.services.models import VideoPage; from tests.services.test_videos import make_video; "
-        "VideoPage.objects.filter(slug='preparing-besponsa').exists() or make_video()",
-    )
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
     confirm_hcp(page, materials_site)

@@ -61,7 +61,7 @@ def warm_up(hosts: list[str], deadline: float) -> int:
             client.cookies[gate.COOKIE_NAME] = signed
             # The port gunicorn will report for this Host header, so that what is kept per address (the
             # page routes of portal.routing) is kept for the address visitors use.
-            environ = {"HTTP_ACCEPT_ENCODING": "gzip", **_server_port(host)}
+            environ: dict[str, Any] = {"HTTP_ACCEPT_ENCODING": "gzip", **_server_port(host)}
             for path in warm_paths():
                 if time.monotonic() > deadline:
                     return rendered

@@ -56,6 +56,7 @@ class SiteServer:
         self.base_url = base_url
         self.var_dir = var_dir
         self.env = env
+        self.gate_cookie: dict[str, Any] | None = None  # what answering the gate earned (confirm_hcp)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -236,12 +237,19 @@ def nojs_page(browser: Any) -> Iterator[Any]:
 
 
 def confirm_hcp(page: Any, server: SiteServer) -> None:
-    """Answer the gate the way a user does, through the no-JavaScript form."""
+    """Answer the gate the way a user does, through the no-JavaScript form, the first time for each
+    server; after that, give the page's browser context the cookie that answer earned (two page loads
+    fewer per test; the gate's own tests in tests/web walk it every time). The page is left where it
+    was: callers go where they test next."""
+    if server.gate_cookie is not None:
+        page.context.add_cookies([server.gate_cookie])
+        return
     page.goto(server.url("/hcp-confirm/?next=/"))
     page.locator(
         "[data-gate-dialog][open] button[value=yes], [data-gate-page] button[value=yes]"
     ).first.click()
     page.wait_for_url(server.url("/"))
+    server.gate_cookie = next(c for c in page.context.cookies() if c["name"] == "hcp_confirmed")
 
 
 @pytest.fixture

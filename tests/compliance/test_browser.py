@@ -1,11 +1,12 @@
 """The neutral "being updated" page in a real browser: 503, the ISI, and no accessibility violations.
 
-A throwaway page is published on the shared test server, its approval set to have lapsed, and the
-page deleted again afterwards, so the other browser tests never meet it."""
+Two throwaway pages are published on the shared test server (one with its approval set to have lapsed,
+one for an editor to withdraw), and deleted again after the module, so the other browser tests never
+meet them. Both are made by one `manage.py shell` and removed by another: each is a Django start-up."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -33,18 +34,17 @@ ContentPage.objects.filter(slug="compliance-lapsed-check").delete()
 
 
 def test_an_expired_page_shows_the_neutral_page_with_the_isi(
-    site_server: SiteServer, hcp_page: Any, axe_violations: Callable[[Any], list[dict[str, Any]]]
+    site_server: SiteServer,
+    throwaway_pages: tuple[str, str],
+    hcp_page: Any,
+    axe_violations: Callable[[Any], list[dict[str, Any]]],
 ) -> None:
-    site_server.manage("shell", "-c", CREATE)
-    try:
-        response = hcp_page.goto(site_server.url("/compliance-lapsed-check/"))
-        assert response.status == 503
-        assert hcp_page.locator("h1").inner_text() == "This content is being updated"
-        assert hcp_page.locator("#isi").count() == 1
-        assert "Shown only while approved." not in hcp_page.content()
-        assert axe_violations(hcp_page) == []
-    finally:
-        site_server.manage("shell", "-c", DELETE)
+    response = hcp_page.goto(site_server.url("/compliance-lapsed-check/"))
+    assert response.status == 503
+    assert hcp_page.locator("h1").inner_text() == "This content is being updated"
+    assert hcp_page.locator("#isi").count() == 1
+    assert "Shown only while approved." not in hcp_page.content()
+    assert axe_violations(hcp_page) == []
 
 
 EDITOR_SESSION = """
@@ -82,41 +82,47 @@ User.objects.filter(username="browser-editor").delete()
 """
 
 
+@pytest.fixture(scope="module")
+def throwaway_pages(site_server: SiteServer) -> Iterator[tuple[str, str]]:
+    """Both pages and the editor; yields the editor's CMS session key and the withdrawal page's approval."""
+    out = site_server.manage("shell", "-c", CREATE + EDITOR_SESSION)
+    session_key, approval_id = out.split("SESSION ", 1)[1].split()
+    yield session_key, approval_id
+    site_server.manage("shell", "-c", DELETE + CLEAN_UP)
+
+
 def test_an_editor_withdraws_an_approval_and_visitors_get_the_neutral_page_at_once(
     site_server: SiteServer,
+    throwaway_pages: tuple[str, str],
     browser: Any,
     hcp_page: Any,
     axe_violations: Callable[[Any], list[dict[str, Any]]],
 ) -> None:
-    out = site_server.manage("shell", "-c", EDITOR_SESSION)
-    session_key, approval_id = out.split("SESSION ", 1)[1].split()
-    try:
-        visitor_url = site_server.url("/compliance-withdrawal-check/")
-        assert hcp_page.goto(visitor_url).status == 200
-        assert hcp_page.goto(visitor_url).status == 200  # now from the page cache
-        results = hcp_page.goto(site_server.url("/search/?q=Zanzibarian"))
-        assert results is not None and hcp_page.locator(".search-results a").count() == 1
+    session_key, approval_id = throwaway_pages
+    visitor_url = site_server.url("/compliance-withdrawal-check/")
+    assert hcp_page.goto(visitor_url).status == 200
+    assert hcp_page.goto(visitor_url).status == 200  # now from the page cache
+    results = hcp_page.goto(site_server.url("/search/?q=Zanzibarian"))
+    assert results is not None and hcp_page.locator(".search-results a").count() == 1
 
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.add_cookies([{"name": "sessionid", "value": session_key, "url": site_server.url("/")}])
-        cms = context.new_page()
-        cms.goto(site_server.url(f"/cms/compliance/approvals/{approval_id}/"))
-        assert "Served" in cms.locator("main").inner_text()
-        cms.fill("#id_withdraw-reason", "Superseded by the new label")
-        cms.click("button[value=withdraw]")
-        assert "Withheld" in cms.locator("main").inner_text()
-        assert "Superseded by the new label" in cms.locator("main").inner_text()
-        context.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": "sessionid", "value": session_key, "url": site_server.url("/")}])
+    cms = context.new_page()
+    cms.goto(site_server.url(f"/cms/compliance/approvals/{approval_id}/"))
+    assert "Served" in cms.locator("main").inner_text()
+    cms.fill("#id_withdraw-reason", "Superseded by the new label")
+    cms.click("button[value=withdraw]")
+    assert "Withheld" in cms.locator("main").inner_text()
+    assert "Superseded by the new label" in cms.locator("main").inner_text()
+    context.close()
 
-        response = hcp_page.goto(visitor_url)
-        assert response is not None and response.status == 503
-        assert hcp_page.locator("h1").inner_text() == "This content is being updated"
-        assert axe_violations(hcp_page) == []
-        hcp_page.goto(site_server.url("/search/?q=Zanzibarian"))
-        assert hcp_page.locator(".search-results a").count() == 0
-        assert "compliance-withdrawal-check" not in hcp_page.goto(site_server.url("/sitemap.xml")).text()
-    finally:
-        site_server.manage("shell", "-c", CLEAN_UP)
+    response = hcp_page.goto(visitor_url)
+    assert response is not None and response.status == 503
+    assert hcp_page.locator("h1").inner_text() == "This content is being updated"
+    assert axe_violations(hcp_page) == []
+    hcp_page.goto(site_server.url("/search/?q=Zanzibarian"))
+    assert hcp_page.locator(".search-results a").count() == 0
+    assert "compliance-withdrawal-check" not in hcp_page.goto(site_server.url("/sitemap.xml")).text()
 
 
 def test_the_dosing_page_shows_claims_without_working_notes(site_server: SiteServer, hcp_page: Any) -> None:

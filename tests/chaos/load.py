@@ -11,6 +11,7 @@ the Medical step of the MLR review (the CMS). Signed-in paths use sessions made 
 
 from __future__ import annotations
 
+import http.client
 import queue
 import re
 import secrets
@@ -25,6 +26,10 @@ from urllib.parse import urlencode
 
 from tests.chaos.harness import Site
 from tests.liveclient import LiveClient
+
+# A request that got no whole answer: refused, reset, or cut mid-body when a worker is killed while it sends
+# (http.client.IncompleteRead is not an OSError). It counts as a failed request, never as an answer.
+CUT = (OSError, http.client.HTTPException)
 
 CSRF_SECRET = secrets.token_hex(16)  # 32 characters: Django accepts the unmasked secret as the form token
 PASSWORD = "lantern quietly orbits 7 figs"
@@ -400,14 +405,14 @@ def run_load(
                 began = time.monotonic()
                 try:
                     status, acked, key = path.attempt(site, client, n)
-                except OSError:
+                except CUT:
                     acked, key, status = False, "", None
                 run.records.append(Record(time.monotonic(), "write", status, key, acked))
                 stop.wait(max(0.0, pace - (time.monotonic() - began)))
             else:
                 try:
                     status = client.get(read_path).status
-                except OSError:
+                except CUT:
                     status = None
                 run.records.append(Record(time.monotonic(), "read", status))
                 time.sleep(0.05)

@@ -66,8 +66,7 @@ def listable_pages(request: HttpRequest) -> dict[int, Listed]:
 
 
 def _servable_paths() -> frozenset[str]:
-    pages = Page.objects.filter(pk__in=listable_page_ids())
-    return frozenset(url for url in (page.url for page in pages) if url)
+    return frozenset(listed.url for listed in _listed_pages(None).values())
 
 
 def listable_paths() -> frozenset[str]:

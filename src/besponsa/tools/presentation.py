@@ -33,10 +33,6 @@ def note(text: str) -> Note:
     return Note(kind.lower(), LABELS[kind], citation, body)
 
 
-def notes(texts: list[str]) -> list[Note]:
-    return [note(text) for text in texts]
-
-
 # Lists of codes a result names for people to read (not for logic): shown as their words.
 _CODE_LISTS: Final = frozenset({"unconfirmed", "not_evaluated"})
 

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from besponsa.api import guard
 from besponsa.api.endpoints import api
-from besponsa.api.openapi import error_doc
+from besponsa.api.openapi import RATE_LIMITED_DOC, UNAUTHORIZED_DOC, error_doc
 from besponsa.cli.fhir import FHIR_OPERATIONS
 from besponsa.fhir.examples import EVALUATE_EXAMPLE, PLAN_OUT_EXAMPLE
 
@@ -47,11 +47,7 @@ def plan_view(request: HttpRequest) -> HttpResponse:
 
 
 _COMMON_ERRORS: Final = {
-    "401": error_doc(
-        "An Authorization header was sent but its API token cannot be used",
-        "the API token is unknown, revoked, or belongs to an account that is not verified",
-        field="Authorization",
-    ),
+    "401": UNAUTHORIZED_DOC,
     "413": error_doc("The body is larger than 256 KB", "the body is larger than 256 KB"),
     "422": error_doc(
         "The Bundle or the input cannot be used; each problem names the resource and element",
@@ -59,13 +55,7 @@ _COMMON_ERRORS: Final = {
         "normal to be read as a multiple of ULN: add referenceRange.high, or give input.labs.ast_x_uln",
         field="bundle.entry[0].resource.referenceRange",
     ),
-    "429": error_doc(
-        "Too many calls from this client this minute",
-        "too many calls; try again in 12 s",
-        headers={
-            "Retry-After": {"description": "Seconds until a call is accepted", "schema": {"type": "integer"}}
-        },
-    ),
+    "429": RATE_LIMITED_DOC,
 }
 # ninja lists the bearer scheme (guard.BearerToken); `{}`, added to it, says a call without a token is
 # accepted too.

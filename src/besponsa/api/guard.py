@@ -22,12 +22,13 @@ from ninja.throttling import BaseThrottle
 
 from besponsa.accounts.client import client_ip
 from besponsa.clinical.errors import FieldError, InvalidInput
-from besponsa.clinical.jsonbody import parse_request
+from besponsa.clinical.jsonbody import is_text, parse_request
 
 MAX_BODY_BYTES: Final = 32 * 1024
 RATE_WINDOW_SECONDS: Final = 60
 DEFAULT_RATE_LIMIT_PER_MINUTE: Final = 120
 DEFAULT_TOKEN_RATE_LIMIT_PER_MINUTE: Final = 600
+UNAUTHORIZED: Final = "the API token is unknown, revoked, or belongs to an account that is not verified"
 
 
 def error_response(status: int, errors: list[FieldError], **headers: str) -> JsonResponse:
@@ -171,8 +172,7 @@ def install(api: NinjaAPI) -> None:
     """The JSON answers (our `{"errors": [...]}` shape) to ninja's refusals, for every operation."""
 
     def refused(request: HttpRequest, exc: Any) -> HttpResponse:
-        message = "the API token is unknown, revoked, or belongs to an account that is not verified"
-        return field_error(401, "Authorization", message, WWW_Authenticate='Bearer realm="besponsa"')
+        return field_error(401, "Authorization", UNAUTHORIZED, WWW_Authenticate='Bearer realm="besponsa"')
 
     def guessing(request: HttpRequest, exc: Any) -> HttpResponse:
         message = f"too many unusable API tokens from this client; try again in {exc.retry_after} s"
@@ -192,11 +192,8 @@ def _lone_surrogate(value: object) -> str | None:
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return item
+        if isinstance(item, str) and not is_text(item):
+            return item
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())

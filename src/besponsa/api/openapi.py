@@ -14,7 +14,7 @@ from typing import Any, Final
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from besponsa.api.guard import DEFAULT_RATE_LIMIT_PER_MINUTE, MAX_BODY_BYTES, rate_limit_per_minute
+from besponsa.api import guard
 from besponsa.clinical.errors import InvalidInput
 from besponsa.clinical.models import INPUTS, OUTPUTS, FieldDoc, field_docs
 from besponsa.clinical.operations import EXAMPLES, OPERATION_NAMES, execute
@@ -25,7 +25,7 @@ DESCRIPTION: Final = (
     "places where the label is silent or unconfirmed (`notes`). The clinician decides. The same "
     "operations are available from the `besponsa clinical` command line with the same JSON. Nothing "
     "sent is logged or stored. Bodies are limited to 32 KB; each client may make "
-    f"{DEFAULT_RATE_LIMIT_PER_MINUTE} calls a minute by default (429 with Retry-After beyond that)."
+    f"{guard.DEFAULT_RATE_LIMIT_PER_MINUTE} calls a minute by default (429 with Retry-After beyond that)."
 )
 
 _ERRORS_REF: Final = {"$ref": "#/components/schemas/Errors"}
@@ -43,6 +43,24 @@ def error_doc(description: str, example_message: str, field: str = "body", **ext
         },
         **extra,
     }
+
+
+# The 401 and 429 of every path behind the guard (the clinical and FHIR paths).
+UNAUTHORIZED_DOC: Final = error_doc(
+    "An Authorization header was sent but its API token cannot be used",
+    guard.UNAUTHORIZED,
+    field="Authorization",
+)
+RATE_LIMITED_DOC: Final = error_doc(
+    "Too many calls from this client in the current minute",
+    "too many requests: at most 120 calls a minute from one client; try again in 17 s",
+    headers={
+        "Retry-After": {
+            "description": "Seconds until the next minute window opens",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+)
 
 
 def invalid_example(operation: str) -> dict[str, Any]:
@@ -78,13 +96,9 @@ def operation_spec(operation: str) -> dict[str, Any]:
                     }
                 },
             },
-            "401": error_doc(
-                "An Authorization header was sent but its API token cannot be used",
-                "the API token is unknown, revoked, or belongs to an account that is not verified",
-                field="Authorization",
-            ),
+            "401": UNAUTHORIZED_DOC,
             "413": error_doc(
-                "The body is larger than 32 KB", f"the body is larger than {MAX_BODY_BYTES // 1024} KB"
+                "The body is larger than 32 KB", f"the body is larger than {guard.MAX_BODY_BYTES // 1024} KB"
             ),
             "415": error_doc(
                 "The body was not sent as application/json",
@@ -98,16 +112,7 @@ def operation_spec(operation: str) -> dict[str, Any]:
                     "application/json": {"schema": _ERRORS_REF, "example": invalid_example(operation)}
                 },
             },
-            "429": error_doc(
-                "Too many calls from this client in the current minute",
-                "too many requests: at most 120 calls a minute from one client; try again in 17 s",
-                headers={
-                    "Retry-After": {
-                        "description": "Seconds until the next minute window opens",
-                        "schema": {"type": "integer", "minimum": 1},
-                    }
-                },
-            ),
+            "429": RATE_LIMITED_DOC,
         },
     }
 
@@ -261,8 +266,8 @@ def docs_page(request: HttpRequest, document: dict[str, Any]) -> HttpResponse:
         "api/docs.html",
         {
             "operations": operations,
-            "rate_limit": rate_limit_per_minute(),
-            "max_body_kb": MAX_BODY_BYTES // 1024,
+            "rate_limit": guard.rate_limit_per_minute(),
+            "max_body_kb": guard.MAX_BODY_BYTES // 1024,
             "description": DESCRIPTION,
         },
     )

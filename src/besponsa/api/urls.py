@@ -3,6 +3,7 @@ HTML page, never a slash-appending redirect), a wrong method a JSON 405 with All
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -22,6 +23,7 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
 
 
 def _json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)  # keeps csrf_exempt, the name and the docstring
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if response.status_code != 405 or response.get("Content-Type", "").startswith("application/json"):
@@ -32,9 +34,6 @@ def _json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         answer["Allow"] = allowed
         return answer
 
-    for attribute in ("csrf_exempt", "__name__", "__doc__"):
-        if hasattr(view, attribute):
-            setattr(wrapper, attribute, getattr(view, attribute))
     return wrapper
 
 

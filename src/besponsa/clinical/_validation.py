@@ -27,9 +27,10 @@ from pydantic_core import ErrorDetails
 
 from besponsa.clinical import limits
 from besponsa.clinical.errors import FieldError
-from besponsa.clinical.models import Input, Range, inner_type
+from besponsa.clinical.jsonbody import is_text
+from besponsa.clinical.models import Input, field_range, inner_type
 
-__all__ = ["MESSAGES", "field_range", "show", "validate"]
+__all__ = ["MESSAGES", "show", "validate"]
 
 _SHOWN_CHARS: Final = 40
 _M = TypeVar("_M", bound=Input)
@@ -76,12 +77,12 @@ class Problem:
 
     @property
     def range(self) -> str:
-        described = field_range(self.field)
+        described = field_range(self.field).describe()
         return f" ({described})" if described else ""
 
     @property
     def expected(self) -> str:
-        described = field_range(self.field)
+        described = field_range(self.field).describe()
         return f" {described}" if described else ""
 
     @property
@@ -94,14 +95,7 @@ class Problem:
 
     @property
     def limit(self) -> limits.Limit | None:
-        extra = self.field.json_schema_extra if self.field is not None else None
-        return extra.limit if isinstance(extra, Range) else None
-
-
-def field_range(field: FieldInfo | None) -> str:
-    """The accepted range of a field in words ("between 40 and 250 cm"), or ""."""
-    extra = field.json_schema_extra if field is not None else None
-    return extra.describe() if isinstance(extra, Range) else ""
+        return field_range(self.field).limit
 
 
 def _unknown(problem: Problem) -> str:
@@ -236,7 +230,7 @@ def _unreadable_names(
 ) -> tuple[_M | None, dict[str, Any], list[FieldError]]:
     """A field name pydantic cannot read (a lone surrogate) is an unknown field, like a typo; the rest
     of the payload is checked as usual."""
-    bad = [key for key in payload if not _is_text(key)]
+    bad = [key for key in payload if not is_text(key)]
     unknown: list[FieldError] = [
         {"field": key, "message": _unknown(Problem(key, None, model, _NO_ERROR))} for key in bad
     ]
@@ -245,11 +239,3 @@ def _unreadable_names(
 
 
 _NO_ERROR: Final[ErrorDetails] = {"type": "extra_forbidden", "loc": (), "msg": "", "input": None}
-
-
-def _is_text(key: str) -> bool:
-    try:
-        key.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

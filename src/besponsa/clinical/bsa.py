@@ -149,9 +149,7 @@ def body_surface_area(
     *, height_cm: Decimal, weight_kg: Decimal, formula: BsaFormula = BsaFormula.MOSTELLER
 ) -> BsaResult:
     limits.require((("height_cm", height_cm, limits.HEIGHT_CM), ("weight_kg", weight_kg, limits.WEIGHT_KG)))
-    problems = body_size_problems(height_cm=height_cm, weight_kg=weight_kg)
-    if problems:
-        raise InvalidInput(problems)
+    InvalidInput.raise_for(body_size_problems(height_cm=height_cm, weight_kg=weight_kg))
     # Our own context: a caller that lowered the thread's decimal precision must not change a dose.
     with localcontext(CONTEXT):
         unrounded = _FORMULAS[formula](height_cm, weight_kg)

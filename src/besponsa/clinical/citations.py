@@ -13,8 +13,6 @@ from typing import Final
 __all__ = [
     "BOXED_WARNING",
     "CTCAE_V5",
-    "PI_1",
-    "PI_2_1",
     "PI_2_2",
     "PI_2_2_TABLE_1",
     "PI_2_3",
@@ -48,8 +46,6 @@ class Confirmation(StrEnum):
     UNCONFIRMED = "unconfirmed"  # [U]: not found in any retrieved text; verify before relying on it
 
 
-PI_1: Final = "PI 1"
-PI_2_1: Final = "PI 2.1"
 PI_2_2: Final = "PI 2.2"
 PI_2_2_TABLE_1: Final = "PI 2.2 Table 1"
 PI_2_3: Final = "PI 2.3"

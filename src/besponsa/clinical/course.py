@@ -28,7 +28,7 @@ from besponsa.clinical.modifications import (
     next_lower_level,
 )
 from besponsa.clinical.planner import CyclePlan, PlanReason, PlanStatus, plan_cycle
-from besponsa.clinical.regimen import DOSE_LEVEL_ORDER, DoseLevel, Response
+from besponsa.clinical.regimen import DOSE_LEVEL_ORDER, DoseLevel, Response, is_reescalation
 
 __all__ = [
     "COURSE_REASONS",
@@ -187,9 +187,9 @@ def _level_and_reasons(history: tuple[PastCycle, ...]) -> tuple[DoseLevel, list[
     lowest = DoseLevel.FULL  # the lowest level given so far
     required = DoseLevel.FULL  # the highest level the next cycle may have
     for cycle in history:
-        if DOSE_LEVEL_ORDER.index(cycle.dose_level) < DOSE_LEVEL_ORDER.index(lowest):
+        if is_reescalation(current=lowest, proposed=cycle.dose_level):
             reasons.append(REESCALATED)
-        elif DOSE_LEVEL_ORDER.index(cycle.dose_level) < DOSE_LEVEL_ORDER.index(required):
+        elif is_reescalation(current=required, proposed=cycle.dose_level):  # above what the history allows
             reasons.append(REDUCTION_NOT_APPLIED)
         lowest = max(lowest, cycle.dose_level, key=DOSE_LEVEL_ORDER.index)
         required = max(required, lowest, key=DOSE_LEVEL_ORDER.index)
@@ -224,9 +224,7 @@ def plan_course(
         ],
         dates=[(f"cycles[{i}].day1_date", c.day1_date) for i, c in enumerate(history)],
     )
-    problems = course_problems(history, start_date)
-    if problems:
-        raise InvalidInput(problems)
+    InvalidInput.raise_for(course_problems(history, start_date))
     notes: list[str] = []
     reasons: list[PlanReason] = []
     level = DoseLevel.FULL

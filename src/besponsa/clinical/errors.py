@@ -26,6 +26,12 @@ class InvalidInput(ValueError):
         self.errors: list[FieldError] = list(errors)
         super().__init__("; ".join(f"{error['field']}: {error['message']}" for error in self.errors))
 
+    @classmethod
+    def raise_for(cls, problems: Sequence[FieldError]) -> None:
+        """The guard of each core function: raise one listing `problems`, when there are any."""
+        if problems:
+            raise cls(problems)
+
 
 class UnknownOperation(LookupError):
     """An operation name that is not one of `operations.OPERATION_NAMES`."""

@@ -154,18 +154,15 @@ def grade_problems(
     *, term: Term, value: Decimal | None, uln: Decimal | None, lln: Decimal | None, baseline: Decimal | None
 ) -> list[FieldError]:
     """Range and applicability problems; shared with the boundary so all are reported together."""
-    problems: list[FieldError] = []
     value_limit = _VALUE_LIMITS.get(term, limits.LAB_VALUE)
-    checks: list[tuple[str, Decimal | None, limits.Limit]] = [
-        ("value", value, value_limit),
-        ("uln", uln, limits.REFERENCE_LIMIT),
-        ("lln", lln, limits.REFERENCE_LIMIT),
-        ("baseline", baseline, value_limit),
-    ]
-    for name, amount, limit in checks:
-        message = None if amount is None else limit.problem(name, amount)
-        if message is not None:
-            problems.append({"field": name, "message": message})
+    problems = limits.problems(
+        (
+            ("value", value, value_limit),
+            ("uln", uln, limits.REFERENCE_LIMIT),
+            ("lln", lln, limits.REFERENCE_LIMIT),
+            ("baseline", baseline, value_limit),
+        )
+    )
     if term in LIVER_TERMS and value is not None and not problems:
         # Compared by multiplication: value ÷ a tiny uln (1e-999999) would overflow the context.
         maximum = _MULTIPLE_LIMITS[term].maximum
@@ -242,9 +239,7 @@ def grade(
 ) -> GradeResult:
     """CTCAE v5.0 grade (0–4). Counts in ×10⁹/L; liver values in the units of `uln` (or as × ULN when
     `uln` is omitted); QTc in ms."""
-    problems = grade_problems(term=term, value=value, uln=uln, lln=lln, baseline=baseline)
-    if problems:
-        raise InvalidInput(problems)
+    InvalidInput.raise_for(grade_problems(term=term, value=value, uln=uln, lln=lln, baseline=baseline))
     notes: list[str] = []
     lln_used: Decimal | None = None
     if term in COUNT_TERMS:

@@ -12,7 +12,7 @@ from typing import Any
 
 from besponsa.clinical.errors import FieldError
 
-__all__ = ["parse_request"]
+__all__ = ["is_text", "parse_request"]
 
 
 class _DuplicateField(ValueError):
@@ -32,6 +32,15 @@ def _unique_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
+
+
+def is_text(value: str) -> bool:
+    """False for a string holding a lone UTF-16 surrogate (a valid JSON escape, "\\ud800", but no text)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_request(text: str, *, noun: str, where: str) -> tuple[object, list[FieldError]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
-from besponsa.clinical.errors import InvalidInput
+from besponsa.clinical.errors import FieldError, InvalidInput
 
 __all__ = [
     "AGE_YEARS",
@@ -40,6 +40,7 @@ __all__ = [
     "UnitGuess",
     "date_problem",
     "format_number",
+    "problems",
     "require",
 ]
 
@@ -200,18 +201,22 @@ def date_problem(name: str, value: dt.date) -> str | None:
     )
 
 
+def problems(checks: Iterable[tuple[str, Decimal | int | None, Limit]]) -> list[FieldError]:
+    """Every value outside its limit, as field errors; None means "not given" and passes."""
+    # Hot path of every plan: build messages only when something is wrong.
+    return [
+        {"field": name, "message": message}
+        for name, value, limit in checks
+        if value is not None and (message := limit.problem(name, value)) is not None
+    ]
+
+
 def require(
     checks: Iterable[tuple[str, Decimal | int | None, Limit]],
     *,
     dates: Iterable[tuple[str, dt.date]] = (),
 ) -> None:
     """Raise `InvalidInput` listing every value outside its limit; None means "not given" and passes."""
-    # Hot path of every plan: build messages only when something is wrong.
-    problems = [
-        (name, message)
-        for name, value, limit in checks
-        if value is not None and (message := limit.problem(name, value)) is not None
-    ]
-    problems += [(name, message) for name, day in dates if (message := date_problem(name, day)) is not None]
-    if problems:
-        raise InvalidInput([{"field": name, "message": message} for name, message in problems])
+    found = problems(checks)
+    found += [{"field": name, "message": m} for name, day in dates if (m := date_problem(name, day))]
+    InvalidInput.raise_for(found)

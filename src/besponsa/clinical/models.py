@@ -124,6 +124,12 @@ class Range:
             schema["maximum"] = _json_number(self.limit.maximum)
 
 
+def field_range(field: FieldInfo | None) -> Range:
+    """A field's accepted range, carried as its `json_schema_extra` (an empty Range when it has none)."""
+    extra = field.json_schema_extra if field is not None else None
+    return extra if isinstance(extra, Range) else Range()
+
+
 _DATES: Final = Range(text=f"between {limits.EARLIEST_DATE.isoformat()} and {limits.LATEST_DATE.isoformat()}")
 
 
@@ -768,7 +774,6 @@ def field_docs(model: type[BaseModel]) -> tuple[FieldDoc, ...]:
     docs = []
     for name, field in model.model_fields.items():
         kind, inner = _kind_of(field.annotation)
-        extra = field.json_schema_extra
         docs.append(
             FieldDoc(
                 name=name,
@@ -777,7 +782,7 @@ def field_docs(model: type[BaseModel]) -> tuple[FieldDoc, ...]:
                 description=field.description or "",
                 required=field.is_required(),
                 default=_default(field),
-                limit=extra.limit if isinstance(extra, Range) else None,
+                limit=field_range(field).limit,
                 choices=tuple(member.value for member in inner) if kind == "choice" else (),
                 fields=field_docs(inner) if kind in ("object", "list") else (),
                 max_items=next((m.max_length for m in field.metadata if hasattr(m, "max_length")), 0),

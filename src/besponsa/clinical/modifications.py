@@ -334,13 +334,9 @@ class _Work:
     notes: list[str] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
 
-    def add_note(self, text: str) -> None:
-        self.notes.append(text)
-
 
 def report_problems(report: ToxicityReport) -> list[FieldError]:
     """Missing or out-of-range values; shared with the boundary so all problems are reported together."""
-    problems: list[FieldError] = []
     checks: list[tuple[str, Decimal | int | None, limits.Limit]] = [
         ("baseline.anc", report.baseline.anc, limits.ANC),
         ("baseline.platelets", report.baseline.platelets, limits.PLATELETS),
@@ -358,16 +354,11 @@ def report_problems(report: ToxicityReport) -> list[FieldError]:
     if previous is not None:
         checks.append(("previous_cycle_baseline.anc", previous.anc, limits.ANC))
         checks.append(("previous_cycle_baseline.platelets", previous.platelets, limits.PLATELETS))
-    for name, value, limit in checks:
-        message = None if value is None else limit.problem(name, value)
-        if message is not None:
-            problems.append({"field": name, "message": message})
-    problems += required_lab_problems(
+    return limits.problems(checks) + required_lab_problems(
         timing=report.timing,
         anc_given=report.labs.anc is not None,
         platelets_given=report.labs.platelets is not None,
     )
-    return problems
 
 
 def required_lab_problems(*, timing: Timing, anc_given: bool, platelets_given: bool) -> list[FieldError]:
@@ -386,14 +377,14 @@ def required_lab_problems(*, timing: Timing, anc_given: bool, platelets_given: b
 
 
 def _hematologic(report: ToxicityReport, work: _Work) -> None:
-    labs, baseline = report.labs, report.baseline
+    labs = report.labs
     if report.timing is Timing.BEFORE_DOSE:
         low = (labs.anc is not None and labs.anc < ANC_LIMIT) or (
             labs.platelets is not None and labs.platelets < PLATELET_LIMIT
         )
         if labs.anc is None or labs.platelets is None:
             work.not_evaluated.append("blood_counts")
-            work.add_note("A complete blood count is expected before each dose (PI 5.3).")
+            work.notes.append("A complete blood count is expected before each dose (PI 5.3).")
         if low:
             work.findings.append(
                 Finding(
@@ -409,37 +400,33 @@ def _hematologic(report: ToxicityReport, work: _Work) -> None:
     # condition holds is applied on its own; rows 1-2 and row 3 can overlap (ANC < 1 with platelets
     # >= 50 before treatment), and the most cautious of their actions wins.
     anc, platelets = labs.anc or Decimal(0), labs.platelets or Decimal(0)
-    rows_met = 0
-    if baseline.anc >= ANC_LIMIT:
-        rows_met += 1
-        if anc < ANC_LIMIT:
-            work.findings.append(
-                Finding(
-                    "anc_below_1",
-                    Action.HOLD,
-                    PI_2_3_TABLE_2,
-                    f"ANC {limits.format_number(anc)} ×10⁹/L is below 1 ×10⁹/L with a pre-treatment ANC "
-                    "of at least 1: hold the next cycle until the ANC is at least 1 ×10⁹/L.",
-                    rows=(ANC_ROW,),
-                )
+    rows = _baseline_rows(report.baseline)
+    if ANC_ROW in rows and anc < ANC_LIMIT:
+        work.findings.append(
+            Finding(
+                "anc_below_1",
+                Action.HOLD,
+                PI_2_3_TABLE_2,
+                f"ANC {limits.format_number(anc)} ×10⁹/L is below 1 ×10⁹/L with a pre-treatment ANC "
+                "of at least 1: hold the next cycle until the ANC is at least 1 ×10⁹/L.",
+                rows=(ANC_ROW,),
             )
-    if baseline.platelets >= PLATELET_LIMIT:
-        rows_met += 1
-        if platelets < PLATELET_LIMIT:
-            work.findings.append(
-                Finding(
-                    "platelets_below_50",
-                    Action.HOLD,
-                    PI_2_3_TABLE_2,
-                    f"Platelets {limits.format_number(platelets)} ×10⁹/L are below 50 ×10⁹/L with a "
-                    "pre-treatment count of at least 50: hold the next cycle until platelets are at least "
-                    "50 ×10⁹/L (without transfusion support).",
-                    rows=(PLATELET_ROW,),
-                )
+        )
+    if PLATELET_ROW in rows and platelets < PLATELET_LIMIT:
+        work.findings.append(
+            Finding(
+                "platelets_below_50",
+                Action.HOLD,
+                PI_2_3_TABLE_2,
+                f"Platelets {limits.format_number(platelets)} ×10⁹/L are below 50 ×10⁹/L with a "
+                "pre-treatment count of at least 50: hold the next cycle until platelets are at least "
+                "50 ×10⁹/L (without transfusion support).",
+                rows=(PLATELET_ROW,),
             )
-    if baseline.anc < ANC_LIMIT or baseline.platelets < PLATELET_LIMIT:
-        if rows_met:
-            work.add_note(note("table_2_overlap"))
+        )
+    if LOW_BASELINE_ROW in rows:
+        if len(rows) > 1:
+            work.notes.append(note("table_2_overlap"))
         _low_baseline(report, anc, platelets, work)
 
 
@@ -528,9 +515,9 @@ def _prolonged_cytopenia(report: ToxicityReport, work: _Work) -> None:
     # The rule is confirmed for rows 1-2 (label_facts §5.1); for row 3 alone it was not read.
     unconfirmed = rows == (LOW_BASELINE_ROW,)
     if unconfirmed:
-        work.add_note(note("low_baseline_28_days"))
+        work.notes.append(note("low_baseline_28_days"))
     if cause is CytopeniaCause.NOT_ASSESSED:
-        work.add_note(note("cytopenia_cause_not_assessed"))
+        work.notes.append(note("cytopenia_cause_not_assessed"))
         work.questions.append(
             Question(
                 "cytopenia_cause",
@@ -568,14 +555,14 @@ def _liver(report: ToxicityReport, work: _Work) -> None:
     bilirubin, ast, alt = labs.total_bilirubin_x_uln, labs.ast_x_uln, labs.alt_x_uln
     if bilirubin is None and ast is None and alt is None:
         work.not_evaluated.append("liver_tests")
-        work.add_note("Liver tests were not given; check them before each dose (PI 5.1).")
+        work.notes.append("Liver tests were not given; check them before each dose (PI 5.1).")
         return
     _severe_liver(report, work)
     bilirubin_high = bilirubin is not None and bilirubin > BILIRUBIN_LIMIT_X_ULN
     transaminases_high = any(value is not None and value > TRANSAMINASE_LIMIT_X_ULN for value in (ast, alt))
     if bilirubin_high and report.bilirubin_from_gilbert_or_hemolysis:
         bilirubin_high = False
-        work.add_note(note("gilbert_scope"))
+        work.notes.append(note("gilbert_scope"))
         work.findings.append(
             Finding(
                 "bilirubin_gilbert_or_hemolysis",
@@ -608,8 +595,8 @@ def _liver(report: ToxicityReport, work: _Work) -> None:
         return
     single = code != "liver_tests_above_limits"
     if single:
-        work.add_note(note("liver_single_parameter"))
-    work.add_note(note("liver_no_deadline"))
+        work.notes.append(note("liver_single_parameter"))
+    work.notes.append(note("liver_no_deadline"))
     work.findings.append(
         Finding(code, Action.HOLD, PI_2_3_TABLE_3, message, rows=(LIVER_ROW,), interpretation=single)
     )
@@ -628,7 +615,7 @@ def _severe_liver(report: ToxicityReport, work: _Work) -> None:
             severe.append(f"{name} above {TRANSAMINASE_GRADE_4_X_ULN}× ULN")
     if not severe or report.vod:
         return
-    work.add_note(note("severe_liver_toxicity"))
+    work.notes.append(note("severe_liver_toxicity"))
     work.questions.append(
         Question(
             "vod",
@@ -675,7 +662,7 @@ def _nonhematologic(report: ToxicityReport, work: _Work) -> None:
             )
         )
     elif reaction is not InfusionReaction.NONE:
-        work.add_note(note("infusion_reaction_hold"))
+        work.notes.append(note("infusion_reaction_hold"))
         work.findings.append(
             Finding(
                 "infusion_reaction",
@@ -689,7 +676,7 @@ def _nonhematologic(report: ToxicityReport, work: _Work) -> None:
         )
     grade, baseline_grade = report.other_nonhematologic_grade, report.other_nonhematologic_baseline_grade
     if grade >= 2 and grade > baseline_grade:
-        work.add_note(note("nonhematologic_grade_scale"))
+        work.notes.append(note("nonhematologic_grade_scale"))
         work.findings.append(
             Finding(
                 "other_toxicity_grade_2_or_more",
@@ -706,12 +693,11 @@ def _interruption(report: ToxicityReport, work: _Work) -> None:
     days = report.interruption_days
     if days == 0:
         return
-    found: list[Finding] = []
     if report.timing is Timing.BEFORE_CYCLE:
         # Table 4's shorter bands act on the next dose inside a cycle; at Day 1 Tables 2-3 decide.
-        work.add_note(note("interruption_within_cycle"))
+        work.notes.append(note("interruption_within_cycle"))
     elif days < INTERRUPTION_OMIT_DAYS:
-        found.append(
+        work.findings.append(
             Finding(
                 "interruption_under_7_days",
                 Action.HOLD,
@@ -722,7 +708,7 @@ def _interruption(report: ToxicityReport, work: _Work) -> None:
             )
         )
     else:
-        found.append(
+        work.findings.append(
             Finding(
                 "interruption_7_days_or_more",
                 Action.OMIT_NEXT_DOSE,
@@ -733,10 +719,10 @@ def _interruption(report: ToxicityReport, work: _Work) -> None:
             )
         )
     if days >= INTERRUPTION_REDUCE_DAYS:
-        found.append(_reduction(report, days))
-        work.add_note(note("interruption_ladder"))
+        work.findings.append(_reduction(report, days))
+        work.notes.append(note("interruption_ladder"))
     if days > INTERRUPTION_CONSIDER_STOP_AFTER_DAYS:
-        found.append(
+        work.findings.append(
             Finding(
                 "interruption_over_28_days",
                 Action.CONSIDER_DISCONTINUATION,
@@ -746,8 +732,7 @@ def _interruption(report: ToxicityReport, work: _Work) -> None:
                 unconfirmed=True,
             )
         )
-    work.add_note(note("table_4_unconfirmed"))
-    work.findings.extend(found)
+    work.notes.append(note("table_4_unconfirmed"))
 
 
 def _reduction(report: ToxicityReport, days: int) -> Finding:
@@ -822,9 +807,7 @@ def headline(
 
 def advise(report: ToxicityReport) -> Advice:
     """Apply Tables 2–4 to one report. Raises `InvalidInput` listing every problem with the report."""
-    problems = report_problems(report)
-    if problems:
-        raise InvalidInput(problems)
+    InvalidInput.raise_for(report_problems(report))
     work = _Work()
     _hematologic(report, work)
     _prolonged_cytopenia(report, work)
@@ -837,7 +820,7 @@ def advise(report: ToxicityReport) -> Advice:
         candidates = [report.dose_level, *(f.next_dose_level for f in work.findings if f.next_dose_level)]
         next_level = max(candidates, key=DOSE_LEVEL_ORDER.index)
     if not work.findings:
-        work.add_note("No rule in PI 2.3 Tables 2–4 calls for a change with the values given.")
+        work.notes.append("No rule in PI 2.3 Tables 2–4 calls for a change with the values given.")
     text = headline(
         action=action,
         timing=report.timing,

@@ -281,10 +281,6 @@ def _attributes(result: object) -> dict[str, Any]:
     return {field.name: getattr(result, field.name) for field in dataclasses.fields(result)}  # type: ignore[arg-type]
 
 
-def _no_check(values: Values, raw: Values) -> list[FieldError]:
-    return []
-
-
 @dataclass(frozen=True, slots=True)
 class Operation:
     """An operation: what it answers (the CLI's help, the API's summary), its input model, the rule that
@@ -293,7 +289,7 @@ class Operation:
     summary: str
     input: type[m.Input]
     run: Callable[[Any], m.Output]
-    check: Callable[[Values, Values], list[FieldError]] = _no_check
+    check: Callable[[Values, Values], list[FieldError]] = lambda values, raw: []
 
 
 OPERATIONS: Final[dict[str, Operation]] = {

@@ -307,9 +307,7 @@ def plan_cycle(
         ),
         dates=(("start_date", start_date),),
     )
-    problems = plan_problems(cycle=cycle, dose_level=dose_level)
-    if problems:
-        raise InvalidInput(problems)
+    InvalidInput.raise_for(plan_problems(cycle=cycle, dose_level=dose_level))
     bsa = round_bsa(bsa_m2)
     reasons = _duration_reasons(
         cycle=cycle, best_response=best_response, mrd_negative=mrd_negative, hsct_planned=hsct_planned
@@ -333,8 +331,7 @@ def plan_cycle(
     if age_years is not None and age_years < regimen.PEDIATRIC_BELOW_YEARS:
         notes.extend(PEDIATRIC_NOTES)
     status = worst(reasons)
-    if reasons:
-        citations.extend(dict.fromkeys(r.citation for r in reasons if r.citation not in citations))
+    citations.extend(dict.fromkeys(r.citation for r in reasons if r.citation not in citations))
     if NO_RESPONSE in reasons:
         notes.append(note("futility_timing"))
     if hsct_planned and cycle > regimen.HSCT_RECOMMENDED_CYCLES:

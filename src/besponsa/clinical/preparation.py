@@ -110,18 +110,14 @@ def _concentration_check(dose_mg: Decimal, route: Route, concentration: Decimal 
     if route is Route.BAG:
         assert concentration is not None
         within = bag_low <= concentration <= bag_high
-        shown = limits.format_number(concentration)
-        if within:
-            message = (
-                f"Final concentration {shown} mg/mL is within the commonly cited "
-                f"{_range_text(BAG_CONCENTRATION_MIN, BAG_CONCENTRATION_MAX)} for a bag ({unconfirmed})."
-            )
-        else:
-            message = (
-                f"Final concentration {shown} mg/mL is outside the commonly cited "
-                f"{_range_text(BAG_CONCENTRATION_MIN, BAG_CONCENTRATION_MAX)} for a bag ({unconfirmed}): "
-                "check it with pharmacy; for a dose this small consider the syringe route."
-            )
+        message = (
+            f"Final concentration {limits.format_number(concentration)} mg/mL is "
+            f"{'within' if within else 'outside'} the commonly cited "
+            f"{_range_text(BAG_CONCENTRATION_MIN, BAG_CONCENTRATION_MAX)} for a bag ({unconfirmed})"
+        )
+        message += (
+            "." if within else ": check it with pharmacy; for a dose this small consider the syringe route."
+        )
         return ConcentrationCheck(bag_low, bag_high, within, message, suggested)
     low, high = SYRINGE_CONCENTRATION_MIN.amount, SYRINGE_CONCENTRATION_MAX.amount
     most = CONTEXT.divide(dose_mg, low).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP, context=CONTEXT)

@@ -89,9 +89,7 @@ def assess_response(
             ("mrd_fraction", mrd_fraction, limits.FRACTION),
         )
     )
-    problems = mrd_problems(marrow_blasts_pct=marrow_blasts_pct, mrd_fraction=mrd_fraction)
-    if problems:
-        raise InvalidInput(problems)
+    InvalidInput.raise_for(mrd_problems(marrow_blasts_pct=marrow_blasts_pct, mrd_fraction=mrd_fraction))
     marrow_ok = marrow_blasts_pct < MARROW_BLAST_LIMIT_PCT
     blood_ok = peripheral_blasts == 0
     extramedullary_ok = not extramedullary_disease

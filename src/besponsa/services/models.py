@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
 from besponsa.accounts.states import STATE_CHOICES
@@ -20,17 +21,18 @@ ORDER_LIMIT_CEILING = 500
 
 class ListingPage(SitePage):
     """A one-of-a-kind page that lists the pages below it that may be shown today, in its template as
-    `listing_name`. The listing is worked out by the app's module (imported when called: it imports
-    these models)."""
+    `listing_name`. The listing is worked out by the function at `listing_function`, a dotted path
+    (imported when called: its module imports these models)."""
 
     max_count = 1
     listing_name = ""
+    listing_function = ""
 
     class Meta:
         abstract = True
 
     def listing(self) -> list[Any]:
-        raise NotImplementedError
+        return list(import_string(self.listing_function)(self))
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
@@ -44,11 +46,7 @@ class MaterialLibraryPage(ListingPage):
     template = "services/material_library_page.html"
     subpage_types = ["services.MaterialPage"]
     listing_name = "materials"
-
-    def listing(self) -> list[Any]:
-        from besponsa.services.materials import servable_materials
-
-        return servable_materials(self)
+    listing_function = "besponsa.services.materials.servable_materials"
 
 
 class MaterialPage(SitePage):
@@ -110,8 +108,30 @@ class MaterialPage(SitePage):
     ]
 
 
-class Order(models.Model):
+class HcpRequest(models.Model):
+    """Something an HCP asked staff for: listed newest first, known to both by its reference."""
+
+    REFERENCE_PREFIX = ""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"{self.REFERENCE_PREFIX}-{self.pk:06d}"
+
+
+class Order(HcpRequest):
     """A print order. Staff of the Fulfillment operations group move it through its statuses."""
+
+    REFERENCE_PREFIX = "MO"
 
     RECEIVED = "received"
     PROCESSING = "processing"
@@ -133,8 +153,6 @@ class Order(models.Model):
     city = models.CharField(max_length=80)
     state = models.CharField(max_length=2, choices=STATE_CHOICES)
     zip_code = models.CharField(max_length=10)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
 
     ADDRESS_FIELDS = (
@@ -146,16 +164,6 @@ class Order(models.Model):
         "state",
         "zip_code",
     )
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.reference
-
-    @property
-    def reference(self) -> str:
-        return f"MO-{self.pk:06d}"
 
 
 class OrderItem(models.Model):
@@ -174,8 +182,10 @@ class OrderItem(models.Model):
         return f"{self.quantity} × {self.title}"
 
 
-class SupportReferral(models.Model):
+class SupportReferral(HcpRequest):
     """An office asks the patient-support program to contact it. No patient data: no free text at all."""
+
+    REFERENCE_PREFIX = "PS"
 
     COVERAGE = "coverage"
     FINANCIAL = "financial"
@@ -219,19 +229,7 @@ class SupportReferral(models.Model):
     financial = models.BooleanField(default=False)
     logistics = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=NEW)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.reference
-
-    @property
-    def reference(self) -> str:
-        return f"PS-{self.pk:06d}"
 
     @property
     def help_labels(self) -> list[str]:
@@ -247,11 +245,7 @@ class EventIndexPage(ListingPage):
     template = "services/event_index_page.html"
     subpage_types = ["services.EventPage"]
     listing_name = "events"
-
-    def listing(self) -> list[Any]:
-        from besponsa.services.events import upcoming
-
-        return upcoming(self)
+    listing_function = "besponsa.services.events.upcoming"
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         response = super().serve(request, *args, **kwargs)

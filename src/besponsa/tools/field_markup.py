@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import threading
 from typing import Final
 
 from django.conf import settings
@@ -31,7 +30,7 @@ from besponsa.tools.forms import FormField
 TEMPLATE: Final = "tools/_field.html"
 VALUE: Final = "\x00value\x00"
 ERROR: Final = "\x00error\x00"
-_STAND_INS: Final = re.compile("(\x00value\x00|\x00error\x00)")
+_STAND_INS: Final = re.compile(f"({VALUE}|{ERROR})")
 # Texts with every character HTML escapes, to check that the template shows the two texts as it should.
 _PROBE_VALUE: Final = "v<'&\">"
 _PROBE_ERROR: Final = "e<'&\">"
@@ -39,8 +38,8 @@ _PROBE_ERROR: Final = "e<'&\">"
 State = tuple[bool, bool, str | None]  # has an error, is checked, the selected choice (None: none)
 Pieces = tuple[str, ...]  # markup, with VALUE and ERROR standing alone where the texts go
 
+# Filled on first use; two threads showing a new field at once both render it, and either result stands.
 _states: dict[tuple[str, str, FieldDoc], dict[State, Pieces]] = {}
-_lock = threading.Lock()
 
 
 def field_html(field: FormField) -> SafeString:
@@ -49,9 +48,7 @@ def field_html(field: FormField) -> SafeString:
     key = (field.prefix, field.name, field.spec)
     states = _states.get(key)
     if states is None:
-        states = _all_states(field)
-        with _lock:
-            _states[key] = states
+        states = _states[key] = _all_states(field)
     value, error = escape(field.value), escape(field.error)
     pieces = states[_state_of(field)]
     return mark_safe("".join(value if p == VALUE else error if p == ERROR else p for p in pieces))  # noqa: S308

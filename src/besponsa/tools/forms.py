@@ -63,8 +63,6 @@ CHOICE_LABELS: Final[dict[str, str]] = {
     "give": "Give the dose",
     "hold": "Hold the dose",
     "omit_next_dose": "Omit the next dose",
-    "reduce_25": "Reduce the dose by 25%",
-    "reduce_to_two_doses": "Reduce to 2 doses per cycle",
     "consider_discontinuation": "Consider stopping treatment",
     "discontinue": "Stop treatment permanently",
     # what the low counts are judged to come from (modify)
@@ -105,8 +103,6 @@ _CODE_WORD: Final = re.compile(r"\b[a-z][a-z0-9]*(?:\[\d+\])?(?:[_.][a-z0-9]+(?:
 # What every code word holds (a "_" or "." joined to what follows): a sentence without it has none, and
 # is not scanned by the slower pattern above (a result holds dozens of sentences, most without codes).
 _MAYBE_CODE: Final = re.compile(r"[_.][a-z0-9]")
-
-_LEADING_NAME: Final = re.compile(r"^[a-z_][a-z0-9_.]*\b")
 
 
 def choice_label(code: str) -> str:

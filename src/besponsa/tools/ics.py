@@ -69,12 +69,8 @@ def ics_file(prodid: str, events: list[str]) -> str:
     return "".join(piece + "\r\n" for line in lines for piece in _fold(line))
 
 
-def _day(value: str) -> str:
-    return dt.date.fromisoformat(value).strftime("%Y%m%d")
-
-
-def _next_day(value: str) -> str:
-    return (dt.date.fromisoformat(value) + dt.timedelta(days=1)).strftime("%Y%m%d")
+def _day(value: str, later: int = 0) -> str:
+    return (dt.date.fromisoformat(value) + dt.timedelta(days=later)).strftime("%Y%m%d")
 
 
 def _status_line(plan: dict[str, Any]) -> str:
@@ -128,7 +124,7 @@ def calendar(plan: dict[str, Any], *, series: str, now: dt.datetime | None = Non
             lines += [
                 *head,
                 f"DTSTART;VALUE=DATE:{_day(date)}",
-                f"DTEND;VALUE=DATE:{_next_day(date)}",
+                f"DTEND;VALUE=DATE:{_day(date, later=1)}",
                 f"SUMMARY:{_escape(summary)}",
                 f"DESCRIPTION:{_escape(description)}",
                 "STATUS:CONFIRMED",

@@ -7,8 +7,7 @@ staticfiles finders; any other URL is refused, so a PDF can never fetch from the
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -20,7 +19,6 @@ from besponsa.tools.presentation import plan_decision
 PAPER_SIZES: Final = {"letter": "Letter", "a4": "A4"}
 STATIC_PREFIX: Final = "static:"
 SVG_NAMESPACE: Final = "http://www.w3.org/2000/svg"
-T = TypeVar("T")
 
 
 def option_problems(*, paper: str) -> list[dict[str, str]]:
@@ -46,11 +44,6 @@ def _static_fetcher() -> Any:
             return URLFetcherResponse(url, body, headers={"Content-Type": "text/css; charset=utf-8"})
 
     return StaticOnlyFetcher(fail_on_errors=True)
-
-
-def _unique(items: Iterable[T]) -> list[T]:
-    """Every note and source once, in the order first met (BSA and plan share some)."""
-    return list(dict.fromkeys(items))
 
 
 def _restore_svg_prefix() -> None:
@@ -91,8 +84,9 @@ def render_plan(
             "history": history,
             "tick_checks": [c for c in checks if c.get("when", "before_each_dose") in per_dose],
             "other_checks": [c for c in checks if c.get("when", "before_each_dose") not in per_dose],
-            "citations": _unique(c for part in parts for c in part.get("citations", [])),
-            "all_notes": _unique(n for part in parts for n in part.get("labelled_notes", [])),
+            # Every source and note once, in the order first met (BSA and plan share some).
+            "citations": list(dict.fromkeys(c for part in parts for c in part.get("citations", []))),
+            "all_notes": list(dict.fromkeys(n for part in parts for n in part.get("labelled_notes", []))),
             "job_code": job_code,
             "isi": isi,
             "generated": timezone.localtime(),

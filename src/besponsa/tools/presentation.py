@@ -33,10 +33,6 @@ def note(text: str) -> Note:
     return Note(kind.lower(), LABELS[kind], citation, body)
 
 
-def notes(texts: list[str]) -> list[Note]:
-    return [note(text) for text in texts]
-
-
 # Lists of codes a result names for people to read (not for logic): shown as their words.
 _CODE_LISTS: Final = frozenset({"unconfirmed", "not_evaluated"})
 
@@ -56,21 +52,10 @@ def readable(value: Any, names: Mapping[str, str] | None = None, key: str = "") 
     return value
 
 
-# The decision in plain words. `modify` answers two questions — what to do now (`action`) and the dose
-# level that follows (`next_dose_level`) — and the engine writes both into one `headline`, so a
-# reduction never hides a hold. The page and the PDF show that headline first; the words below are only
-# for an answer without one, and the tone (a color and border) follows the most severe part.
-_NEXT_LEVEL: Final = {
-    "full": "continue at the full dose",
-    "reduced_25": "reduce the dose by 25%",
-    "two_doses_per_cycle": "give 2 doses per cycle",
-}
-_NOW: Final = {
-    "give": "Give the dose",
-    "hold": "Hold until recovered",
-    "omit_next_dose": "Omit the next dose of this cycle",
-    "consider_discontinuation": "Consider stopping treatment; if treatment continues, hold until recovered",
-}
+# The decision leads each result: the engine's `headline`, which for `modify` says both what to do now
+# (`action`) and the dose level that follows (`next_dose_level`), so a reduction never hides a hold. Both
+# output models require it (besponsa.clinical.models). The tone (a color and border) follows the most
+# severe part.
 _TONES: Final = {
     "give": "go",
     "proceed": "go",
@@ -91,33 +76,8 @@ class Decision:
 
 
 def decision(advice: Mapping[str, Any]) -> Decision:
-    action = str(advice["action"])
-    level = advice.get("next_dose_level")
-    tone = _TONES.get(action, "caution")
-    if advice.get("headline"):
-        return Decision(str(advice["headline"]), tone)
-    if action == "discontinue" or level in (None, "none"):
-        return Decision("Stop treatment permanently.", "stop")
-    then = _NEXT_LEVEL.get(str(level), choice_label(str(level)).lower())
-    now = _NOW.get(action, choice_label(action))
-    if action == "give":
-        at = "at the full dose" if level == "full" else f"at the current level; {then} for the next cycle"
-        return Decision(f"{now} {at}.", tone)
-    return Decision(f"{now}, then {then} for the next cycle.", tone)
-
-
-_PLAN_HEADLINES: Final = {
-    "proceed": "Cycle {cycle} can go ahead as planned.",
-    "consider": "Cycle {cycle} may be considered: check each reason below before giving it.",
-    "outside_label": "Cycle {cycle} is outside the label: check each reason below.",
-    "stop": "Stop: the label does not support giving cycle {cycle}.",
-}
+    return Decision(str(advice["headline"]), _TONES.get(str(advice["action"]), "caution"))
 
 
 def plan_decision(plan: Mapping[str, Any]) -> Decision:
-    status = str(plan["status"])
-    tone = _TONES.get(status, "caution")
-    if plan.get("headline"):
-        return Decision(str(plan["headline"]), tone)
-    text = _PLAN_HEADLINES.get(status, "Cycle {cycle}: check the plan below.")
-    return Decision(text.format(cycle=plan["cycle"]), tone)
+    return Decision(str(plan["headline"]), _TONES.get(str(plan["status"]), "caution"))

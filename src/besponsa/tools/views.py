@@ -29,7 +29,7 @@ from besponsa.clinical.monitoring import VOD_RISK_FACTORS
 from besponsa.clinical.operations import execute
 from besponsa.compliance import surfaces
 from besponsa.tools import forms, ics, pdf
-from besponsa.tools.presentation import decision, notes, readable
+from besponsa.tools.presentation import decision, note, readable
 
 
 def _job_code(tool: str) -> str:
@@ -55,7 +55,7 @@ def _with_notes(result: dict[str, Any] | None, form: forms.ToolForm | None = Non
     if result is None:
         return None
     shown = readable(result, form.names(short=True) if form is not None else None)
-    return {**shown, "labelled_notes": notes(list(shown.get("notes", [])))}
+    return {**shown, "labelled_notes": [note(text) for text in shown.get("notes", [])]}
 
 
 def _posted(request: HttpRequest, prefix: str) -> QueryDict | None:
@@ -63,6 +63,15 @@ def _posted(request: HttpRequest, prefix: str) -> QueryDict | None:
     if request.method == "POST" and forms.submitted(request.POST, prefix):
         return request.POST
     return None
+
+
+def _run_if_posted(request: HttpRequest, operation: str) -> forms.ToolForm:
+    """The operation's form (its prefix is the operation's name), run when this request posted it."""
+    form = forms.build_form(operation, prefix=operation)
+    data = _posted(request, operation)
+    if data is not None:
+        forms.run(form, data)
+    return form
 
 
 @require_http_methods(["GET", "POST"])
@@ -170,12 +179,11 @@ def _plan_page(request: HttpRequest, tool: PlanTool) -> HttpResponse:
     return _respond(request, tool.template, context, form)
 
 
-def _keep_series(form: forms.ToolForm, data: QueryDict | None) -> str:
+def _keep_series(form: forms.ToolForm, data: QueryDict | None) -> None:
     """The plan's calendar series id rides in the form (a POST field, no patient value) so that
     recalculating and downloading again replaces the events of an earlier download."""
     series = ics.series_id(data.get(ics.SERIES_FIELD, "") if data is not None else "")
     form.hidden.append((ics.SERIES_FIELD, series))
-    return series
 
 
 def _plan_again(
@@ -219,8 +227,7 @@ def _plan_ics(request: HttpRequest, tool: PlanTool) -> HttpResponse:
     if form.result is None:
         return _plan_again(request, tool, form, [])
     plan = form.result
-    series = ics.series_id(request.POST.get(ics.SERIES_FIELD, ""))
-    content = ics.calendar(plan, series=series)
+    content = ics.calendar(plan, series=dict(form.hidden)[ics.SERIES_FIELD])  # kept by _plan_form
     return _download(content, "text/calendar; charset=utf-8", f"besponsa-cycle-{plan['cycle']}.ics")
 
 
@@ -269,45 +276,31 @@ def preparations_for(
 @require_http_methods(["GET", "POST"])
 @surfaces.approved_or_withheld("tools-modifications")
 def modifications(request: HttpRequest) -> HttpResponse:
-    form = forms.build_form("modify", prefix="modify")
-    context: dict[str, Any] = {"form": form, "job_code": _job_code("modifications")}
-    data = _posted(request, "modify")
-    if data is not None:
-        forms.run(form, data)
-        advice = _with_notes(form.result, form)
-        if advice is not None:
-            fields = form.by_name()
-            advice["questions"] = [
-                {**q, "field_id": fields[q["field"]].id if q.get("field") in fields else ""}
-                for q in advice.get("questions", [])
-            ]
-            context["decision"] = decision(advice)
-        context["advice"] = advice
+    form = _run_if_posted(request, "modify")
+    advice = _with_notes(form.result, form)
+    context: dict[str, Any] = {"form": form, "job_code": _job_code("modifications"), "advice": advice}
+    if advice is not None:
+        fields = form.by_name()
+        advice["questions"] = [
+            {**q, "field_id": fields[q["field"]].id if q.get("field") in fields else ""}
+            for q in advice.get("questions", [])
+        ]
+        context["decision"] = decision(advice)
     return _respond(request, "tools/modifications.html", context, form)
 
 
 @require_http_methods(["GET", "POST"])
 @surfaces.approved_or_withheld("tools-response")
 def response(request: HttpRequest) -> HttpResponse:
-    form = forms.build_form("assess", prefix="assess")
-    context: dict[str, Any] = {"form": form, "job_code": _job_code("response")}
-    data = _posted(request, "assess")
-    if data is not None:
-        forms.run(form, data)
-        context["assessment"] = _with_notes(form.result, form)
+    form = _run_if_posted(request, "assess")
+    context = {"form": form, "job_code": _job_code("response"), "assessment": _with_notes(form.result, form)}
     return _respond(request, "tools/response.html", context, form)
 
 
 @require_http_methods(["GET", "POST"])
 @surfaces.approved_or_withheld("tools-safety")
 def safety(request: HttpRequest) -> HttpResponse:
-    qtc = forms.build_form("qtc", prefix="qtc")
-    grade = forms.build_form("grade", prefix="grade")
-    dates = forms.build_form("dates", prefix="dates")
-    for form in (qtc, grade, dates):
-        data = _posted(request, form.prefix)
-        if data is not None:
-            forms.run(form, data)
+    qtc, grade, dates = (_run_if_posted(request, operation) for operation in ("qtc", "grade", "dates"))
     context = {
         "qtc": qtc,
         "qtc_result": _with_notes(qtc.result, qtc),

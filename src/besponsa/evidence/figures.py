@@ -70,20 +70,11 @@ class FigureText:
     illustrative: bool = False  # True only for the reconstructed curve
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """A rendered figure and everything a page prints around it."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Figure(FigureText):
+    """A rendered figure: its words and numbers, and its drawings."""
 
-    id: str
-    title: str  # short name; also the SVG <title>
-    caption: str  # the figure caption (<figcaption>)
-    description: str  # the long text alternative; also the SVG <desc>
     svg: str  # an inline-ready <svg> element (no XML prolog), CSP-safe (no style attributes)
-    table: Table  # the same numbers as an accessible table
-    footnotes: tuple[str, ...]
-    references: tuple[str, ...]  # reference keys, in citation order
-    record_ids: tuple[str, ...]  # data records drawn ("dataset:record")
-    illustrative: bool = False  # True only for the reconstructed curve
     # The phone layout (charts.NARROW_WIDTH_IN wide, text 12 points or larger) of a figure a page shows;
     # "" for the internal figures, which keep the wide drawing only.
     svg_narrow: str = ""

@@ -20,7 +20,7 @@ from besponsa.evidence.records import (
     Proportion,
     Quantity,
 )
-from besponsa.evidence.views import DERIVED_COUNT_NOTE, PageBuilder, PageView, Section, n_of
+from besponsa.evidence.views import DERIVED_COUNT_NOTE, PageBuilder, PageView, Section, abbreviations, n_of
 
 __all__ = ["ABBREVIATIONS_ADULT", "efficacy_adult", "efficacy_pediatric"]
 
@@ -36,16 +36,7 @@ def _pair(b: PageBuilder, prefix: str) -> tuple[Proportion, Proportion]:
     return b.p(f"{prefix}-ino"), b.p(f"{prefix}-ic")
 
 
-ABBREVIATIONS_ADULT = (
-    ("ALL", "acute lymphoblastic leukemia"),
-    ("CI", "confidence interval"),
-    ("CR", "complete remission"),
-    ("CRi", "complete remission with incomplete hematologic recovery"),
-    ("HR", "hazard ratio"),
-    ("HSCT", "hematopoietic stem-cell transplant"),
-    ("MRD", "minimal residual disease"),
-    ("Ph", "Philadelphia chromosome"),
-)
+ABBREVIATIONS_ADULT = abbreviations("ALL", "CI", "CR", "CRi", "HR", "HSCT", "MRD", "Ph")
 
 
 @functools.cache
@@ -379,13 +370,6 @@ def efficacy_pediatric() -> PageView:
         title="Efficacy in children: study WI203581",
         sections=(study, efficacy),
         footnotes=(),
-        abbreviations=(
-            ("ALL", "acute lymphoblastic leukemia"),
-            ("CI", "confidence interval"),
-            ("CR", "complete remission"),
-            ("MRD", "minimal residual disease"),
-            ("NE", "not estimable"),
-            ("RQ-PCR", "real-time quantitative polymerase chain reaction"),
-        ),
+        abbreviations=abbreviations("ALL", "CI", "CR", "MRD", "NE", "RQ-PCR"),
         data_versions=b.versions(),
     )

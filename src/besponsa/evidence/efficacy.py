@@ -138,8 +138,7 @@ def efficacy_adult() -> PageView:
                 footnotes=(
                     f"CR/CRi difference {fmt.number(diff.estimate)} percentage points "
                     f"({fmt.ci_text(diff.ci)}); {fmt.p_text(test.p)}.",
-                    "MRD negativity: leukemic cells below 1×10⁻⁴ (0.01%) of bone-marrow nucleated cells by "
-                    "flow cytometry.",
+                    fmt.MRD_ADULT_NOTE,
                 ),
                 references=("kantarjian-nejm-2016", "pi-2024", "fda-2017"),
                 records=(
@@ -354,9 +353,8 @@ def efficacy_pediatric() -> PageView:
                     ("MRD-negative among CR, RQ-PCR", _pp(pcr)),
                 ),
                 footnotes=(
-                    "CR means complete remission with full blood-count recovery; the FDA analysis reports "
-                    "CR only.",
-                    "MRD negativity: leukemic cells below 1×10⁻⁴ of bone-marrow nucleated cells.",
+                    fmt.CR_PEDIATRIC_NOTE,
+                    fmt.MRD_PEDIATRIC_NOTE,
                     "NE: not estimable.",
                 ),
                 references=("fda-2024-pediatric", "pi-2024"),

@@ -519,8 +519,7 @@ _BUILDERS: Mapping[str, Callable[[str], _Plan]] = MappingProxyType(
                 "MRD negativity among responders in the first {n218} randomized adults (INO-VATE ALL)"
             ),
             table_footnotes=(
-                "MRD negativity: leukemic cells below 1×10⁻⁴ (0.01%) of bone-marrow nucleated cells by flow "
-                "cytometry.",
+                fmt.MRD_ADULT_NOTE,
                 "{diff}.",
                 "No confidence interval was published for the CR subset, so those bars carry none.",
             ),
@@ -540,10 +539,7 @@ _BUILDERS: Mapping[str, Callable[[str], _Plan]] = MappingProxyType(
             first_column="Response",
             column="{arm} (n = {n})",
             table_caption="Complete remission in study WI203581 (children aged 1 year and older)",
-            table_footnotes=(
-                "CR means complete remission with full blood-count recovery; the FDA analysis reports CR "
-                "only.",
-            ),
+            table_footnotes=(fmt.CR_PEDIATRIC_NOTE,),
             title="Complete remission, study WI203581 (pediatric)",
             caption=(
                 "Complete remission in the {n} children and adolescents of the single-arm study WI203581. "
@@ -557,7 +553,7 @@ _BUILDERS: Mapping[str, Callable[[str], _Plan]] = MappingProxyType(
             first_column="Method",
             column="{arm} (patients with CR, n = {n})",
             table_caption="MRD negativity among children with CR in study WI203581",
-            table_footnotes=("MRD negativity: leukemic cells below 1×10⁻⁴ of bone-marrow nucleated cells.",),
+            table_footnotes=(fmt.MRD_PEDIATRIC_NOTE,),
             title="MRD negativity among children with CR, study WI203581",
             caption=(
                 "Share of children with CR whose marrow was MRD-negative, measured by flow cytometry and by "

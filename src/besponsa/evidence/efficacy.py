@@ -17,7 +17,6 @@ from besponsa.evidence.records import (
     HazardRatio,
     Median,
     Milestone,
-    Proportion,
     Quantity,
 )
 from besponsa.evidence.views import DERIVED_COUNT_NOTE, PageBuilder, PageView, Section, abbreviations, n_of
@@ -30,10 +29,6 @@ def __dir__() -> list[str]:
 
 
 _pp = fmt.proportion_text  # "80.7% (88/109; 95% CI 72.1–87.7)"
-
-
-def _pair(b: PageBuilder, prefix: str) -> tuple[Proportion, Proportion]:
-    return b.p(f"{prefix}-ino"), b.p(f"{prefix}-ic")
 
 
 ABBREVIATIONS_ADULT = abbreviations("ALL", "CI", "CR", "CRi", "HR", "HSCT", "MRD", "Ph")
@@ -85,14 +80,14 @@ def efficacy_adult() -> PageView:
         ),
     )
 
-    crcri_ino, crcri_ic = _pair(b, "crcri")
-    cr_ino, cr_ic = _pair(b, "cr")
+    crcri_ino, crcri_ic = b.pair("crcri")
+    cr_ino, cr_ic = b.pair("cr")
     diff = b.get("crcri-diff", Difference)
     test = b.get("crcri-test-one-sided", ComparisonTest)
     cycle1, cycle2 = b.p("response-cycle1"), b.p("response-cycle2")
     assert diff.ci is not None
-    mrd_ino, mrd_ic = _pair(b, "mrd-crcri")
-    mrd_cr_ino, mrd_cr_ic = _pair(b, "mrd-cr")
+    mrd_ino, mrd_ic = b.pair("mrd-crcri")
+    mrd_cr_ino, mrd_cr_ic = b.pair("mrd-cr")
     remission = Section(
         id="remission",
         heading=f"Remission (first {n218} randomized patients)",
@@ -197,8 +192,8 @@ def efficacy_adult() -> PageView:
         ),
     )
 
-    any_ino, any_ic = _pair(b, "hsct-any")
-    direct_ino, direct_ic = _pair(b, "hsct-direct")
+    any_ino, any_ic = b.pair("hsct-any")
+    direct_ino, direct_ic = b.pair("hsct-direct")
     direct_test = b.get("hsct-direct-test", ComparisonTest)
     hsct = Section(
         id="hsct",

@@ -36,7 +36,6 @@ from besponsa.evidence.records import (
     ARM_LABELS,
     Arm,
     ComparisonTest,
-    Dataset,
     Difference,
     HazardRatio,
     Median,
@@ -44,9 +43,9 @@ from besponsa.evidence.records import (
     Proportion,
     Quantity,
 )
-from besponsa.evidence.selectors import shown
 from besponsa.evidence.survival import kaplan_meier
 from besponsa.evidence.tables import Table
+from besponsa.evidence.views import PageBuilder
 
 __all__ = ["FIGURE_IDS", "Figure", "FigureText", "describe", "render", "svg_document"]
 
@@ -131,10 +130,6 @@ def _drawings(
     return functools.partial(wide, *args), functools.partial(narrow, *args)
 
 
-def _ids(ds: Dataset, *record_ids: str) -> list[str]:
-    return [f"{ds.name}:{r}" for r in record_ids]
-
-
 # --- bar figures, as data: one spec per figure, one builder per kind -----------------------------------
 
 
@@ -170,14 +165,11 @@ class _ArmBars:
     references: tuple[str, ...] = ("kantarjian-nejm-2016", "pi-2024", "fda-2017")
 
     def __call__(self, figure_id: str) -> _Plan:
-        ds = datasets.inovate_all()
-        pairs = [
-            (shown(ds, f"{g.prefix}-ino", Proportion), shown(ds, f"{g.prefix}-ic", Proportion))
-            for g in self.groups
-        ]
-        diff = shown(ds, self.difference, Difference)
-        test = shown(ds, self.test, ComparisonTest)
-        n218 = fmt.number(shown(ds, "first218-total", Quantity).value)
+        b = PageBuilder(datasets.inovate_all())
+        pairs = [b.pair(g.prefix) for g in self.groups]
+        diff = b.get(self.difference, Difference)
+        test = b.get(self.test, ComparisonTest)
+        n218 = fmt.number(b.get("first218-total", Quantity).value)
         assert diff.ci is not None
         diff_text = (
             f"{self.diff_words} {fmt.number(diff.estimate)} points ({fmt.ci_text(diff.ci)}); "
@@ -215,8 +207,7 @@ class _ArmBars:
             rows=[(g.row, _pp(ino), _pp(ic)) for g, (ino, ic) in zip(self.groups, pairs, strict=True)],
             table_footnotes=table_footnotes,
             references=self.references,
-            record_ids=[f"{ds.name}:{p.id}" for pair in pairs for p in pair]
-            + _ids(ds, self.difference, self.test),
+            record_ids=b.ids([*(p for pair in pairs for p in pair), diff, test]),
             footnotes=(*(note.format(**words) for note in self.footnotes), *table_footnotes),
         )
         return draw, narrow, text
@@ -241,8 +232,8 @@ class _SingleArmBars:
     references: tuple[str, ...] = ("fda-2024-pediatric", "pi-2024")
 
     def __call__(self, figure_id: str) -> _Plan:
-        ds = datasets.wi203581()
-        rows = [(label, shown(ds, record_id, Proportion)) for record_id, label in self.bars]
+        b = PageBuilder(datasets.wi203581())
+        rows = [(label, b.p(record_id)) for record_id, label in self.bars]
         n = rows[0][1].n
         draw, narrow = _drawings(charts.hbar_chart, charts.narrow_hbar_chart, rows, self.xlabel)
         one = " with one bar" if len(rows) == 1 else ""
@@ -256,7 +247,7 @@ class _SingleArmBars:
             rows=[(label, _pp(p)) for label, p in rows],
             table_footnotes=self.table_footnotes,
             references=self.references,
-            record_ids=_ids(ds, *(record_id for record_id, _ in self.bars)),
+            record_ids=b.ids(p for _, p in rows),
             footnotes=(*self.table_footnotes, *self.footnotes),
         )
         return draw, narrow, text
@@ -299,23 +290,19 @@ class _ForestRow:
 
 
 def _subgroups_adult(figure_id: str) -> _Plan:
-    ds = datasets.inovate_all()
-
-    n218 = fmt.number(shown(ds, "first218-total", Quantity).value)
-    n326 = fmt.number(shown(ds, "randomized-total", Quantity).value)
-    tests = [shown(ds, f"gen-{name}-test", ComparisonTest) for name in ("abl1like", "tp53", "highrisk")]
-
-    def pair(prefix: str) -> tuple[Proportion, Proportion]:
-        return shown(ds, f"{prefix}-ino", Proportion), shown(ds, f"{prefix}-ic", Proportion)
+    b = PageBuilder(datasets.inovate_all())
+    n218 = fmt.number(b.get("first218-total", Quantity).value)
+    n326 = fmt.number(b.get("randomized-total", Quantity).value)
+    tests = [b.get(f"gen-{name}-test", ComparisonTest) for name in ("abl1like", "tp53", "highrisk")]
 
     rows = [
-        _ForestRow(f"All patients (first {n218})", "primary analysis", *pair("crcri")),
-        _ForestRow("Ph-positive", f"all {n326} randomized", *pair("php-crcri")),
-        _ForestRow("Marrow blasts < 50%", f"first {n218}", *pair("blasts-lt50-crcri")),
-        _ForestRow("Marrow blasts ≥ 50%", f"first {n218}", *pair("blasts-ge50-crcri")),
-        _ForestRow("BCR::ABL1-like", "genomic subset", *pair("gen-abl1like")),
-        _ForestRow("TP53 altered", "genomic subset", *pair("gen-tp53")),
-        _ForestRow("High-risk genomics", "genomic subset", *pair("gen-highrisk")),
+        _ForestRow(f"All patients (first {n218})", "primary analysis", *b.pair("crcri")),
+        _ForestRow("Ph-positive", f"all {n326} randomized", *b.pair("php-crcri")),
+        _ForestRow("Marrow blasts < 50%", f"first {n218}", *b.pair("blasts-lt50-crcri")),
+        _ForestRow("Marrow blasts ≥ 50%", f"first {n218}", *b.pair("blasts-ge50-crcri")),
+        _ForestRow("BCR::ABL1-like", "genomic subset", *b.pair("gen-abl1like")),
+        _ForestRow("TP53 altered", "genomic subset", *b.pair("gen-tp53")),
+        _ForestRow("High-risk genomics", "genomic subset", *b.pair("gen-highrisk")),
     ]
     draw = functools.partial(
         charts.forest,
@@ -359,17 +346,17 @@ def _subgroups_adult(figure_id: str) -> _Plan:
             + ".",
         ),
         references=("kantarjian-nejm-2016", "pi-2024", "stock-cancer-2021", "genomics-bloodadv-2024"),
-        record_ids=[f"{ds.name}:{p.id}" for r in rows for p in (r.ino, r.ic)],
+        record_ids=b.ids(p for r in rows for p in (r.ino, r.ic)),
     )
     return draw, None, text
 
 
 def _os_adult(figure_id: str) -> _Plan:
-    ds = datasets.inovate_all()
-    med_ino, med_ic = shown(ds, "os-final-median-ino", Median), shown(ds, "os-final-median-ic", Median)
-    two_ino, two_ic = shown(ds, "os-final-24mo-ino", Milestone), shown(ds, "os-final-24mo-ic", Milestone)
-    hr = shown(ds, "os-final-hr", HazardRatio)
-    n326 = fmt.number(shown(ds, "randomized-total", Quantity).value)
+    b = PageBuilder(datasets.inovate_all())
+    med_ino, med_ic = b.get("os-final-median-ino", Median), b.get("os-final-median-ic", Median)
+    two_ino, two_ic = b.get("os-final-24mo-ino", Milestone), b.get("os-final-24mo-ic", Milestone)
+    hr = b.get("os-final-hr", HazardRatio)
+    n326 = fmt.number(b.get("randomized-total", Quantity).value)
     one_sided = next(p for p in hr.p_values if p.sided.value == "one")
     assert hr.boundary is not None
 
@@ -416,7 +403,7 @@ def _os_adult(figure_id: str) -> _Plan:
             "was checked against its CI and the P value against the boundary.",
         ),
         references=("kantarjian-cancer-2019", "pi-2024"),
-        record_ids=[f"{ds.name}:{r.id}" for r in (med_ino, med_ic, two_ino, two_ic, hr)],
+        record_ids=b.ids((med_ino, med_ic, two_ino, two_ic, hr)),
     )
     return draw, narrow, text
 

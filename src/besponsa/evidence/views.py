@@ -164,6 +164,10 @@ class PageBuilder:
     def p(self, record_id: str) -> Proportion:
         return self.get(record_id, Proportion)
 
+    def pair(self, prefix: str) -> tuple[Proportion, Proportion]:
+        """The two arms of one outcome: records ``<prefix>-ino`` (BESPONSA) and ``<prefix>-ic``."""
+        return self.p(f"{prefix}-ino"), self.p(f"{prefix}-ic")
+
     def ids(self, records: Iterable[Record]) -> tuple[str, ...]:
         return tuple(f"{self.ds.name}:{r.id}" for r in records)
 

@@ -167,6 +167,7 @@ class _ArmBars:
     def __call__(self, figure_id: str) -> _Plan:
         b = PageBuilder(datasets.inovate_all())
         pairs = [b.pair(g.prefix) for g in self.groups]
+        grouped = list(zip(self.groups, pairs, strict=True))
         diff = b.get(self.difference, Difference)
         test = b.get(self.test, ComparisonTest)
         n218 = fmt.number(b.get("first218-total", Quantity).value)
@@ -178,7 +179,7 @@ class _ArmBars:
         first_ino, first_ic = pairs[0]
         words = {"n218": n218, "diff": diff_text, "population": first_ino.population}
         ns = (first_ino.n, first_ic.n) if self.arm_counts else (None, None)
-        bars = [Bar(g.bar, p) for g, pair in zip(self.groups, pairs, strict=True) for p in pair]
+        bars = [Bar(g.bar, p) for g, pair in grouped for p in pair]
         draw, narrow = _drawings(
             charts.bar_chart,
             charts.narrow_bar_chart,
@@ -198,13 +199,12 @@ class _ArmBars:
             caption=self.caption.format(**words),
             description="Bar chart. "
             + " ".join(
-                f"{g.said}: BESPONSA {_pp(ino)}; investigator's choice {_pp(ic)}."
-                for g, (ino, ic) in zip(self.groups, pairs, strict=True)
+                f"{g.said}: BESPONSA {_pp(ino)}; investigator's choice {_pp(ic)}." for g, (ino, ic) in grouped
             )
             + f" {diff_text}.",
             table_caption=self.table_caption.format(**words),
             columns=(self.first_column, *arms),
-            rows=[(g.row, _pp(ino), _pp(ic)) for g, (ino, ic) in zip(self.groups, pairs, strict=True)],
+            rows=[(g.row, _pp(ino), _pp(ic)) for g, (ino, ic) in grouped],
             table_footnotes=table_footnotes,
             references=self.references,
             record_ids=b.ids([*(p for pair in pairs for p in pair), diff, test]),
@@ -223,7 +223,7 @@ class _SingleArmBars:
     bars: tuple[tuple[str, str], ...]  # (record id, label)
     xlabel: str
     first_column: str
-    column: str
+    column: str  # the arm's column heading, a template with {arm} and {n}
     table_caption: str
     table_footnotes: tuple[str, ...]
     title: str
@@ -253,7 +253,7 @@ class _SingleArmBars:
         return draw, narrow, text
 
 
-# --- figures drawn once: the subgroup forest plot and the two survival figures ----------------------
+# --- figures of their own kind: the subgroup forest plot and the two survival figures ---------------
 
 
 @dataclass(frozen=True, slots=True)

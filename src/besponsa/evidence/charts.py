@@ -25,7 +25,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from besponsa.evidence import colors, fmt
-from besponsa.evidence.records import ARM_LABELS, Arm, Median, Milestone, Proportion
+from besponsa.evidence.records import ARM_LABELS, Arm, Interval, Median, Milestone, Proportion
 from besponsa.evidence.stats import Estimate
 from besponsa.evidence.survival import KaplanMeier
 
@@ -79,6 +79,8 @@ NARROW_WIDTH_IN = 4.5
 NARROW_FONT = 12.0
 _NARROW_WRAP = 40  # characters per line of a note at 12 points in 4.5 in
 _LEGEND_WRAP = 34  # a legend entry, beside its swatch
+_ARM_TICKS = (ARM_LABELS[Arm.INO], "Investigator's\nchoice")  # the two arms, as axis tick labels
+_MEDIAN_AXIS, _RATE_AXIS = "Median overall survival (months)", "Alive at 2 years (%)"
 
 
 def _new_figure(height: float = _HEIGHT_IN, width: float = _WIDTH_IN) -> MplFigure:
@@ -137,6 +139,62 @@ def _errorbar(ax: Axes, x: float, y: float, low: float, high: float, *, horizont
         )
 
 
+def _bar(
+    ax: Axes,
+    at: float,
+    value: float,
+    ci: Interval | None,
+    arm: Arm | None,
+    size: float,
+    *,
+    horizontal: bool = False,
+) -> float:
+    """One bar in its arm's style, with its CI whisker; returns where it ends (the upper CI limit when there
+    is one, else its value)."""
+    if horizontal:
+        ax.barh([at], [value], height=size, **_arm_style(arm))  # type: ignore[arg-type]
+    else:
+        ax.bar([at], [value], width=size, **_arm_style(arm))  # type: ignore[arg-type]
+    if ci is None or ci.high is None:
+        return value
+    if horizontal:
+        _errorbar(ax, value, at, float(ci.low), float(ci.high), horizontal=True)
+    else:
+        _errorbar(ax, at, value, float(ci.low), float(ci.high))
+    return float(ci.high)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One horizontal bar: its axis label, value, CI, arm and the value as printed past the whisker."""
+
+    label: str
+    value: float
+    ci: Interval | None
+    arm: Arm | None
+    text: str
+
+
+def _hbars(
+    ax: Axes, rows: Sequence[_Row], *, height: float, fontsize: float, pad: float, xmax: float, xlabel: str
+) -> None:
+    """Horizontal bars top to bottom, each value printed ``pad`` past the end of its whisker."""
+    for i, row in enumerate(rows):
+        end = _bar(ax, i, row.value, row.ci, row.arm, height, horizontal=True)
+        ax.text(end + pad, i, row.text, va="center", fontsize=fontsize, fontweight="bold")
+    ax.set_yticks(range(len(rows)), [row.label for row in rows])
+    ax.invert_yaxis()
+    ax.set_xlim(0, xmax)
+    ax.set_xlabel(xlabel)
+
+
+def _medians(medians: Sequence[Median]) -> list[_Row]:
+    return [
+        _Row(label, float(m.months), m.ci, m.arm, f"{fmt.number(m.months)} mo")
+        for label, m in zip(_ARM_TICKS, medians, strict=True)
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class Bar:
     group: str
@@ -152,12 +210,7 @@ def _draw_bar(
     assert p.percent is not None
     x = groups.index(bar.group) + (-width / 2 if p.arm is Arm.INO else width / 2)
     value = float(p.percent)
-    ax.bar([x], [value], width=width * fill, **_arm_style(p.arm))  # type: ignore[arg-type]
-    top = value
-    if p.ci is not None and p.ci.high is not None:
-        _errorbar(ax, x, value, float(p.ci.low), float(p.ci.high))
-        top = float(p.ci.high)
-    return x, value, top
+    return x, value, _bar(ax, x, value, p.ci, p.arm, width * fill)
 
 
 def bar_chart(
@@ -206,28 +259,14 @@ def hbar_chart(rows: Sequence[tuple[str, Proportion]], xlabel: str) -> MplFigure
     height = 1.2 + 0.9 * len(rows)
     fig = _new_figure(height=height)
     ax = fig.add_axes((0.22, 0.8 / height, 0.74, 0.9 * len(rows) / height))
-    for i, (_, p) in enumerate(rows):
+    bars = []
+    for label, p in rows:
         assert p.percent is not None
-        value = float(p.percent)
-        ax.barh([i], [value], height=0.55, **_arm_style(Arm.INO))  # type: ignore[arg-type]
-        end = value
-        if p.ci is not None and p.ci.high is not None:
-            _errorbar(ax, value, i, float(p.ci.low), float(p.ci.high), horizontal=True)
-            end = float(p.ci.high)
-        ax.text(
-            end + 1.5,
-            i,
-            f"{fmt.percent(p.percent)} ({p.count}/{p.n})",
-            va="center",
-            ha="left",
-            fontsize=10.5,
-            fontweight="bold",
+        bars.append(
+            _Row(label, float(p.percent), p.ci, Arm.INO, f"{fmt.percent(p.percent)} ({p.count}/{p.n})")
         )
-    ax.set_yticks(range(len(rows)), [label for label, _ in rows])
-    ax.invert_yaxis()
-    ax.set_xlim(0, 132)
+    _hbars(ax, bars, height=0.55, fontsize=10.5, pad=1.5, xmax=132, xlabel=xlabel)
     ax.set_xticks(range(0, 101, 20))
-    ax.set_xlabel(xlabel)
     return fig
 
 
@@ -282,38 +321,13 @@ def os_panels(
     fig = _new_figure(height=4.4)
     left = fig.add_axes((0.2, 0.3, 0.3, 0.55))
     right = fig.add_axes((0.66, 0.3, 0.3, 0.55))
-    for i, m in enumerate(medians):
-        assert m.ci is not None and m.ci.high is not None
-        style = _arm_style(m.arm)
-        left.barh([i], [float(m.months)], height=0.5, **style)  # type: ignore[arg-type]
-        _errorbar(left, float(m.months), i, float(m.ci.low), float(m.ci.high), horizontal=True)
-        left.text(
-            float(m.ci.high) + 0.3,
-            i,
-            f"{fmt.number(m.months)} mo",
-            va="center",
-            fontsize=10.5,
-            fontweight="bold",
-        )
-    left.set_yticks([0, 1], [ARM_LABELS[Arm.INO], "Investigator's\nchoice"])
-    left.invert_yaxis()
-    left.set_xlim(0, 13)
-    left.set_xlabel("Median overall survival (months)")
+    _hbars(left, _medians(medians), height=0.5, fontsize=10.5, pad=0.3, xmax=13, xlabel=_MEDIAN_AXIS)
     for i, rate in enumerate(rates):
-        assert rate.ci is not None and rate.ci.high is not None
-        right.bar([i], [float(rate.percent)], width=0.6, **_arm_style(rate.arm))  # type: ignore[arg-type]
-        _errorbar(right, i, float(rate.percent), float(rate.ci.low), float(rate.ci.high))
-        right.text(
-            i,
-            float(rate.ci.high) + 1.5,
-            fmt.percent(rate.percent),
-            ha="center",
-            fontsize=10.5,
-            fontweight="bold",
-        )
-    right.set_xticks([0, 1], [ARM_LABELS[Arm.INO], "Investigator's\nchoice"])
+        top = _bar(right, i, float(rate.percent), rate.ci, rate.arm, 0.6)
+        right.text(i, top + 1.5, fmt.percent(rate.percent), ha="center", fontsize=10.5, fontweight="bold")
+    right.set_xticks([0, 1], _ARM_TICKS)
     right.set_ylim(0, 40)
-    right.set_ylabel("Alive at 2 years (%)")
+    right.set_ylabel(_RATE_AXIS)
     fig.text(0.03, 0.1, hr_line, fontsize=10)
     fig.text(0.03, 0.035, boundary_line, fontsize=10, fontweight="bold")
     fig.legend(
@@ -457,10 +471,7 @@ def narrow_hbar_chart(rows: Sequence[tuple[str, Proportion]], xlabel: str) -> Mp
     ax = fig.add_axes((0.05, _frac(fig, axis), 0.9, _frac(fig, per_row * len(rows))))
     for i, (label, p) in enumerate(rows):
         assert p.percent is not None
-        value = float(p.percent)
-        ax.barh([i], [value], height=0.38, **_arm_style(Arm.INO))  # type: ignore[arg-type]
-        if p.ci is not None and p.ci.high is not None:
-            _errorbar(ax, value, i, float(p.ci.low), float(p.ci.high), horizontal=True)
+        _bar(ax, i, float(p.percent), p.ci, Arm.INO, 0.38, horizontal=True)
         ax.text(
             0,
             i - 0.26,
@@ -488,39 +499,12 @@ def narrow_os_panels(
     fig = _narrow_figure(notes + 0.55 + panel + gap + panel + legend)
     bottom = fig.add_axes((0.34, _frac(fig, notes + 0.55), 0.6, _frac(fig, panel)))
     top = fig.add_axes((0.34, _frac(fig, notes + 0.55 + panel + gap), 0.6, _frac(fig, panel)))
-    labels = [ARM_LABELS[Arm.INO], "Investigator's\nchoice"]
-    for i, m in enumerate(medians):
-        assert m.ci is not None and m.ci.high is not None
-        top.barh([i], [float(m.months)], height=0.55, **_arm_style(m.arm))  # type: ignore[arg-type]
-        _errorbar(top, float(m.months), i, float(m.ci.low), float(m.ci.high), horizontal=True)
-        top.text(
-            float(m.ci.high) + 0.3,
-            i,
-            f"{fmt.number(m.months)} mo",
-            va="center",
-            fontsize=12.5,
-            fontweight="bold",
-        )
-    top.set_yticks([0, 1], labels)
-    top.invert_yaxis()
-    top.set_xlim(0, 14)
-    top.set_xlabel("Median overall survival (months)")
-    for i, rate in enumerate(rates):
-        assert rate.ci is not None and rate.ci.high is not None
-        bottom.barh([i], [float(rate.percent)], height=0.55, **_arm_style(rate.arm))  # type: ignore[arg-type]
-        _errorbar(bottom, float(rate.percent), i, float(rate.ci.low), float(rate.ci.high), horizontal=True)
-        bottom.text(
-            float(rate.ci.high) + 1.0,
-            i,
-            fmt.percent(rate.percent),
-            va="center",
-            fontsize=12.5,
-            fontweight="bold",
-        )
-    bottom.set_yticks([0, 1], labels)
-    bottom.invert_yaxis()
-    bottom.set_xlim(0, 45)
-    bottom.set_xlabel("Alive at 2 years (%)")
+    _hbars(top, _medians(medians), height=0.55, fontsize=12.5, pad=0.3, xmax=14, xlabel=_MEDIAN_AXIS)
+    rate_rows = [
+        _Row(label, float(r.percent), r.ci, r.arm, fmt.percent(r.percent))
+        for label, r in zip(_ARM_TICKS, rates, strict=True)
+    ]
+    _hbars(bottom, rate_rows, height=0.55, fontsize=12.5, pad=1.0, xmax=45, xlabel=_RATE_AXIS)
     fig.legend(
         handles=_legend_handles(medians[0].n, medians[1].n, wrap=_LEGEND_WRAP),
         loc="upper left",

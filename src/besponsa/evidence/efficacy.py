@@ -17,10 +17,9 @@ from besponsa.evidence.records import (
     HazardRatio,
     Median,
     Milestone,
-    Proportion,
     Quantity,
 )
-from besponsa.evidence.views import DERIVED_COUNT_NOTE, PageBuilder, PageView, Section, n_of
+from besponsa.evidence.views import DERIVED_COUNT_NOTE, PageBuilder, PageView, Section, abbreviations, n_of
 
 __all__ = ["ABBREVIATIONS_ADULT", "efficacy_adult", "efficacy_pediatric"]
 
@@ -32,20 +31,7 @@ def __dir__() -> list[str]:
 _pp = fmt.proportion_text  # "80.7% (88/109; 95% CI 72.1–87.7)"
 
 
-def _pair(b: PageBuilder, prefix: str) -> tuple[Proportion, Proportion]:
-    return b.p(f"{prefix}-ino"), b.p(f"{prefix}-ic")
-
-
-ABBREVIATIONS_ADULT = (
-    ("ALL", "acute lymphoblastic leukemia"),
-    ("CI", "confidence interval"),
-    ("CR", "complete remission"),
-    ("CRi", "complete remission with incomplete hematologic recovery"),
-    ("HR", "hazard ratio"),
-    ("HSCT", "hematopoietic stem-cell transplant"),
-    ("MRD", "minimal residual disease"),
-    ("Ph", "Philadelphia chromosome"),
-)
+ABBREVIATIONS_ADULT = abbreviations("ALL", "CI", "CR", "CRi", "HR", "HSCT", "MRD", "Ph")
 
 
 @functools.cache
@@ -94,14 +80,14 @@ def efficacy_adult() -> PageView:
         ),
     )
 
-    crcri_ino, crcri_ic = _pair(b, "crcri")
-    cr_ino, cr_ic = _pair(b, "cr")
+    crcri_ino, crcri_ic = b.pair("crcri")
+    cr_ino, cr_ic = b.pair("cr")
     diff = b.get("crcri-diff", Difference)
     test = b.get("crcri-test-one-sided", ComparisonTest)
     cycle1, cycle2 = b.p("response-cycle1"), b.p("response-cycle2")
     assert diff.ci is not None
-    mrd_ino, mrd_ic = _pair(b, "mrd-crcri")
-    mrd_cr_ino, mrd_cr_ic = _pair(b, "mrd-cr")
+    mrd_ino, mrd_ic = b.pair("mrd-crcri")
+    mrd_cr_ino, mrd_cr_ic = b.pair("mrd-cr")
     remission = Section(
         id="remission",
         heading=f"Remission (first {n218} randomized patients)",
@@ -147,8 +133,7 @@ def efficacy_adult() -> PageView:
                 footnotes=(
                     f"CR/CRi difference {fmt.number(diff.estimate)} percentage points "
                     f"({fmt.ci_text(diff.ci)}); {fmt.p_text(test.p)}.",
-                    "MRD negativity: leukemic cells below 1×10⁻⁴ (0.01%) of bone-marrow nucleated cells by "
-                    "flow cytometry.",
+                    fmt.MRD_ADULT_NOTE,
                 ),
                 references=("kantarjian-nejm-2016", "pi-2024", "fda-2017"),
                 records=(
@@ -207,8 +192,8 @@ def efficacy_adult() -> PageView:
         ),
     )
 
-    any_ino, any_ic = _pair(b, "hsct-any")
-    direct_ino, direct_ic = _pair(b, "hsct-direct")
+    any_ino, any_ic = b.pair("hsct-any")
+    direct_ino, direct_ic = b.pair("hsct-direct")
     direct_test = b.get("hsct-direct-test", ComparisonTest)
     hsct = Section(
         id="hsct",
@@ -363,9 +348,8 @@ def efficacy_pediatric() -> PageView:
                     ("MRD-negative among CR, RQ-PCR", _pp(pcr)),
                 ),
                 footnotes=(
-                    "CR means complete remission with full blood-count recovery; the FDA analysis reports "
-                    "CR only.",
-                    "MRD negativity: leukemic cells below 1×10⁻⁴ of bone-marrow nucleated cells.",
+                    fmt.CR_PEDIATRIC_NOTE,
+                    fmt.MRD_PEDIATRIC_NOTE,
                     "NE: not estimable.",
                 ),
                 references=("fda-2024-pediatric", "pi-2024"),
@@ -379,13 +363,6 @@ def efficacy_pediatric() -> PageView:
         title="Efficacy in children: study WI203581",
         sections=(study, efficacy),
         footnotes=(),
-        abbreviations=(
-            ("ALL", "acute lymphoblastic leukemia"),
-            ("CI", "confidence interval"),
-            ("CR", "complete remission"),
-            ("MRD", "minimal residual disease"),
-            ("NE", "not estimable"),
-            ("RQ-PCR", "real-time quantitative polymerase chain reaction"),
-        ),
+        abbreviations=abbreviations("ALL", "CI", "CR", "MRD", "NE", "RQ-PCR"),
         data_versions=b.versions(),
     )

@@ -21,6 +21,9 @@ from besponsa.evidence.records import (
 )
 
 __all__ = [
+    "CR_PEDIATRIC_NOTE",
+    "MRD_ADULT_NOTE",
+    "MRD_PEDIATRIC_NOTE",
     "SUBGROUP_CAVEAT",
     "agrees",
     "cell_text",
@@ -44,6 +47,14 @@ def __dir__() -> list[str]:
 
 MINUS = "\u2212"
 SUBGROUP_CAVEAT = "Exploratory; not powered"  # printed beside every subgroup result
+# Definitions printed under a page's table and under its figure alike: one wording for both.
+MRD_ADULT_NOTE = (
+    "MRD negativity: leukemic cells below 1×10⁻⁴ (0.01%) of bone-marrow nucleated cells by flow cytometry."
+)
+MRD_PEDIATRIC_NOTE = "MRD negativity: leukemic cells below 1×10⁻⁴ of bone-marrow nucleated cells."
+CR_PEDIATRIC_NOTE = (
+    "CR means complete remission with full blood-count recovery; the FDA analysis reports CR only."
+)
 DASH = "\u2013"
 
 

@@ -6,7 +6,7 @@ import functools
 
 from besponsa.evidence import datasets, fmt
 from besponsa.evidence.records import Quantity
-from besponsa.evidence.views import PageBuilder, PageView, Section, n_of
+from besponsa.evidence.views import PageBuilder, PageView, Section, abbreviations, n_of
 
 __all__ = ["safety_adult", "safety_pediatric"]
 
@@ -143,14 +143,7 @@ def safety_adult() -> PageView:
             f"Safety population: {vod.n} patients treated with BESPONSA and {fmt.number(treated_ic.value)} "
             "with investigator's choice.",
         ),
-        abbreviations=(
-            ("ALT", "alanine aminotransferase"),
-            ("AST", "aspartate aminotransferase"),
-            ("CTCAE", "Common Terminology Criteria for Adverse Events"),
-            ("HSCT", "hematopoietic stem-cell transplant"),
-            ("QTcF", "QT interval corrected by Fridericia's formula"),
-            ("VOD", "hepatic veno-occlusive disease (sinusoidal obstruction syndrome)"),
-        ),
+        abbreviations=abbreviations("ALT", "AST", "CTCAE", "HSCT", "QTcF", "VOD"),
         data_versions=b.versions(),
     )
 
@@ -227,12 +220,6 @@ def safety_pediatric() -> PageView:
         title="Safety in children: study WI203581",
         sections=sections,
         footnotes=(f"Safety population: {vod.n} children and adolescents aged 1 year and older.",),
-        abbreviations=(
-            ("ALT", "alanine aminotransferase"),
-            ("AST", "aspartate aminotransferase"),
-            ("HSCT", "hematopoietic stem-cell transplant"),
-            ("QTcF", "QT interval corrected by Fridericia's formula"),
-            ("VOD", "hepatic veno-occlusive disease (sinusoidal obstruction syndrome)"),
-        ),
+        abbreviations=abbreviations("ALT", "AST", "HSCT", "QTcF", "VOD"),
         data_versions=b.versions(),
     )

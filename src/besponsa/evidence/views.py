@@ -8,8 +8,9 @@ and ``dataset:record`` ids of the records it was built from, so no id is typed t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from besponsa.evidence import fmt
 from besponsa.evidence.records import (
@@ -26,7 +27,16 @@ from besponsa.evidence.references import numbered
 from besponsa.evidence.selectors import shown
 from besponsa.evidence.tables import Table
 
-__all__ = ["DERIVED_COUNT_NOTE", "PageBuilder", "PageView", "Section", "Statement", "n_of"]
+__all__ = [
+    "DERIVED_COUNT_NOTE",
+    "GLOSSARY",
+    "PageBuilder",
+    "PageView",
+    "Section",
+    "Statement",
+    "abbreviations",
+    "n_of",
+]
 
 
 def __dir__() -> list[str]:
@@ -37,6 +47,32 @@ DERIVED_COUNT_NOTE = (
     "Counts in parentheses were not printed by the source; each is the only whole number that reproduces "
     "the published percentage on the published denominator."
 )
+
+# Every abbreviation the evidence pages spell out, written once; each page lists the ones it uses.
+GLOSSARY: Mapping[str, str] = MappingProxyType(
+    {
+        "ALL": "acute lymphoblastic leukemia",
+        "ALT": "alanine aminotransferase",
+        "AST": "aspartate aminotransferase",
+        "CI": "confidence interval",
+        "CR": "complete remission",
+        "CRi": "complete remission with incomplete hematologic recovery",
+        "CTCAE": "Common Terminology Criteria for Adverse Events",
+        "HR": "hazard ratio",
+        "HSCT": "hematopoietic stem-cell transplant",
+        "MRD": "minimal residual disease",
+        "NE": "not estimable",
+        "Ph": "Philadelphia chromosome",
+        "QTcF": "QT interval corrected by Fridericia's formula",
+        "RQ-PCR": "real-time quantitative polymerase chain reaction",
+        "VOD": "hepatic veno-occlusive disease (sinusoidal obstruction syndrome)",
+    }
+)
+
+
+def abbreviations(*keys: str) -> tuple[tuple[str, str], ...]:
+    """(abbreviation, expansion) pairs from :data:`GLOSSARY`, in the order given."""
+    return tuple((key, GLOSSARY[key]) for key in keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +163,10 @@ class PageBuilder:
 
     def p(self, record_id: str) -> Proportion:
         return self.get(record_id, Proportion)
+
+    def pair(self, prefix: str) -> tuple[Proportion, Proportion]:
+        """The two arms of one outcome: records ``<prefix>-ino`` (BESPONSA) and ``<prefix>-ic``."""
+        return self.p(f"{prefix}-ino"), self.p(f"{prefix}-ic")
 
     def ids(self, records: Iterable[Record]) -> tuple[str, ...]:
         return tuple(f"{self.ds.name}:{r.id}" for r in records)

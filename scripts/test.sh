@@ -32,8 +32,11 @@ $BIN/lint-imports --no-cache  # [tool.importlinter] in pyproject.toml
 $BIN/python manage.py makemigrations --check --dry-run
 $BIN/python manage.py validate_templates
 
-echo "== unit, integration and browser tests (SQLite)"
-$BIN/python -m pytest -q -p no:cacheprovider --cov --cov-report= "$@"
+# Parallel workers (pytest-xdist), one test file per worker at a time so a file's module-scoped servers
+# start once; each worker has its own test database, seeded site, var dir and servers (tests/conftest.py).
+WORKERS=${TEST_WORKERS:-3}
+echo "== unit, integration and browser tests (SQLite, $WORKERS workers)"
+$BIN/python -m pytest -q -p no:cacheprovider -n "$WORKERS" --dist loadfile --cov --cov-report= "$@"
 
 echo "== clinical core: 100 % branch coverage required"
 $BIN/python -m coverage report --include='src/besponsa/clinical/*' --fail-under=100 --skip-covered

@@ -166,3 +166,27 @@ def test_hsts_header_is_sent_over_https_with_the_production_values(hcp_client: C
         fresh.cookies = hcp_client.cookies
         response = fresh.get("/about/", secure=True)
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_processes_starting_together_on_a_fresh_checkout_share_one_development_key(tmp_path: Path) -> None:
+    """`make run` starts the server and its worker at once, and parallel test workers do too: every
+    process must end up signing sessions and encrypting reports with the same key."""
+    script = (
+        "import django; from django.conf import settings; django.setup();"
+        "print(settings.SECRET_KEY, settings.INTAKE_ENCRYPTION_KEYS[0])"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "INTAKE_ENCRYPTION_KEY"}}
+    env = {**clean, "DJANGO_SETTINGS_MODULE": "besponsa.project.settings", "BESPONSA_ENV": "development"}
+    env["BESPONSA_VAR_DIR"] = str(tmp_path / "var")
+    starts = [
+        subprocess.Popen([sys.executable, "-c", script], env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]
+    keys = {process.communicate(timeout=60)[0] for process in starts}
+    assert all(process.returncode == 0 for process in starts)
+    assert len(keys) == 1 and len(next(iter(keys)).split()) == 2
+    assert sorted(p.name for p in (tmp_path / "var").iterdir() if "key" in p.name) == [
+        "intake_key",
+        "secret_key",
+    ]
+    assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o777 == 0o600

@@ -8,7 +8,10 @@ ALLOWED_HOSTS, DEBUG always off, secure cookies and HSTS).
 from __future__ import annotations
 
 import base64
+import os
 import secrets
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -24,14 +27,30 @@ if ENVIRONMENT not in {"development", "test", "production"}:
 PRODUCTION = ENVIRONMENT == "production"
 
 
-def _development_secret_key() -> str:
-    # A per-checkout random key kept under var/ so sessions survive restarts; never used in production.
-    path = VAR_DIR / "secret_key"
+def _development_key(name: str, make: Callable[[], str]) -> str:
+    """A per-checkout key kept in var/<name> so it survives restarts; never used in production.
+
+    Written to a private temporary file and linked into place: when several processes start on a fresh
+    checkout at once (`make run`'s server and worker, parallel test workers), the first link wins and
+    every process reads that one complete key, never a half-written file or a key another overwrote.
+    """
+    path = VAR_DIR / name
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        descriptor, temporary = tempfile.mkstemp(dir=VAR_DIR, prefix=f".{name}-")  # mode 0600
+        try:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(make())
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process linked its key first: use that one
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()
+
+
+def _development_secret_key() -> str:
+    return _development_key("secret_key", lambda: secrets.token_urlsafe(50))
 
 
 if PRODUCTION:
@@ -190,13 +209,7 @@ TASKS = {
 
 
 def _development_intake_key() -> str:
-    # A per-checkout key kept under var/ like the secret key above; never used in production.
-    path = VAR_DIR / "intake_key"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return _development_key("intake_key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
 
 
 INTAKE_ENCRYPTION_KEYS = env_list("INTAKE_ENCRYPTION_KEY", []) or (

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from tests.dbstates import DatabaseStates, snapshot_of, state_fixture_value
+from tests.dbstates import DatabaseStates, commits, snapshot_of, state_fixture_value
 
 os.environ.setdefault("BESPONSA_ENV", "test")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -101,11 +101,29 @@ def seed_and_verify_site() -> None:
     medical_verifies_shown_facts()
 
 
+_SESSION_STATES: list[tuple[DatabaseStates, Any]] = []  # this process's states and pytest-django's blocker
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> DatabaseStates:
     """pytest-django's test database, and a copy of it as migrations left it (the base of every state)."""
     with django_db_blocker.unblock():
-        return DatabaseStates(tmp_path_factory.mktemp("db-states"), snapshot_of())
+        states = DatabaseStates(tmp_path_factory.mktemp("db-states"), snapshot_of())
+    _SESSION_STATES.append((states, django_db_blocker))
+    return states
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a transactional test has been torn down (Django has flushed the tables), the migrated
+    database again for whatever test this worker runs next (DatabaseStates.reset)."""
+    try:
+        return (yield)
+    finally:
+        if commits(item) and _SESSION_STATES:
+            states, blocker = _SESSION_STATES[0]
+            with blocker.unblock():
+                states.reset()
 
 
 @pytest.fixture(scope="session")

@@ -164,6 +164,15 @@ class DatabaseStates:
                     changed.append(table)
         self.changed[name] = changed
 
+    def reset(self) -> None:
+        """Put the database back as migrations left it. After a transactional test Django empties every
+        table (flush) and post_migrate handlers write some rows again: the tests that run next, in
+        any order (parallel workers take whole files, so a transactional test need not run last),
+        start from the migrated database as they expect."""
+        if self.pristine is not None:
+            self.pristine.backup(self._raw())
+            _clear_caches()
+
     def copy_to(self, name: str, path: Path) -> bool:
         """Write state `name` as a plain SQLite database at `path` (for a server process); False off
         SQLite, where the caller builds the database its own way."""
@@ -204,12 +213,16 @@ class DatabaseStates:
         _clear_caches()
 
 
-def state_fixture_value(request: Any, states: DatabaseStates, name: str, builder: Callable[[], None]) -> None:
-    """What a function-scoped state fixture does: copy the state into this test's database."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(
-        "transactional_db" in request.fixturenames
-        or "live_server" in request.fixturenames
+def commits(item: Any) -> bool:
+    """Whether a test's writes are committed (a transactional test), not rolled back."""
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        "transactional_db" in item.fixturenames
+        or "live_server" in item.fixturenames
         or (marker is not None and marker.kwargs.get("transaction"))
     )
-    states.restore(name, builder, transactional=transactional)
+
+
+def state_fixture_value(request: Any, states: DatabaseStates, name: str, builder: Callable[[], None]) -> None:
+    """What a function-scoped state fixture does: copy the state into this test's database."""
+    states.restore(name, builder, transactional=commits(request.node))

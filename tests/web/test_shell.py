@@ -157,3 +157,13 @@ def test_a_change_to_the_site_contacts_shows_in_the_menu_and_footer_of_the_next_
     assert 'href="tel:1-800-555-0100"' in html and "1-800-438-1985" not in html  # footer
     assert "/leaving/?to=https%3A%2F%2Fpatients.example.org%2F" in html  # menu
     assert "Example Holder Inc. All rights reserved." in html
+
+
+def test_a_shell_piece_kept_per_generation_cannot_hold_a_block_a_page_would_replace() -> None:
+    from django.template import TemplateSyntaxError, engines
+
+    with pytest.raises(TemplateSyntaxError, match="must not wrap a block"):
+        engines["django"].from_string(
+            '{% load portal_shell %}{% per_generation "x" %}{% block title %}{% endblock %}'
+            "{% endper_generation %}"
+        )

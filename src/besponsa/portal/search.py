@@ -110,3 +110,14 @@ def extract(text: str, terms: list[str], width: int = EXTRACT_CHARS) -> SafeStri
         end = space if space > start else end
     piece = text[start:end]
     return highlight(("… " if start else "") + piece + (" …" if end < len(text) else ""), terms)
+
+
+def result_items(hits: list[tuple[str, SafeString, SafeString]]) -> SafeString:
+    """The list items of a results page, one per (address, marked title, extract): the loop the search
+    template would otherwise run over some sixty nodes per page of ten results."""
+    items = (
+        f'\n            <li><a href="{html.escape(url)}">{title}</a>'
+        f"{f'<p>{extract}</p>' if extract else ''}</li>\n          "
+        for url, title, extract in hits
+    )
+    return mark_safe("".join(items))  # noqa: S308 - the address escaped here, title and extract by highlight()

@@ -111,9 +111,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # What Django does not set: Content-Security-Policy and Permissions-Policy.
     "besponsa.portal.middleware.SecurityHeadersMiddleware",
-    # HTML and JSON leave compressed (the BREACH reasoning is in docs/operations.md); cached pages are
-    # stored compressed by the page cache and pass through untouched.
-    "django.middleware.gzip.GZipMiddleware",
+    # HTML and JSON leave compressed (the BREACH reasoning is in docs/operations.md): rendered answers at
+    # gzip level 1 (portal/compression.py); cached pages are stored compressed by the page cache and pass
+    # through untouched.
+    "besponsa.portal.compression.GZipMiddleware",
     "besponsa.portal.middleware.HcpGateMiddleware",
     "besponsa.portal.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from besponsa.clinical.models import FieldDoc
 from besponsa.tools.forms import FormField
+from besponsa.tools.presentation import escaped
 
 TEMPLATE: Final = "tools/_field.html"
 VALUE: Final = "\x00value\x00"
@@ -49,7 +50,7 @@ def field_html(field: FormField) -> SafeString:
     states = _states.get(key)
     if states is None:
         states = _states[key] = _all_states(field)
-    value, error = escape(field.value), escape(field.error)
+    value, error = escaped(field.value), escaped(field.error)
     pieces = states[_state_of(field)]
     return mark_safe("".join(value if p == VALUE else error if p == ERROR else p for p in pieces))  # noqa: S308
 

@@ -207,6 +207,7 @@ class ToolForm:
     errors: list[dict[str, str]] = field(default_factory=list)  # {field, message, id}
     hidden: list[tuple[str, str]] = field(default_factory=list)  # extra hidden inputs (no patient value)
     can_add_row: bool = False  # a repeated group has room for one more row
+    given: dict[str, Any] = field(default_factory=dict)  # the payload the fields gave when last run
 
     def by_name(self) -> dict[str, FormField]:
         return {f.name: f for f in self.fields}
@@ -364,7 +365,8 @@ def payload_from(form: ToolForm, query: QueryDict | Mapping[str, str]) -> dict[s
 def run(form: ToolForm, query: QueryDict | Mapping[str, str], extra: Mapping[str, Any] | None = None) -> None:
     """Validate and run the form's operation; results or field errors land on the form."""
     form.submitted = True
-    payload = {**payload_from(form, query), **(extra or {})}
+    form.given = payload_from(form, query)
+    payload = {**form.given, **(extra or {})}
     try:
         form.result = execute(form.operation, payload)
     except InvalidInput as invalid:

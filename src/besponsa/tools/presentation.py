@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +16,15 @@ LABELS: Final = {
     "Interpretation": "Interpretation — the label does not specify this",
     "Unconfirmed": "Unconfirmed",
 }
+
+
+def escaped(value: object) -> str:
+    """What `{{ value }}` shows with autoescape on: markup already marked safe as it is, anything else
+    escaped. The same text as Django's `conditional_escape` (which calls `html.escape` too), without its
+    checks for lazy strings, five times its cost in loops that escape every cell of a result."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
 
 
 @dataclass(frozen=True)

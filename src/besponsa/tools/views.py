@@ -93,7 +93,7 @@ def dose(request: HttpRequest) -> HttpResponse:
                 plan=_with_notes(form.result["plan"], form),
                 bsa=_with_notes(form.result["bsa"], form),
                 preparations=[_prepared(p) for p in form.result["preparations"]],
-                save_inputs=forms.payload_from(form, data),  # what the HCP typed, for "Save to my workspace"
+                save_inputs=form.given,  # what the HCP typed, for "Save to my workspace"
             )
     return _respond(request, "tools/dose.html", context, form)
 
@@ -175,7 +175,7 @@ def _plan_page(request: HttpRequest, tool: PlanTool) -> HttpResponse:
     elif data is not None:
         forms.run(form, data)
         context["plan"] = _with_notes(form.result, form)
-        context["save_inputs"] = forms.payload_from(form, data)  # for "Save to my workspace"
+        context["save_inputs"] = form.given  # for "Save to my workspace"
     return _respond(request, tool.template, context, form)
 
 
@@ -202,7 +202,7 @@ def _plan_pdf(request: HttpRequest, tool: PlanTool) -> HttpResponse:
     form.errors.extend(problems)
     if plan is None or problems:
         return _plan_again(request, tool, form, problems)
-    given = forms.payload_from(form, request.POST)
+    given = form.given
     bsa = execute("bsa", {k: given[k] for k in ("height_cm", "weight_kg", "formula") if k in given})
     preparations, route_errors = preparations_for(plan, {})
     if route_errors:  # a dose the engine will not prepare: say so on the planner, never print without it

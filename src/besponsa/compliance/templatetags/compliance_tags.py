@@ -51,15 +51,24 @@ def _surface_job_code_line(key: str) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def approval_footer(context: template.Context) -> SafeString:
-    """Inline text for the footer's job-code line (it sits inside a <p>)."""
+    """Inline text for the footer's job-code line (it sits inside a <p>). Made once per page-cache
+    generation for each page and ISI job code: it shows nothing else (a CMS preview's own job code is
+    part of the key)."""
+    page, isi = context.get("page"), context.get("isi")
+    page_code = (page.pk, page.job_code) if page is not None and getattr(page, "job_code", None) else None
+    isi_code = (isi.pk, isi.job_code) if isi is not None and getattr(isi, "job_code", None) else None
+    return pagecache.per_generation_each(
+        "approval-footer", (page_code, isi_code), lambda: _footer_line(page_code, isi_code)
+    )
+
+
+def _footer_line(page_code: tuple[int, str] | None, isi_code: tuple[int, str] | None) -> SafeString:
     parts: list[tuple[str, SafeString]] = []
     dates = pagecache.per_generation("approval-footer-dates", _approval_dates)
-    page = context.get("page")
-    if page is not None and getattr(page, "job_code", None):
-        parts.append(("Job code", format_html("{}{}", page.job_code, dates.get(("page", page.pk), ""))))
-    isi = context.get("isi")
-    if isi is not None and getattr(isi, "job_code", None):
-        parts.append(("ISI", format_html("{}{}", isi.job_code, dates.get(("isi", isi.pk), ""))))
+    if page_code is not None:
+        parts.append(("Job code", format_html("{}{}", page_code[1], dates.get(("page", page_code[0]), ""))))
+    if isi_code is not None:
+        parts.append(("ISI", format_html("{}{}", isi_code[1], dates.get(("isi", isi_code[0]), ""))))
     return format_html_join(
         mark_safe('<span class="job-code__sep" aria-hidden="true"> · </span>'),
         '<span class="job-code__item">{} {}</span>',

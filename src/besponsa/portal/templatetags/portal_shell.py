@@ -20,6 +20,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.template.loader_tags import BlockNode
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -29,6 +30,11 @@ MAX_PIECES = 256
 
 
 class PerGenerationNode(template.Node):
+    # Django walks every node of a base template on each render of a page that extends it, looking for
+    # its {% block %}s (ExtendsNode.render): a fifth of the shell's render. A piece holds no block (the tag
+    # refuses one), so the walk need not enter it.
+    child_nodelists = ()
+
     def __init__(self, name: str, keys: list[FilterExpression], nodelist: NodeList) -> None:
         self.name = name
         self.keys = keys
@@ -54,4 +60,6 @@ def per_generation(parser: Parser, token: Token) -> PerGenerationNode:
         raise template.TemplateSyntaxError(f"{bits[0]} takes a quoted name, then the keys of the piece")
     nodelist = parser.parse(("endper_generation",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError(f"{bits[0]} must not wrap a block: a child template may change it")
     return PerGenerationNode(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)

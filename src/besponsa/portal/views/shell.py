@@ -75,14 +75,15 @@ def search(request: HttpRequest) -> HttpResponse:
     page = Paginator(search_text.titles_first(found, titles, terms), 10).get_page(request.GET.get("page"))
     texts = search_text.stored_texts() if page.object_list else {}
     hits = [
-        {
-            "url": listed[pk].url,
-            "title": search_text.highlight(titles[pk], terms),
-            "extract": search_text.extract(texts.get(pk, ""), terms),
-        }
+        (
+            listed[pk].url,
+            search_text.highlight(titles[pk], terms),
+            search_text.extract(texts.get(pk, ""), terms),
+        )
         for pk in page
     ]
-    return render(request, "portal/search.html", {"query": query, "results": page, "hits": hits})
+    context = {"query": query, "results": page, "result_items": search_text.result_items(hits)}
+    return render(request, "portal/search.html", context)
 
 
 @never_cache

@@ -60,26 +60,13 @@ def _bsa(values: m.BsaInput) -> m.BsaOutput:
     )
 
 
-_PLAN_ATTRIBUTES: Final = (
-    "cycle",
-    "status",
-    "headline",
-    "dose_level",
-    "doses",
-    "start_date",
-    "cycle_end_date",
-    "cytoreduction",
-    "next_cycle_earliest_start",
-    "next_cycle_start_if_extended",
-)
-
-
 def _plan_fields(plan: CyclePlan, body: BsaResult, values: m.PlanInput | m.CourseInput) -> dict[str, Any]:
     """The plan answer's fields, shared by `plan` and `course`."""
     present = frozenset(code for code, given in values.vod_risk if given)
     checks = cycle_checks(plan, vod_risk=present, hsct_planned=values.hsct_planned)
     return {
-        **{name: getattr(plan, name) for name in _PLAN_ATTRIBUTES},
+        **_attributes(plan),  # the model picks the fields it has; these below are converted or properties
+        "headline": plan.headline,
         "bsa_m2": float(plan.bsa_m2),
         "formula": body.formula,
         "reasons": [reason.code for reason in plan.reasons],

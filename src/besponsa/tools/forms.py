@@ -11,6 +11,8 @@ no patient value lands in an address, a browser history, a Referer header or an 
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -214,13 +216,8 @@ class ToolForm:
 
     def groups(self) -> list[tuple[str, list[FormField]]]:
         """Consecutive fields of one object share a fieldset whose legend names the object."""
-        out: list[tuple[str, list[FormField]]] = []
-        for item in self.fields:
-            if out and out[-1][0] == item.group:
-                out[-1][1].append(item)
-            else:
-                out.append((item.group, [item]))
-        return out
+        by_group = itertools.groupby(self.fields, key=operator.attrgetter("group"))
+        return [(group, list(items)) for group, items in by_group]
 
     def names(self, *, short: bool = False) -> dict[str, str]:
         """Field path → the words a person reads for it, for rewriting engine messages. `short` cuts a

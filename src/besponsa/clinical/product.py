@@ -202,41 +202,23 @@ CYTOREDUCTION_LIMIT: Final = LabelFact(
 # Final concentration ranges cited by an institutional pediatric protocol, NOT read in the US label
 # (label_facts §6.2): used only to flag a dose for review, always shown as unconfirmed.
 _RANGE_NOTE: Final = "From an institutional protocol, not the US label: confirm against the current PI 2.4."
-BAG_CONCENTRATION_MIN: Final = LabelFact(
-    "bag_concentration_min",
-    "Lowest commonly cited final concentration, infusion bag",
-    Decimal("0.01"),
-    "mg/mL",
-    PI_2_4,
-    Confirmation.UNCONFIRMED,
-    _RANGE_NOTE,
+
+
+def _cited_concentration(key: str, label: str, value: str) -> LabelFact:
+    return LabelFact(key, label, Decimal(value), "mg/mL", PI_2_4, Confirmation.UNCONFIRMED, _RANGE_NOTE)
+
+
+BAG_CONCENTRATION_MIN: Final = _cited_concentration(
+    "bag_concentration_min", "Lowest commonly cited final concentration, infusion bag", "0.01"
 )
-BAG_CONCENTRATION_MAX: Final = LabelFact(
-    "bag_concentration_max",
-    "Highest commonly cited final concentration, infusion bag",
-    Decimal("0.1"),
-    "mg/mL",
-    PI_2_4,
-    Confirmation.UNCONFIRMED,
-    _RANGE_NOTE,
+BAG_CONCENTRATION_MAX: Final = _cited_concentration(
+    "bag_concentration_max", "Highest commonly cited final concentration, infusion bag", "0.1"
 )
-SYRINGE_CONCENTRATION_MIN: Final = LabelFact(
-    "syringe_concentration_min",
-    "Lowest commonly cited final concentration, syringe",
-    Decimal("0.025"),
-    "mg/mL",
-    PI_2_4,
-    Confirmation.UNCONFIRMED,
-    _RANGE_NOTE,
+SYRINGE_CONCENTRATION_MIN: Final = _cited_concentration(
+    "syringe_concentration_min", "Lowest commonly cited final concentration, syringe", "0.025"
 )
-SYRINGE_CONCENTRATION_MAX: Final = LabelFact(
-    "syringe_concentration_max",
-    "Highest commonly cited final concentration, syringe",
-    Decimal("0.1"),
-    "mg/mL",
-    PI_2_4,
-    Confirmation.UNCONFIRMED,
-    _RANGE_NOTE,
+SYRINGE_CONCENTRATION_MAX: Final = _cited_concentration(
+    "syringe_concentration_max", "Highest commonly cited final concentration, syringe", "0.1"
 )
 
 PRODUCT_FACTS: Final[tuple[LabelFact, ...]] = (

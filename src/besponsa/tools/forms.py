@@ -204,7 +204,6 @@ class ToolForm:
     operation: str
     prefix: str
     fields: list[FormField]
-    submitted: bool = False
     result: dict[str, Any] | None = None
     errors: list[dict[str, str]] = field(default_factory=list)  # {field, message, id}
     hidden: list[tuple[str, str]] = field(default_factory=list)  # extra hidden inputs (no patient value)
@@ -361,7 +360,6 @@ def payload_from(form: ToolForm, query: QueryDict | Mapping[str, str]) -> dict[s
 
 def run(form: ToolForm, query: QueryDict | Mapping[str, str], extra: Mapping[str, Any] | None = None) -> None:
     """Validate and run the form's operation; results or field errors land on the form."""
-    form.submitted = True
     form.given = payload_from(form, query)
     payload = {**form.given, **(extra or {})}
     try:
@@ -376,8 +374,3 @@ def run(form: ToolForm, query: QueryDict | Mapping[str, str], extra: Mapping[str
             if item is not None and not item.error:
                 item.error = message
             form.errors.append({"field": error["field"], "message": message, "id": item.id if item else ""})
-
-
-def submitted(query: QueryDict | Mapping[str, str], prefix: str) -> bool:
-    """Each form sends a hidden `form` field naming itself, so a form of checkboxes alone still counts."""
-    return query.get("form") == prefix

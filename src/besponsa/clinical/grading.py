@@ -201,14 +201,8 @@ def grade_problems(
 
 
 def _count_grade(term: Term, value: Decimal, lln: Decimal) -> int:
-    grade_2, grade_3, grade_4 = _COUNT_EDGES[term]
-    if value < grade_4:
-        return 4
-    if value < grade_3:
-        return 3
-    if value < grade_2:
-        return 2
-    return 1 if value < lln else 0
+    below = sum(value < edge for edge in _COUNT_EDGES[term])  # the falling edges of grades 2, 3 and 4
+    return below + 1 if below else int(value < lln)
 
 
 def _rising_grade(value: Decimal, reference: Decimal, edges: tuple[tuple[Decimal, ...], bool]) -> int:

@@ -175,28 +175,18 @@ def grade_problems(
                     f"(got {limits.format_number(value)}); check that it is entered {unit}",
                 }
             )
-    if uln is not None and term not in LIVER_TERMS:
-        problems.append(
-            {
-                "field": "uln",
-                "message": "uln applies only to ast_increased, alt_increased and blood_bilirubin_increased",
-            }
-        )
-    if lln is not None and term not in COUNT_TERMS:
-        problems.append(
-            {
-                "field": "lln",
-                "message": "lln applies only to neutrophil_count_decreased and platelet_count_decreased",
-            }
-        )
-    if baseline is not None and term in COUNT_TERMS:
-        problems.append(
-            {
-                "field": "baseline",
-                "message": "baseline applies only to ast_increased, "
-                "alt_increased, blood_bilirubin_increased and qtc_prolonged",
-            }
-        )
+    # The optional inputs and the terms each applies to; the message names those terms in table order.
+    applies = {
+        "uln": (uln, LIVER_TERMS),
+        "lln": (lln, COUNT_TERMS),
+        "baseline": (baseline, set(Term) - COUNT_TERMS),
+    }
+    for name, (given, terms) in applies.items():
+        if given is not None and term not in terms:
+            *first, last = (each.value for each in Term if each in terms)
+            problems.append(
+                {"field": name, "message": f"{name} applies only to {', '.join(first)} and {last}"}
+            )
     return problems
 
 

@@ -318,8 +318,7 @@ class Advice:
 
     @property
     def citations(self) -> tuple[str, ...]:
-        seen = dict.fromkeys([PI_2_3, *(finding.citation for finding in self.findings)])
-        return tuple(seen)
+        return tuple(dict.fromkeys([PI_2_3, *(finding.citation for finding in self.findings)]))
 
     @property
     def rows_applied(self) -> tuple[TableRow, ...]:

@@ -89,19 +89,14 @@ def _plan(values: m.PlanInput) -> m.PlanOutput:
     return m.PlanOutput.model_validate(_plan_fields(plan, body, values))
 
 
+# The plan input's fields `plan_cycle` does not take: it takes the BSA, and the VOD risk is for the checks.
+_NOT_PLANNED: Final = frozenset({*m.BsaInput.model_fields, "vod_risk"})
+
+
 def _cycle(values: m.PlanInput) -> tuple[BsaResult, CyclePlan]:
     body = _body(values)
-    return body, plan_cycle(
-        bsa_m2=body.bsa_m2,
-        cycle=values.cycle,
-        start_date=values.start_date,
-        best_response=values.best_response,
-        mrd_negative=values.mrd_negative,
-        hsct_planned=values.hsct_planned,
-        dose_level=values.dose_level,
-        age_years=values.age_years,
-        peripheral_blasts=values.peripheral_blasts,
-    )
+    given = {name: value for name, value in values.__dict__.items() if name not in _NOT_PLANNED}
+    return body, plan_cycle(bsa_m2=body.bsa_m2, **given)
 
 
 def _dose(values: m.DoseInput) -> m.Output:

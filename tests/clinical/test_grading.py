@@ -204,6 +204,30 @@ def test_problems(kwargs: dict[str, object], fields: list[str]) -> None:
     assert [e["field"] for e in caught.value.errors] == fields
 
 
+def test_an_input_that_does_not_apply_to_the_term_names_the_terms_it_applies_to() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        grade(term=PLT, value=D(50), uln=D(40), lln=D(150), baseline=D(100))
+    assert caught.value.errors == [
+        {
+            "field": "uln",
+            "message": "uln applies only to ast_increased, alt_increased and blood_bilirubin_increased",
+        },
+        {
+            "field": "baseline",
+            "message": "baseline applies only to ast_increased, alt_increased, "
+            "blood_bilirubin_increased and qtc_prolonged",
+        },
+    ]
+    with pytest.raises(InvalidInput) as caught:
+        grade(term=QTC, value=D(450), lln=D(150))
+    assert caught.value.errors == [
+        {
+            "field": "lln",
+            "message": "lln applies only to neutrophil_count_decreased and platelet_count_decreased",
+        }
+    ]
+
+
 # Issue #10 item 1: plausible ranges for graded values. Counts use the count ranges (with the per-µL
 # guess); a liver value is checked as a multiple of its ULN (bilirubin 100×, AST/ALT 1000×).
 IMPLAUSIBLE = [

@@ -10,7 +10,7 @@ from django.template import engines
 
 from besponsa.tools import result_markup
 from besponsa.tools.forms import build_form, payload_from
-from besponsa.tools.presentation import notes
+from besponsa.tools.presentation import note
 
 # The loops as the templates wrote them (tools/_checks.html, _plan_tables.html, ... before the change).
 LOOPS = {
@@ -83,7 +83,8 @@ def test_notes_reasons_and_hidden_inputs_match_the_template_loops() -> None:
         f"Unconfirmed (PI 2.4; {MARKUP}): {MARKUP}",
         f"A note with {MARKUP}",
     ]
-    assert result_markup.labelled_notes(notes(texts)) == loop("notes", notes=notes(texts))
+    notes = [note(text) for text in texts]
+    assert result_markup.labelled_notes(notes) == loop("notes", notes=notes)
     items = [{"message": MARKUP, "citation": "PI 2.2"}, {"message": "Cycle 7 exceeds the maximum"}]
     assert result_markup.cited_items(items, "message") == loop("reasons", items=items)
     pairs = [("height_cm", "165"), (MARKUP, MARKUP)]

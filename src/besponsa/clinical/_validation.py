@@ -77,8 +77,7 @@ class Problem:
 
     @property
     def range(self) -> str:
-        described = field_range(self.field).describe()
-        return f" ({described})" if described else ""
+        return f" ({self.expected.strip()})" if self.expected else ""
 
     @property
     def expected(self) -> str:

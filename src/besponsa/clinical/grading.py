@@ -175,40 +175,24 @@ def grade_problems(
                     f"(got {limits.format_number(value)}); check that it is entered {unit}",
                 }
             )
-    if uln is not None and term not in LIVER_TERMS:
-        problems.append(
-            {
-                "field": "uln",
-                "message": "uln applies only to ast_increased, alt_increased and blood_bilirubin_increased",
-            }
-        )
-    if lln is not None and term not in COUNT_TERMS:
-        problems.append(
-            {
-                "field": "lln",
-                "message": "lln applies only to neutrophil_count_decreased and platelet_count_decreased",
-            }
-        )
-    if baseline is not None and term in COUNT_TERMS:
-        problems.append(
-            {
-                "field": "baseline",
-                "message": "baseline applies only to ast_increased, "
-                "alt_increased, blood_bilirubin_increased and qtc_prolonged",
-            }
-        )
+    # The optional inputs and the terms each applies to; the message names those terms in table order.
+    applies = {
+        "uln": (uln, LIVER_TERMS),
+        "lln": (lln, COUNT_TERMS),
+        "baseline": (baseline, set(Term) - COUNT_TERMS),
+    }
+    for name, (given, terms) in applies.items():
+        if given is not None and term not in terms:
+            *first, last = (each.value for each in Term if each in terms)
+            problems.append(
+                {"field": name, "message": f"{name} applies only to {', '.join(first)} and {last}"}
+            )
     return problems
 
 
 def _count_grade(term: Term, value: Decimal, lln: Decimal) -> int:
-    grade_2, grade_3, grade_4 = _COUNT_EDGES[term]
-    if value < grade_4:
-        return 4
-    if value < grade_3:
-        return 3
-    if value < grade_2:
-        return 2
-    return 1 if value < lln else 0
+    below = sum(value < edge for edge in _COUNT_EDGES[term])  # the falling edges of grades 2, 3 and 4
+    return below + 1 if below else int(value < lln)
 
 
 def _rising_grade(value: Decimal, reference: Decimal, edges: tuple[tuple[Decimal, ...], bool]) -> int:

@@ -318,8 +318,7 @@ class Advice:
 
     @property
     def citations(self) -> tuple[str, ...]:
-        seen = dict.fromkeys([PI_2_3, *(finding.citation for finding in self.findings)])
-        return tuple(seen)
+        return tuple(dict.fromkeys([PI_2_3, *(finding.citation for finding in self.findings)]))
 
     @property
     def rows_applied(self) -> tuple[TableRow, ...]:
@@ -333,6 +332,25 @@ class _Work:
     not_evaluated: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+
+    def find(
+        self,
+        code: str,
+        action: Action,
+        citation: str,
+        message: str,
+        *,
+        rows: tuple[str, ...] = (),
+        unconfirmed: bool = False,
+        interpretation: bool = False,
+    ) -> None:
+        """Record a rule that applies (its level change, if any, comes from `_reduction`)."""
+        self.findings.append(
+            Finding(code, action, citation, message, rows, None, unconfirmed, interpretation)
+        )
+
+    def ask(self, field: str, text: str) -> None:
+        self.questions.append(Question(field, text))
 
 
 def report_problems(report: ToxicityReport) -> list[FieldError]:
@@ -386,14 +404,12 @@ def _hematologic(report: ToxicityReport, work: _Work) -> None:
             work.not_evaluated.append("blood_counts")
             work.notes.append("A complete blood count is expected before each dose (PI 5.3).")
         if low:
-            work.findings.append(
-                Finding(
-                    "low_counts_within_cycle",
-                    Action.GIVE,
-                    PI_2_3,
-                    "Low neutrophil or platelet counts do not by themselves call for holding a Day 8 or "
-                    "Day 15 dose; Table 2 is applied before the next cycle.",
-                )
+            work.find(
+                "low_counts_within_cycle",
+                Action.GIVE,
+                PI_2_3,
+                "Low neutrophil or platelet counts do not by themselves call for holding a Day 8 or "
+                "Day 15 dose; Table 2 is applied before the next cycle.",
             )
         return
     # before_cycle: report_problems guarantees both counts are present. Each row whose pre-treatment
@@ -402,27 +418,23 @@ def _hematologic(report: ToxicityReport, work: _Work) -> None:
     anc, platelets = labs.anc or Decimal(0), labs.platelets or Decimal(0)
     rows = _baseline_rows(report.baseline)
     if ANC_ROW in rows and anc < ANC_LIMIT:
-        work.findings.append(
-            Finding(
-                "anc_below_1",
-                Action.HOLD,
-                PI_2_3_TABLE_2,
-                f"ANC {limits.format_number(anc)} ×10⁹/L is below 1 ×10⁹/L with a pre-treatment ANC "
-                "of at least 1: hold the next cycle until the ANC is at least 1 ×10⁹/L.",
-                rows=(ANC_ROW,),
-            )
+        work.find(
+            "anc_below_1",
+            Action.HOLD,
+            PI_2_3_TABLE_2,
+            f"ANC {limits.format_number(anc)} ×10⁹/L is below 1 ×10⁹/L with a pre-treatment ANC "
+            "of at least 1: hold the next cycle until the ANC is at least 1 ×10⁹/L.",
+            rows=(ANC_ROW,),
         )
     if PLATELET_ROW in rows and platelets < PLATELET_LIMIT:
-        work.findings.append(
-            Finding(
-                "platelets_below_50",
-                Action.HOLD,
-                PI_2_3_TABLE_2,
-                f"Platelets {limits.format_number(platelets)} ×10⁹/L are below 50 ×10⁹/L with a "
-                "pre-treatment count of at least 50: hold the next cycle until platelets are at least "
-                "50 ×10⁹/L (without transfusion support).",
-                rows=(PLATELET_ROW,),
-            )
+        work.find(
+            "platelets_below_50",
+            Action.HOLD,
+            PI_2_3_TABLE_2,
+            f"Platelets {limits.format_number(platelets)} ×10⁹/L are below 50 ×10⁹/L with a "
+            "pre-treatment count of at least 50: hold the next cycle until platelets are at least "
+            "50 ×10⁹/L (without transfusion support).",
+            rows=(PLATELET_ROW,),
         )
     if LOW_BASELINE_ROW in rows:
         if len(rows) > 1:
@@ -443,43 +455,35 @@ def _low_baseline(report: ToxicityReport, anc: Decimal, platelets: Decimal, work
     if report.marrow_stable_or_improved and disease:
         met.append("(c) stable or improved marrow with low counts due to the leukemia")
     if met:
-        work.findings.append(
-            Finding(
-                "low_baseline_recovered",
-                Action.GIVE,
-                PI_2_3_TABLE_2,
-                "Low pre-treatment counts: a resumption condition is met: " + "; ".join(met) + ".",
-                rows=(LOW_BASELINE_ROW,),
-            )
+        work.find(
+            "low_baseline_recovered",
+            Action.GIVE,
+            PI_2_3_TABLE_2,
+            "Low pre-treatment counts: a resumption condition is met: " + "; ".join(met) + ".",
+            rows=(LOW_BASELINE_ROW,),
         )
         return
     missing = " Give previous_cycle_baseline to check condition (a)." if previous is None else ""
     if previous is None:
-        work.questions.append(
-            Question(
-                "previous_cycle_baseline",
-                "What were the ANC and platelets at the start of the previous cycle? Condition (a) of "
-                "Table 2 compares with them.",
-            )
+        work.ask(
+            "previous_cycle_baseline",
+            "What were the ANC and platelets at the start of the previous cycle? Condition (a) of "
+            "Table 2 compares with them.",
         )
     if report.marrow_stable_or_improved and report.cytopenia_cause is CytopeniaCause.NOT_ASSESSED:
-        work.questions.append(
-            Question(
-                "cytopenia_cause",
-                "Are the low counts judged to come from the leukemia rather than from BESPONSA? "
-                "Condition (c) of Table 2 needs that judgement.",
-            )
+        work.ask(
+            "cytopenia_cause",
+            "Are the low counts judged to come from the leukemia rather than from BESPONSA? "
+            "Condition (c) of Table 2 needs that judgement.",
         )
-    work.findings.append(
-        Finding(
-            "low_baseline_not_recovered",
-            Action.HOLD,
-            PI_2_3_TABLE_2,
-            "Low pre-treatment counts: hold the next cycle until the counts reach the previous cycle's "
-            "starting values, or ANC at least 1 and platelets at least 50 ×10⁹/L, or the marrow is stable "
-            "or improved with low counts due to the leukemia." + missing,
-            rows=(LOW_BASELINE_ROW,),
-        )
+    work.find(
+        "low_baseline_not_recovered",
+        Action.HOLD,
+        PI_2_3_TABLE_2,
+        "Low pre-treatment counts: hold the next cycle until the counts reach the previous cycle's "
+        "starting values, or ANC at least 1 and platelets at least 50 ×10⁹/L, or the marrow is stable "
+        "or improved with low counts due to the leukemia." + missing,
+        rows=(LOW_BASELINE_ROW,),
     )
 
 
@@ -501,15 +505,13 @@ def _prolonged_cytopenia(report: ToxicityReport, work: _Work) -> None:
     days = report.cytopenia_days
     cause = report.cytopenia_cause
     if cause is CytopeniaCause.DISEASE_RELATED:
-        work.findings.append(
-            Finding(
-                "cytopenia_over_28_days_disease_related",
-                Action.GIVE,
-                PI_2_3_TABLE_2,
-                f"Low counts for {days} days, judged due to the leukemia: the 28-day discontinuation rule "
-                "covers low counts suspected to be caused by BESPONSA only.",
-                rows=rows,
-            )
+        work.find(
+            "cytopenia_over_28_days_disease_related",
+            Action.GIVE,
+            PI_2_3_TABLE_2,
+            f"Low counts for {days} days, judged due to the leukemia: the 28-day discontinuation rule "
+            "covers low counts suspected to be caused by BESPONSA only.",
+            rows=rows,
         )
         return
     # The rule is confirmed for rows 1-2 (label_facts §5.1); for row 3 alone it was not read.
@@ -518,35 +520,29 @@ def _prolonged_cytopenia(report: ToxicityReport, work: _Work) -> None:
         work.notes.append(note("low_baseline_28_days"))
     if cause is CytopeniaCause.NOT_ASSESSED:
         work.notes.append(note("cytopenia_cause_not_assessed"))
-        work.questions.append(
-            Question(
-                "cytopenia_cause",
-                f"The counts have been low for {days} days. Is this suspected to be caused by BESPONSA "
-                "(then the label says discontinue) or by the leukemia?",
-            )
+        work.ask(
+            "cytopenia_cause",
+            f"The counts have been low for {days} days. Is this suspected to be caused by BESPONSA "
+            "(then the label says discontinue) or by the leukemia?",
         )
-        work.findings.append(
-            Finding(
-                "cytopenia_over_28_days_cause_not_assessed",
-                Action.CONSIDER_DISCONTINUATION,
-                PI_2_3_TABLE_2,
-                f"Low counts for {days} days (more than 28) and their cause was not stated: if they are "
-                "suspected to be caused by BESPONSA the label says discontinue; say whether they are.",
-                rows=rows,
-                unconfirmed=unconfirmed,
-                interpretation=True,
-            )
-        )
-        return
-    work.findings.append(
-        Finding(
-            "cytopenia_over_28_days",
-            Action.DISCONTINUE,
+        work.find(
+            "cytopenia_over_28_days_cause_not_assessed",
+            Action.CONSIDER_DISCONTINUATION,
             PI_2_3_TABLE_2,
-            f"Low counts for {days} days (more than 28), suspected to be caused by BESPONSA: discontinue.",
+            f"Low counts for {days} days (more than 28) and their cause was not stated: if they are "
+            "suspected to be caused by BESPONSA the label says discontinue; say whether they are.",
             rows=rows,
             unconfirmed=unconfirmed,
+            interpretation=True,
         )
+        return
+    work.find(
+        "cytopenia_over_28_days",
+        Action.DISCONTINUE,
+        PI_2_3_TABLE_2,
+        f"Low counts for {days} days (more than 28), suspected to be caused by BESPONSA: discontinue.",
+        rows=rows,
+        unconfirmed=unconfirmed,
     )
 
 
@@ -563,15 +559,13 @@ def _liver(report: ToxicityReport, work: _Work) -> None:
     if bilirubin_high and report.bilirubin_from_gilbert_or_hemolysis:
         bilirubin_high = False
         work.notes.append(note("gilbert_scope"))
-        work.findings.append(
-            Finding(
-                "bilirubin_gilbert_or_hemolysis",
-                Action.GIVE,
-                PI_2_3_TABLE_3,
-                "Bilirubin above 1.5× ULN from Gilbert's syndrome or hemolysis: the label exempts it from "
-                "the liver-test hold.",
-                rows=(LIVER_ROW,),
-            )
+        work.find(
+            "bilirubin_gilbert_or_hemolysis",
+            Action.GIVE,
+            PI_2_3_TABLE_3,
+            "Bilirubin above 1.5× ULN from Gilbert's syndrome or hemolysis: the label exempts it from "
+            "the liver-test hold.",
+            rows=(LIVER_ROW,),
         )
     if bilirubin_high and transaminases_high:
         code, message = (
@@ -597,9 +591,7 @@ def _liver(report: ToxicityReport, work: _Work) -> None:
     if single:
         work.notes.append(note("liver_single_parameter"))
     work.notes.append(note("liver_no_deadline"))
-    work.findings.append(
-        Finding(code, Action.HOLD, PI_2_3_TABLE_3, message, rows=(LIVER_ROW,), interpretation=single)
-    )
+    work.find(code, Action.HOLD, PI_2_3_TABLE_3, message, rows=(LIVER_ROW,), interpretation=single)
 
 
 def _severe_liver(report: ToxicityReport, work: _Work) -> None:
@@ -616,76 +608,64 @@ def _severe_liver(report: ToxicityReport, work: _Work) -> None:
     if not severe or report.vod:
         return
     work.notes.append(note("severe_liver_toxicity"))
-    work.questions.append(
-        Question(
-            "vod",
-            "Assess for hepatic veno-occlusive disease (weight gain, painful hepatomegaly, ascites, rising "
-            "bilirubin; PI 5.1). Is this VOD or other severe liver toxicity? If so, the label says "
-            "discontinue permanently.",
-        )
+    work.ask(
+        "vod",
+        "Assess for hepatic veno-occlusive disease (weight gain, painful hepatomegaly, ascites, rising "
+        "bilirubin; PI 5.1). Is this VOD or other severe liver toxicity? If so, the label says "
+        "discontinue permanently.",
     )
-    work.findings.append(
-        Finding(
-            "severe_liver_toxicity",
-            Action.CONSIDER_DISCONTINUATION,
-            PI_2_3_TABLE_3,
-            "CTCAE grade 4 liver test (" + ", ".join(severe) + "): consider permanent discontinuation and "
-            f"assess for VOD ({PI_5_1}); Table 3 discontinues for VOD or other severe liver toxicity.",
-            rows=(VOD_ROW,),
-            interpretation=True,
-        )
+    work.find(
+        "severe_liver_toxicity",
+        Action.CONSIDER_DISCONTINUATION,
+        PI_2_3_TABLE_3,
+        "CTCAE grade 4 liver test (" + ", ".join(severe) + "): consider permanent discontinuation and "
+        f"assess for VOD ({PI_5_1}); Table 3 discontinues for VOD or other severe liver toxicity.",
+        rows=(VOD_ROW,),
+        interpretation=True,
     )
 
 
 def _nonhematologic(report: ToxicityReport, work: _Work) -> None:
     if report.vod:
-        work.findings.append(
-            Finding(
-                "vod",
-                Action.DISCONTINUE,
-                PI_2_3_TABLE_3,
-                "Veno-occlusive disease or other severe liver toxicity: discontinue permanently "
-                f"({BOXED_WARNING}; {PI_5_1}).",
-                rows=(VOD_ROW,),
-            )
+        work.find(
+            "vod",
+            Action.DISCONTINUE,
+            PI_2_3_TABLE_3,
+            "Veno-occlusive disease or other severe liver toxicity: discontinue permanently "
+            f"({BOXED_WARNING}; {PI_5_1}).",
+            rows=(VOD_ROW,),
         )
     _liver(report, work)
     reaction = report.infusion_reaction
     if reaction in (InfusionReaction.SEVERE, InfusionReaction.LIFE_THREATENING):
-        work.findings.append(
-            Finding(
-                "infusion_reaction_severe",
-                Action.DISCONTINUE,
-                PI_2_3_TABLE_3,
-                "Severe or life-threatening infusion-related reaction: discontinue permanently.",
-                rows=(INFUSION_ROW,),
-            )
+        work.find(
+            "infusion_reaction_severe",
+            Action.DISCONTINUE,
+            PI_2_3_TABLE_3,
+            "Severe or life-threatening infusion-related reaction: discontinue permanently.",
+            rows=(INFUSION_ROW,),
         )
     elif reaction is not InfusionReaction.NONE:
         work.notes.append(note("infusion_reaction_hold"))
-        work.findings.append(
-            Finding(
-                "infusion_reaction",
-                Action.HOLD,
-                PI_2_3_TABLE_3,
-                f"{reaction.value.capitalize()} infusion-related reaction: interrupt the infusion and give "
-                "medical management (steroids, antihistamines as needed) before going on.",
-                rows=(INFUSION_ROW,),
-                interpretation=True,
-            )
+        work.find(
+            "infusion_reaction",
+            Action.HOLD,
+            PI_2_3_TABLE_3,
+            f"{reaction.value.capitalize()} infusion-related reaction: interrupt the infusion and give "
+            "medical management (steroids, antihistamines as needed) before going on.",
+            rows=(INFUSION_ROW,),
+            interpretation=True,
         )
     grade, baseline_grade = report.other_nonhematologic_grade, report.other_nonhematologic_baseline_grade
     if grade >= 2 and grade > baseline_grade:
         work.notes.append(note("nonhematologic_grade_scale"))
-        work.findings.append(
-            Finding(
-                "other_toxicity_grade_2_or_more",
-                Action.HOLD,
-                PI_2_3_TABLE_3,
-                f"Other non-hematologic toxicity at Grade {grade} (pre-treatment Grade {baseline_grade}): "
-                f"hold until it is back to Grade {max(1, baseline_grade)} or lower.",
-                rows=(OTHER_ROW,),
-            )
+        work.find(
+            "other_toxicity_grade_2_or_more",
+            Action.HOLD,
+            PI_2_3_TABLE_3,
+            f"Other non-hematologic toxicity at Grade {grade} (pre-treatment Grade {baseline_grade}): "
+            f"hold until it is back to Grade {max(1, baseline_grade)} or lower.",
+            rows=(OTHER_ROW,),
         )
 
 
@@ -697,40 +677,34 @@ def _interruption(report: ToxicityReport, work: _Work) -> None:
         # Table 4's shorter bands act on the next dose inside a cycle; at Day 1 Tables 2-3 decide.
         work.notes.append(note("interruption_within_cycle"))
     elif days < INTERRUPTION_OMIT_DAYS:
-        work.findings.append(
-            Finding(
-                "interruption_under_7_days",
-                Action.HOLD,
-                PI_2_3_TABLE_4,
-                f"Interrupted {days} days: hold the next dose and keep at least 6 days between doses.",
-                rows=(UNDER_7_ROW,),
-                unconfirmed=True,
-            )
+        work.find(
+            "interruption_under_7_days",
+            Action.HOLD,
+            PI_2_3_TABLE_4,
+            f"Interrupted {days} days: hold the next dose and keep at least 6 days between doses.",
+            rows=(UNDER_7_ROW,),
+            unconfirmed=True,
         )
     else:
-        work.findings.append(
-            Finding(
-                "interruption_7_days_or_more",
-                Action.OMIT_NEXT_DOSE,
-                PI_2_3_TABLE_4,
-                f"Interrupted {days} days (7 or more): omit the next dose within the cycle.",
-                rows=(OMIT_ROW,),
-                unconfirmed=True,
-            )
+        work.find(
+            "interruption_7_days_or_more",
+            Action.OMIT_NEXT_DOSE,
+            PI_2_3_TABLE_4,
+            f"Interrupted {days} days (7 or more): omit the next dose within the cycle.",
+            rows=(OMIT_ROW,),
+            unconfirmed=True,
         )
     if days >= INTERRUPTION_REDUCE_DAYS:
         work.findings.append(_reduction(report, days))
         work.notes.append(note("interruption_ladder"))
     if days > INTERRUPTION_CONSIDER_STOP_AFTER_DAYS:
-        work.findings.append(
-            Finding(
-                "interruption_over_28_days",
-                Action.CONSIDER_DISCONTINUATION,
-                PI_2_3_TABLE_4,
-                f"Interrupted {days} days (more than 28): consider permanent discontinuation.",
-                rows=(OVER_28_ROW,),
-                unconfirmed=True,
-            )
+        work.find(
+            "interruption_over_28_days",
+            Action.CONSIDER_DISCONTINUATION,
+            PI_2_3_TABLE_4,
+            f"Interrupted {days} days (more than 28): consider permanent discontinuation.",
+            rows=(OVER_28_ROW,),
+            unconfirmed=True,
         )
     work.notes.append(note("table_4_unconfirmed"))
 

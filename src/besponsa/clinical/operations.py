@@ -60,26 +60,13 @@ def _bsa(values: m.BsaInput) -> m.BsaOutput:
     )
 
 
-_PLAN_ATTRIBUTES: Final = (
-    "cycle",
-    "status",
-    "headline",
-    "dose_level",
-    "doses",
-    "start_date",
-    "cycle_end_date",
-    "cytoreduction",
-    "next_cycle_earliest_start",
-    "next_cycle_start_if_extended",
-)
-
-
 def _plan_fields(plan: CyclePlan, body: BsaResult, values: m.PlanInput | m.CourseInput) -> dict[str, Any]:
     """The plan answer's fields, shared by `plan` and `course`."""
     present = frozenset(code for code, given in values.vod_risk if given)
     checks = cycle_checks(plan, vod_risk=present, hsct_planned=values.hsct_planned)
     return {
-        **{name: getattr(plan, name) for name in _PLAN_ATTRIBUTES},
+        **_attributes(plan),  # the model picks the fields it has; these below are converted or properties
+        "headline": plan.headline,
         "bsa_m2": float(plan.bsa_m2),
         "formula": body.formula,
         "reasons": [reason.code for reason in plan.reasons],
@@ -102,19 +89,14 @@ def _plan(values: m.PlanInput) -> m.PlanOutput:
     return m.PlanOutput.model_validate(_plan_fields(plan, body, values))
 
 
+# The plan input's fields `plan_cycle` does not take: it takes the BSA, and the VOD risk is for the checks.
+_NOT_PLANNED: Final = frozenset({*m.BsaInput.model_fields, "vod_risk"})
+
+
 def _cycle(values: m.PlanInput) -> tuple[BsaResult, CyclePlan]:
     body = _body(values)
-    return body, plan_cycle(
-        bsa_m2=body.bsa_m2,
-        cycle=values.cycle,
-        start_date=values.start_date,
-        best_response=values.best_response,
-        mrd_negative=values.mrd_negative,
-        hsct_planned=values.hsct_planned,
-        dose_level=values.dose_level,
-        age_years=values.age_years,
-        peripheral_blasts=values.peripheral_blasts,
-    )
+    given = {name: value for name, value in values.__dict__.items() if name not in _NOT_PLANNED}
+    return body, plan_cycle(bsa_m2=body.bsa_m2, **given)
 
 
 def _dose(values: m.DoseInput) -> m.Output:

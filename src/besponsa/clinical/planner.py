@@ -152,14 +152,15 @@ class CyclePlan:
     dose_level: DoseLevel
     status: PlanStatus
     reasons: tuple[PlanReason, ...]
-    regimen_row: RegimenRow | None
-    doses: tuple[PlannedDose, ...]
-    cycle_end_date: dt.date | None
-    next_cycle_earliest_start: dt.date | None
-    next_cycle_start_if_extended: dt.date | None
     citations: tuple[str, ...]
     notes: tuple[str, ...]
     cytoreduction: CytoreductionCheck | None = None
+    # The schedule: a stopped cycle has none.
+    regimen_row: RegimenRow | None = None
+    doses: tuple[PlannedDose, ...] = ()
+    cycle_end_date: dt.date | None = None
+    next_cycle_earliest_start: dt.date | None = None
+    next_cycle_start_if_extended: dt.date | None = None
 
     @property
     def headline(self) -> str:
@@ -346,11 +347,6 @@ def plan_cycle(
         dose_level=dose_level,
         status=status,
         reasons=tuple(reasons),
-        regimen_row=None,
-        doses=(),
-        cycle_end_date=None,
-        next_cycle_earliest_start=None,
-        next_cycle_start_if_extended=None,
         citations=tuple(citations),
         notes=tuple(notes),
         cytoreduction=cytoreduction,

@@ -47,7 +47,7 @@ class LabelFact:
     value: Decimal | str
     unit: str
     citation: str
-    status: Confirmation
+    status: Confirmation = Confirmation.SECONDARY
     note: str = ""
     # How the fact was sourced, for the reviewers' claims panel only: never shown on a public page.
     source_note: str = ""
@@ -79,7 +79,6 @@ DILUENT_VOLUME: Final = LabelFact(
     Decimal("4"),
     "mL",
     PI_2_4,
-    Confirmation.SECONDARY,
 )
 RECONSTITUTED_CONCENTRATION: Final = LabelFact(
     "reconstituted_concentration",
@@ -87,7 +86,6 @@ RECONSTITUTED_CONCENTRATION: Final = LabelFact(
     Decimal("0.25"),
     "mg/mL",
     PI_2_4,
-    Confirmation.SECONDARY,
 )
 DELIVERABLE_VOLUME: Final = LabelFact(
     "deliverable_volume",
@@ -95,7 +93,6 @@ DELIVERABLE_VOLUME: Final = LabelFact(
     Decimal("3.6"),
     "mL",
     PI_2_4,
-    Confirmation.SECONDARY,
 )
 BAG_TOTAL_VOLUME: Final = LabelFact(
     "bag_total_volume",
@@ -103,7 +100,6 @@ BAG_TOTAL_VOLUME: Final = LabelFact(
     Decimal("50"),
     "mL",
     PI_2_4,
-    Confirmation.SECONDARY,
     source_note=(
         "Stated for the bag route in the 2017 label and by secondary sources; the 3/2024 wording "
         "was not read."
@@ -115,7 +111,6 @@ INFUSION_RATE: Final = LabelFact(
     Decimal("50"),
     "mL/h",
     PI_2_4,
-    Confirmation.SECONDARY,
 )
 INFUSION_DURATION: Final = LabelFact(
     "infusion_duration",
@@ -123,7 +118,6 @@ INFUSION_DURATION: Final = LabelFact(
     Decimal("1"),
     "h",
     PI_2_4,
-    Confirmation.SECONDARY,
 )
 RECONSTITUTION_TO_DILUTION_MAX: Final = LabelFact(
     "reconstitution_to_dilution_max",
@@ -163,7 +157,6 @@ DO_NOT_SHAKE: Final = LabelFact(
     "yes",
     "",
     PI_2_4,
-    Confirmation.SECONDARY,
 )
 NDC: Final = LabelFact(
     "ndc",
@@ -179,7 +172,6 @@ STORAGE: Final = LabelFact(
     "2–8 °C (36–46 °F)",
     "",
     PI_16,
-    Confirmation.SECONDARY,
     source_note="Exact PI 16 wording and shelf life were not read.",
 )
 OBSERVATION_AFTER_INFUSION: Final = LabelFact(
@@ -188,7 +180,6 @@ OBSERVATION_AFTER_INFUSION: Final = LabelFact(
     Decimal("1"),
     "h",
     PI_5_4,
-    Confirmation.SECONDARY,
 )
 CYTOREDUCTION_LIMIT: Final = LabelFact(
     "cytoreduction_limit",
@@ -196,47 +187,28 @@ CYTOREDUCTION_LIMIT: Final = LabelFact(
     Decimal("10"),
     "×10⁹/L",
     PI_2_2,
-    Confirmation.SECONDARY,
 )
 
 # Final concentration ranges cited by an institutional pediatric protocol, NOT read in the US label
 # (label_facts §6.2): used only to flag a dose for review, always shown as unconfirmed.
 _RANGE_NOTE: Final = "From an institutional protocol, not the US label: confirm against the current PI 2.4."
-BAG_CONCENTRATION_MIN: Final = LabelFact(
-    "bag_concentration_min",
-    "Lowest commonly cited final concentration, infusion bag",
-    Decimal("0.01"),
-    "mg/mL",
-    PI_2_4,
-    Confirmation.UNCONFIRMED,
-    _RANGE_NOTE,
+
+
+def _cited_concentration(key: str, label: str, value: str) -> LabelFact:
+    return LabelFact(key, label, Decimal(value), "mg/mL", PI_2_4, Confirmation.UNCONFIRMED, _RANGE_NOTE)
+
+
+BAG_CONCENTRATION_MIN: Final = _cited_concentration(
+    "bag_concentration_min", "Lowest commonly cited final concentration, infusion bag", "0.01"
 )
-BAG_CONCENTRATION_MAX: Final = LabelFact(
-    "bag_concentration_max",
-    "Highest commonly cited final concentration, infusion bag",
-    Decimal("0.1"),
-    "mg/mL",
-    PI_2_4,
-    Confirmation.UNCONFIRMED,
-    _RANGE_NOTE,
+BAG_CONCENTRATION_MAX: Final = _cited_concentration(
+    "bag_concentration_max", "Highest commonly cited final concentration, infusion bag", "0.1"
 )
-SYRINGE_CONCENTRATION_MIN: Final = LabelFact(
-    "syringe_concentration_min",
-    "Lowest commonly cited final concentration, syringe",
-    Decimal("0.025"),
-    "mg/mL",
-    PI_2_4,
-    Confirmation.UNCONFIRMED,
-    _RANGE_NOTE,
+SYRINGE_CONCENTRATION_MIN: Final = _cited_concentration(
+    "syringe_concentration_min", "Lowest commonly cited final concentration, syringe", "0.025"
 )
-SYRINGE_CONCENTRATION_MAX: Final = LabelFact(
-    "syringe_concentration_max",
-    "Highest commonly cited final concentration, syringe",
-    Decimal("0.1"),
-    "mg/mL",
-    PI_2_4,
-    Confirmation.UNCONFIRMED,
-    _RANGE_NOTE,
+SYRINGE_CONCENTRATION_MAX: Final = _cited_concentration(
+    "syringe_concentration_max", "Highest commonly cited final concentration, syringe", "0.1"
 )
 
 PRODUCT_FACTS: Final[tuple[LabelFact, ...]] = (

@@ -11,6 +11,8 @@ no patient value lands in an address, a browser history, a Referer header or an 
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -202,7 +204,6 @@ class ToolForm:
     operation: str
     prefix: str
     fields: list[FormField]
-    submitted: bool = False
     result: dict[str, Any] | None = None
     errors: list[dict[str, str]] = field(default_factory=list)  # {field, message, id}
     hidden: list[tuple[str, str]] = field(default_factory=list)  # extra hidden inputs (no patient value)
@@ -214,13 +215,8 @@ class ToolForm:
 
     def groups(self) -> list[tuple[str, list[FormField]]]:
         """Consecutive fields of one object share a fieldset whose legend names the object."""
-        out: list[tuple[str, list[FormField]]] = []
-        for item in self.fields:
-            if out and out[-1][0] == item.group:
-                out[-1][1].append(item)
-            else:
-                out.append((item.group, [item]))
-        return out
+        by_group = itertools.groupby(self.fields, key=operator.attrgetter("group"))
+        return [(group, list(items)) for group, items in by_group]
 
     def names(self, *, short: bool = False) -> dict[str, str]:
         """Field path → the words a person reads for it, for rewriting engine messages. `short` cuts a
@@ -364,7 +360,6 @@ def payload_from(form: ToolForm, query: QueryDict | Mapping[str, str]) -> dict[s
 
 def run(form: ToolForm, query: QueryDict | Mapping[str, str], extra: Mapping[str, Any] | None = None) -> None:
     """Validate and run the form's operation; results or field errors land on the form."""
-    form.submitted = True
     form.given = payload_from(form, query)
     payload = {**form.given, **(extra or {})}
     try:
@@ -379,8 +374,3 @@ def run(form: ToolForm, query: QueryDict | Mapping[str, str], extra: Mapping[str
             if item is not None and not item.error:
                 item.error = message
             form.errors.append({"field": error["field"], "message": message, "id": item.id if item else ""})
-
-
-def submitted(query: QueryDict | Mapping[str, str], prefix: str) -> bool:
-    """Each form sends a hidden `form` field naming itself, so a form of checkboxes alone still counts."""
-    return query.get("form") == prefix

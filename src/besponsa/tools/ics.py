@@ -113,7 +113,7 @@ def calendar(plan: dict[str, Any], *, series: str, now: dt.datetime | None = Non
             f"{status} Earliest start of the next cycle if the duration rules allow it (PI 2.2).",
         )
     for slot in SLOTS:
-        head = [
+        lines += [
             "BEGIN:VEVENT",
             f"UID:{series}-c{cycle}-{slot}@besponsa-hcp",
             f"DTSTAMP:{stamp}",
@@ -122,23 +122,18 @@ def calendar(plan: dict[str, Any], *, series: str, now: dt.datetime | None = Non
         if slot in events:
             date, summary, description = events[slot]
             lines += [
-                *head,
                 f"DTSTART;VALUE=DATE:{_day(date)}",
                 f"DTEND;VALUE=DATE:{_day(date, later=1)}",
                 f"SUMMARY:{_escape(summary)}",
                 f"DESCRIPTION:{_escape(description)}",
                 "STATUS:CONFIRMED",
-                "TRANSP:TRANSPARENT",
-                "END:VEVENT",
             ]
         else:
             # No date of its own: it cancels the slot of an earlier download of this plan, if any.
             lines += [
-                *head,
                 f"DTSTART;VALUE=DATE:{_day(plan['start_date'])}",
                 f"SUMMARY:{_escape(f'BESPONSA cycle {cycle}: cancelled, not in the current plan')}",
                 "STATUS:CANCELLED",
-                "TRANSP:TRANSPARENT",
-                "END:VEVENT",
             ]
+        lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
     return ics_file(PRODID, lines)

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from besponsa.portal.models import SafetyInformation
-from besponsa.tools.presentation import plan_decision
+from besponsa.tools.presentation import decision
 
 PAPER_SIZES: Final = {"letter": "Letter", "a4": "A4"}
 STATIC_PREFIX: Final = "static:"
@@ -77,7 +77,7 @@ def render_plan(
         "tools/plan_pdf.html",
         {
             "plan": plan,
-            "decision": plan_decision(plan),
+            "decision": decision(plan, "status"),
             "bsa": bsa,
             "body": body,
             "preparations": preparations,

@@ -85,9 +85,6 @@ class Decision:
     tone: str  # a CSS modifier: "go", "caution" or "stop"
 
 
-def decision(advice: Mapping[str, Any]) -> Decision:
-    return Decision(str(advice["headline"]), _TONES.get(str(advice["action"]), "caution"))
-
-
-def plan_decision(plan: Mapping[str, Any]) -> Decision:
-    return Decision(str(plan["headline"]), _TONES.get(str(plan["status"]), "caution"))
+def decision(answer: Mapping[str, Any], code: str = "action") -> Decision:
+    """The headline of a `modify` answer, toned by its `action`, or of a plan, by its `status`."""
+    return Decision(str(answer["headline"]), _TONES.get(str(answer[code]), "caution"))

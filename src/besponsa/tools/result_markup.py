@@ -32,7 +32,8 @@ def number(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _label(code: object) -> str:
+def code_label(code: object) -> str:
+    """A code in words (also the templates' `choice_label` filter); None shows as nothing."""
     return "" if code is None else choice_label(str(code))
 
 
@@ -55,7 +56,7 @@ def check_groups(checks: Sequence[Mapping[str, Any]]) -> SafeString:
             _cited(c.get("text", ""), c.get("citation", ""), unconfirmed * (c.get("status") == "unconfirmed"))
             for c in group
         )
-        groups.append(f"\n  <h4>{escaped(_label(when))}</h4>\n  <ul>{items}</ul>\n")
+        groups.append(f"\n  <h4>{escaped(code_label(when))}</h4>\n  <ul>{items}</ul>\n")
     return _joined(groups)
 
 

@@ -59,8 +59,9 @@ def _with_notes(result: dict[str, Any] | None, form: forms.ToolForm | None = Non
 
 
 def _posted(request: HttpRequest, prefix: str) -> QueryDict | None:
-    """The posted values when this request submitted the form named `prefix`, else None (blank form)."""
-    if request.method == "POST" and forms.submitted(request.POST, prefix):
+    """The posted values when this request submitted the form named `prefix`, else None (blank form).
+    Each form sends a hidden `form` field naming itself, so a form of checkboxes alone still counts."""
+    if request.method == "POST" and request.POST.get("form") == prefix:
         return request.POST
     return None
 
@@ -300,15 +301,8 @@ def response(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @surfaces.approved_or_withheld("tools-safety")
 def safety(request: HttpRequest) -> HttpResponse:
-    qtc, grade, dates = (_run_if_posted(request, operation) for operation in ("qtc", "grade", "dates"))
-    context = {
-        "qtc": qtc,
-        "qtc_result": _with_notes(qtc.result, qtc),
-        "grade": grade,
-        "grade_result": _with_notes(grade.result, grade),
-        "dates": dates,
-        "dates_result": _with_notes(dates.result, dates),
-        "vod_risk_factors": VOD_RISK_FACTORS,
-        "job_code": _job_code("safety"),
-    }
-    return _respond(request, "tools/safety.html", context, qtc, grade, dates)
+    tool_forms = {operation: _run_if_posted(request, operation) for operation in ("qtc", "grade", "dates")}
+    context: dict[str, Any] = {"vod_risk_factors": VOD_RISK_FACTORS, "job_code": _job_code("safety")}
+    for operation, form in tool_forms.items():  # each form as `qtc`, its result as `qtc_result`
+        context.update({operation: form, f"{operation}_result": _with_notes(form.result, form)})
+    return _respond(request, "tools/safety.html", context, *tool_forms.values())

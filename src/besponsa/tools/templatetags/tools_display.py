@@ -4,19 +4,12 @@ from django import template
 
 from besponsa.tools import result_markup
 from besponsa.tools.field_markup import field_html
-from besponsa.tools.forms import choice_label
-from besponsa.tools.presentation import plan_decision
+from besponsa.tools.presentation import decision
 
 register = template.Library()
-
-
-@register.filter(name="choice_label")
-def choice_label_filter(code: object) -> str:
-    return "" if code is None else choice_label(str(code))
-
-
+register.filter("choice_label", result_markup.code_label)
 register.filter("number", result_markup.number)
-register.filter("plan_decision", plan_decision)
+register.filter("decision", decision)
 register.filter("field_html", field_html)
 # The repeated parts of the tools' pages, written in Python (tools/result_markup.py).
 register.filter("check_groups", result_markup.check_groups)

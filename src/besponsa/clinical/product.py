@@ -47,7 +47,7 @@ class LabelFact:
     value: Decimal | str
     unit: str
     citation: str
-    status: Confirmation = Confirmation.SECONDARY
+    status: Confirmation
     note: str = ""
     # How the fact was sourced, for the reviewers' claims panel only: never shown on a public page.
     source_note: str = ""
@@ -79,6 +79,7 @@ DILUENT_VOLUME: Final = LabelFact(
     Decimal("4"),
     "mL",
     PI_2_4,
+    Confirmation.SECONDARY,
 )
 RECONSTITUTED_CONCENTRATION: Final = LabelFact(
     "reconstituted_concentration",
@@ -86,6 +87,7 @@ RECONSTITUTED_CONCENTRATION: Final = LabelFact(
     Decimal("0.25"),
     "mg/mL",
     PI_2_4,
+    Confirmation.SECONDARY,
 )
 DELIVERABLE_VOLUME: Final = LabelFact(
     "deliverable_volume",
@@ -93,6 +95,7 @@ DELIVERABLE_VOLUME: Final = LabelFact(
     Decimal("3.6"),
     "mL",
     PI_2_4,
+    Confirmation.SECONDARY,
 )
 BAG_TOTAL_VOLUME: Final = LabelFact(
     "bag_total_volume",
@@ -100,6 +103,7 @@ BAG_TOTAL_VOLUME: Final = LabelFact(
     Decimal("50"),
     "mL",
     PI_2_4,
+    Confirmation.SECONDARY,
     source_note=(
         "Stated for the bag route in the 2017 label and by secondary sources; the 3/2024 wording "
         "was not read."
@@ -111,6 +115,7 @@ INFUSION_RATE: Final = LabelFact(
     Decimal("50"),
     "mL/h",
     PI_2_4,
+    Confirmation.SECONDARY,
 )
 INFUSION_DURATION: Final = LabelFact(
     "infusion_duration",
@@ -118,6 +123,7 @@ INFUSION_DURATION: Final = LabelFact(
     Decimal("1"),
     "h",
     PI_2_4,
+    Confirmation.SECONDARY,
 )
 RECONSTITUTION_TO_DILUTION_MAX: Final = LabelFact(
     "reconstitution_to_dilution_max",
@@ -157,6 +163,7 @@ DO_NOT_SHAKE: Final = LabelFact(
     "yes",
     "",
     PI_2_4,
+    Confirmation.SECONDARY,
 )
 NDC: Final = LabelFact(
     "ndc",
@@ -172,6 +179,7 @@ STORAGE: Final = LabelFact(
     "2–8 °C (36–46 °F)",
     "",
     PI_16,
+    Confirmation.SECONDARY,
     source_note="Exact PI 16 wording and shelf life were not read.",
 )
 OBSERVATION_AFTER_INFUSION: Final = LabelFact(
@@ -180,6 +188,7 @@ OBSERVATION_AFTER_INFUSION: Final = LabelFact(
     Decimal("1"),
     "h",
     PI_5_4,
+    Confirmation.SECONDARY,
 )
 CYTOREDUCTION_LIMIT: Final = LabelFact(
     "cytoreduction_limit",
@@ -187,6 +196,7 @@ CYTOREDUCTION_LIMIT: Final = LabelFact(
     Decimal("10"),
     "×10⁹/L",
     PI_2_2,
+    Confirmation.SECONDARY,
 )
 
 # Final concentration ranges cited by an institutional pediatric protocol, NOT read in the US label

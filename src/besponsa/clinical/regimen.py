@@ -123,7 +123,7 @@ class DurationRule:
     code: str
     text: str
     citation: str
-    status: Confirmation = Confirmation.SECONDARY
+    status: Confirmation
 
 
 DURATION_RULES: Final[tuple[DurationRule, ...]] = (
@@ -131,23 +131,27 @@ DURATION_RULES: Final[tuple[DurationRule, ...]] = (
         "max_cycles",
         f"Patients not going on to HSCT: at most {MAX_CYCLES} cycles.",
         PI_2_2,
+        Confirmation.SECONDARY,
     ),
     DurationRule(
         "response_deadline",
         f"Stop treatment when CR/CRi has not been reached within {RESPONSE_DEADLINE_CYCLES} cycles.",
         PI_2_2,
+        Confirmation.SECONDARY,
     ),
     DurationRule(
         "hsct_recommended",
         f"Patients going on to HSCT: {HSCT_RECOMMENDED_CYCLES} cycles are recommended; a third may be "
         "considered when CR/CRi with MRD negativity has not been reached after 2 cycles.",
         PI_2_2,
+        Confirmation.SECONDARY,
     ),
     DurationRule(
         "day_window",
         f"Day 8 and Day 15 doses may move by ±{DOSE_WINDOW_DAYS} days, keeping at least "
         f"{MIN_DAYS_BETWEEN_DOSES} days between doses.",
         PI_2_2_TABLE_1,
+        Confirmation.SECONDARY,
     ),
     DurationRule(
         "no_reescalation",

@@ -113,6 +113,13 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any, tmp_path_fact
     return states
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests and files marked heavy first (stable order otherwise): parallel workers take whole
+    files in collection order, and a long file taken last keeps one worker busy after the others end."""
+    items.sort(key=lambda item: not (item.get_closest_marker("browser") or item.get_closest_marker("heavy")))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """After a transactional test has been torn down (Django has flushed the tables), the migrated

@@ -13,11 +13,14 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from gunicorn.config import Config
 from gunicorn.glogging import SafeAtoms
 
 from besponsa.accounts.gunicornlog import RedactingLogger
 from tests.conftest import ROOT, SiteServer, _free_port
+
+pytestmark = pytest.mark.heavy
 
 # Every atom that can carry what a visitor sent: request line, path, query, referrer, user agent,
 # credentials as headers and as environ, the Basic-auth user, and a redirect's Location.

@@ -32,7 +32,7 @@ from besponsa.clinical.operations import EXAMPLES
 
 from .conftest import make_hcp, make_staff, pass_gate
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.heavy]
 
 STAFF_ROLES = roles.STAFF_ROLES
 ROLES = ("anonymous", "unverified HCP", "verified HCP", "staff before 2FA", *STAFF_ROLES)

@@ -8,8 +8,12 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from tests.conftest import SiteServer
 from tests.liveclient import LiveClient
+
+pytestmark = pytest.mark.heavy
 
 PASSWORD = "correct horse battery staple 42"
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from besponsa.evidence import fmt, stats
 from besponsa.evidence.survival import kaplan_meier, logrank
 
-pytestmark = pytest.mark.property
+pytestmark = [pytest.mark.property, pytest.mark.heavy]
 SETTINGS = settings(max_examples=150, deadline=None)
 
 

@@ -20,7 +20,7 @@ from besponsa.intake.models import AdverseEventReport, MedicalInquiry
 
 from .conftest import COMPLETE_REPORT, QUESTION, make_hcp, make_staff, pass_gate, post_form
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.heavy]
 ROLES = ("anonymous", "unverified HCP", "verified HCP", "staff before 2FA", *roles.STAFF_ROLES, SAFETY,
          MEDICAL_INFORMATION)  # fmt: skip
 REFUSED = {302, 403}

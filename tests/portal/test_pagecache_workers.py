@@ -32,6 +32,8 @@ import pytest
 from tests.dbstates import DatabaseStates
 from tests.liveclient import LiveClient
 
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 GATE = "/hcp-confirm/"

@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from besponsa.portal.warmup import warm_posts
 from besponsa.project.gunicorn import warm_up
+
+pytestmark = pytest.mark.heavy
 
 
 def test_a_warmed_worker_serves_its_first_visitor_from_the_page_cache(seeded: None) -> None:

@@ -19,6 +19,8 @@ from django.test import Client
 
 from tests.conftest import ROOT, SiteServer, _free_port
 
+pytestmark = pytest.mark.heavy
+
 # Values no page, path or header of ours contains by themselves, so finding one means it leaked.
 PLAN = {
     "form": "plan",

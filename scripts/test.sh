@@ -32,10 +32,13 @@ $BIN/lint-imports --no-cache  # [tool.importlinter] in pyproject.toml
 $BIN/python manage.py makemigrations --check --dry-run
 $BIN/python manage.py validate_templates
 
-# Parallel workers (pytest-xdist), one test file per worker at a time so a file's module-scoped servers
-# start once; each worker has its own test database, seeded site, var dir and servers (tests/conftest.py).
-WORKERS=${TEST_WORKERS:-3}
-echo "== unit, integration and browser tests (SQLite, $WORKERS workers)"
+# TEST_WORKERS > 0: that many parallel pytest-xdist workers, one test file per worker at a time so a
+# file's module-scoped servers start once; each worker has its own test database, seeded site, var dir,
+# Chromium and servers (tests/conftest.py). 0 (the default) runs in this process: on a 2-core machine
+# the suite is CPU-bound and each worker repeats the seeding and the servers, so 3 workers took longer
+# (README, "Where the time goes"); from 4 cores up, parallel workers pay.
+WORKERS=${TEST_WORKERS:-0}
+echo "== unit, integration and browser tests (SQLite, TEST_WORKERS=$WORKERS)"
 $BIN/python -m pytest -q -p no:cacheprovider -n "$WORKERS" --dist loadfile --cov --cov-report= "$@"
 
 echo "== clinical core: 100 % branch coverage required"

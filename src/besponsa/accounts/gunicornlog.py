@@ -3,8 +3,8 @@
 `logredact` redacts every log record made in a process where Django has started, but gunicorn's access
 log is gunicorn's: its lines are built from "atoms" (the request line, path, query string, headers,
 environ), and an operator's `--access-logformat` may ask for any of them, such as `%(q)s` or
-`%({cookie}i)s`, which the record-level redaction cannot recognize. This logger class cleans the atoms
-themselves, before any format sees them, whether or not Django has been imported in the process:
+`%({cookie}i)s`, which the record-level redaction cannot recognize. This logger class cleans each atom
+itself as the format reads it, whether or not Django has been imported in the process:
 
 - the query string (`%(q)s`, `QUERY_STRING`) is never written, only whether there was one;
 - credentials (Authorization, Cookie, Set-Cookie, API-key and CSRF headers, and the Basic-auth user)
@@ -51,7 +51,23 @@ def clean_atom(key: str, value: Any) -> Any:
     return redact(value)
 
 
+class CleanAtoms(glogging.SafeAtoms):
+    """gunicorn's atoms for the access-log format, each cleaned when the format asks for it, then quoted
+    as gunicorn's `SafeAtoms` quotes it. A line names a handful of the atoms (every request and response
+    header is one): cleaning all of them on every request was a third of a worker's CPU on the
+    benchmark's floor view (bench/, py-spy)."""
+
+    def __init__(self, atoms: dict[str, Any]) -> None:
+        dict.__init__(self, atoms)  # raw: cleaned and quoted in __getitem__
+
+    def __getitem__(self, key: str) -> Any:
+        if key.startswith("{"):
+            key = key.lower()
+        if key not in self:
+            return "-"
+        value = clean_atom(key, dict.__getitem__(self, key))
+        return value.replace('"', '\\"') if isinstance(value, str) else value
+
+
 class RedactingLogger(glogging.Logger):
-    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
-        atoms = super().atoms(resp, req, environ, request_time)
-        return {key: clean_atom(key, value) for key, value in atoms.items()}
+    atoms_wrapper_class = CleanAtoms

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.test.signals import template_rendered
 
 from besponsa.portal.warmup import warm_posts
 from besponsa.project.gunicorn import warm_up
@@ -61,3 +62,20 @@ def test_a_worker_pays_its_full_garbage_collection_during_the_warm_up_not_on_a_v
         assert gc.collect() > 500  # what is made after the warm-up is still collected
     finally:
         gc.unfreeze()
+
+
+def test_a_worker_whose_pages_another_worker_cached_still_renders_each_itself(seeded: None) -> None:
+    # With Redis the page cache is shared: a second worker's warm-up is answered from it. It must still
+    # render every page type itself (figures, templates), or its first uncached visitor pays for it.
+    warm_up(["testserver"], deadline=time.monotonic() + 600)  # the first worker fills the cache
+    rendered: list[str] = []
+
+    def record(sender: Any, template: Any, **kwargs: Any) -> None:
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        warm_up(["testserver"], deadline=time.monotonic() + 600)  # the second, with the cache full
+    finally:
+        template_rendered.disconnect(record)
+    assert {"portal/content_page.html", "portal/home_page.html", "portal/isi_page.html"} <= set(rendered)

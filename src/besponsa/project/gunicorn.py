@@ -77,8 +77,14 @@ def warm_up(hosts: list[str], deadline: float) -> int:
             for path in warm_paths():
                 if time.monotonic() > deadline:
                     return rendered
-                client.get(path, secure=settings.PRODUCTION, **environ)
+                response = client.get(path, secure=settings.PRODUCTION, **environ)
                 rendered += 1
+                if response.has_header("X-Page-Cache"):
+                    # Served from a page cache that another worker filled (Redis is shared): render
+                    # the page here too, past the cache (a query parameter of no meaning keeps it
+                    # out), or this worker's first visitor of an uncached page builds its figures.
+                    joiner = "&" if "?" in path else "?"
+                    client.get(f"{path}{joiner}warm-up=1", secure=settings.PRODUCTION, **environ)
             for path, fields in warm_posts():
                 if time.monotonic() > deadline:
                     return rendered

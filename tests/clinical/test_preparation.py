@@ -104,7 +104,7 @@ def test_concentration_check(dose: str, route: Route, within: bool | None, sugge
     check = prepare_infusion(dose_mg=D(dose), route=route).concentration_check
     assert (check.within, check.suggested_route) == (within, suggested)
     assert check.status is Confirmation.UNCONFIRMED
-    assert "not the US label" in check.message
+    assert "not taken from the US label" in check.message and "PI 2.4" in check.message
     if route is Route.SYRINGE:
         assert "final volume of" in check.message
 

@@ -220,12 +220,39 @@ def test_modifications_names_nested_fields_in_words(hcp: Client) -> None:
     assert "labs.platelets" not in text.split("Please correct")[1], "messages use labels, not code names"
 
 
-def test_unconfirmed_findings_are_labelled(hcp: Client) -> None:
+# What the engine and the CMS call a label fact's source status (a working note for reviewers), and how
+# it was worded on tool pages before: none of it may reach a visitor.
+WORKING_NOTES = re.compile(
+    r"unconfirmed|not checked against|recollection|secondary source|not read (?:in|from) the label", re.I
+)
+
+
+def test_findings_on_unconfirmed_label_rows_ask_to_check_the_pi_without_working_notes(hcp: Client) -> None:
     query = {**MODIFY, "timing": "before_dose", "interruption_days": "8"}
-    text = text_of(hcp.post("/tools/modifications/", (query)).content)
-    assert re.search(r"Unconfirmed\s*: rests on a label table not checked against the label text", text)
-    assert re.search(r"Unconfirmed \(PI 2.3 Table 4\)\s*:", text)
+    html = hcp.post("/tools/modifications/", (query)).content
+    text = text_of(html)
+    assert re.search(r"Check the current PI\s*: confirm this row in the label before acting on it", text)
+    assert re.search(
+        r"Check the current PI \(PI 2.3 Table 4\)\s*: Confirm what this result takes from PI 2.3", text
+    )
     assert "Liver tests" in text, "what was not evaluated is said"
+    assert WORKING_NOTES.search(html.decode()) is None, WORKING_NOTES.search(html.decode())
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("/tools/planner/", {**PLAN}),
+        ("/tools/dose/", {**DOSE, "route": "syringe"}),
+        ("/tools/modifications/", {**MODIFY, "timing": "before_dose", "interruption_days": "30"}),
+        ("/tools/", {}),
+    ],
+)
+def test_no_tool_page_shows_a_working_note(hcp: Client, path: str, fields: dict[str, str]) -> None:
+    response = hcp.post(path, fields) if fields else hcp.get(path)
+    assert response.status_code == 200
+    found = WORKING_NOTES.search(response.content.decode())
+    assert found is None, f"{path}: {found.group(0)!r} reached a visitor" if found else ""
 
 
 def test_response_shows_criteria_met_and_not_met(hcp: Client) -> None:
@@ -262,16 +289,16 @@ def test_a_blank_form_shows_no_errors(hcp: Client) -> None:
     assert 'role="alert"' not in response.content.decode()
 
 
-def test_syringe_preparation_marks_what_the_label_text_did_not_confirm(hcp: Client) -> None:
+def test_syringe_preparation_sends_to_the_pi_for_what_it_does_not_give(hcp: Client) -> None:
     response = hcp.post("/tools/dose/", {**DOSE, "route": "syringe"})
     assert response.status_code == 200
     text = text_of(response.content)
-    assert re.search(r"Unconfirmed\s*:", text)
     # every blank amount of the syringe route is named, in words
     assert (
-        "Unconfirmed: total volume after dilution, concentration after dilution, infusion rate, "
-        "infusion duration" in text
+        "Check the current PI: total volume after dilution, concentration after dilution, infusion rate, "
+        "infusion duration are not given here; take them from the current PI." in text
     )
+    assert text.count("See the current PI") == 6  # two distinct doses prepared, three amounts each
     assert "syringe" in text
 
 

@@ -16,7 +16,7 @@ from besponsa.tools.presentation import note
 LOOPS = {
     "checks": """{% load tools_display %}{% regroup checks by when as groups %}{% for group in groups %}
   <h4>{{ group.grouper|choice_label }}</h4>
-  <ul>{% for check in group.list %}<li>{{ check.text }} <span class="tool-cite">({{ check.citation }}{% if check.status == "unconfirmed" %}; <strong>Unconfirmed</strong>{% endif %})</span></li>{% endfor %}</ul>
+  <ul>{% for check in group.list %}<li>{{ check.text }} <span class="tool-cite">({{ check.citation }}{% if check.status == "unconfirmed" %}; <strong>Check the current PI</strong>{% endif %})</span></li>{% endfor %}</ul>
 {% endfor %}""",  # noqa: E501
     "doses": """{% load tools_display %}{% for dose in doses %}
       <tr><th scope="row">Day {{ dose.day }}</th><td>{{ dose.date }}</td><td>{% if dose.window_earliest %}{{ dose.window_earliest }} to {{ dose.window_latest }}{% else %}—{% endif %}</td><td>{{ dose.mg_per_m2|number }}</td><td>{{ dose.dose_mg|number }}</td><td>{{ dose.volume_ml|number }}</td><td>{{ dose.vials }}</td></tr>
@@ -52,6 +52,7 @@ def test_checks_are_grouped_by_when_they_apply_with_unconfirmed_sources_marked()
     shown = result_markup.check_groups(checks)
     assert shown == loop("checks", checks=checks)
     assert shown.count("<h4>") == 4 and "&lt;b&gt;&amp;&#x27;&quot;x" in shown and "<b>&" not in shown
+    assert shown.count("<strong>Check the current PI</strong>") == 2 and "nconfirmed" not in shown
 
 
 @pytest.mark.parametrize(
@@ -85,6 +86,9 @@ def test_notes_reasons_and_hidden_inputs_match_the_template_loops() -> None:
     ]
     notes = [note(text) for text in texts]
     assert result_markup.labelled_notes(notes) == loop("notes", notes=notes)
+    # The engine's working note on a fact not yet confirmed stays off the page: visitors are asked to check.
+    assert (notes[1].kind, notes[1].label) == ("check", "Check the current PI")
+    assert MARKUP not in notes[1].text and "PI 2.4 in the current Prescribing Information" in notes[1].text
     items = [{"message": MARKUP, "citation": "PI 2.2"}, {"message": "Cycle 7 exceeds the maximum"}]
     assert result_markup.cited_items(items, "message") == loop("reasons", items=items)
     pairs = [("height_cm", "165"), (MARKUP, MARKUP)]

@@ -106,7 +106,8 @@ def _concentration_check(dose_mg: Decimal, route: Route, concentration: Decimal 
     bag_concentration = CONTEXT.divide(dose_mg, BAG_TOTAL_VOLUME.amount)
     small = bag_concentration < bag_low  # too dilute in a 50 mL bag
     suggested = Route.SYRINGE if small else Route.BAG
-    unconfirmed = "unconfirmed range from an institutional protocol, not the US label"
+    # Where the range comes from, in words for the page: its confirmation status is the reviewers' (CMS).
+    unconfirmed = "a range not taken from the US label: check it against the current PI 2.4"
     if route is Route.BAG:
         assert concentration is not None
         within = bag_low <= concentration <= bag_high

@@ -25,6 +25,9 @@ from besponsa.clinical.errors import InvalidInput
 from besponsa.clinical.models import INPUTS, FieldDoc, field_docs
 from besponsa.clinical.operations import execute
 
+# What a public page says where a result rests on a label fact not yet confirmed against the label text.
+CHECK_PI: Final = "Check the current PI"
+
 # Words for people for the engine's choice codes; a code missing here is shown with its underscores
 # replaced, so a new choice in the engine still appears.
 CHOICE_LABELS: Final[dict[str, str]] = {
@@ -79,9 +82,11 @@ CHOICE_LABELS: Final[dict[str, str]] = {
     "after_starting_a_qt_prolonging_drug": "After starting a drug that prolongs QT",
     "throughout_treatment": "Throughout treatment",
     "first_month_after_hsct": "In the first month after HSCT",
+    # A label fact's source status is a working note for reviewers (the CMS shows it); a visitor is
+    # told only to check what is not yet confirmed against the label (CHECK_PI).
     "confirmed": "As written in the label",
-    "secondary_source": "From a secondary source, not read in the label text",
-    "unconfirmed": "Unconfirmed",
+    "secondary_source": CHECK_PI,
+    "unconfirmed": CHECK_PI,
     "given": "Given",
     "default": "Default",
     # what `modify` could not evaluate for lack of input

@@ -8,14 +8,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from besponsa.tools.forms import choice_label, plain_words
+from besponsa.tools.forms import CHECK_PI, choice_label, plain_words
 
 _NOTE: Final = re.compile(r"^(Interpretation|Unconfirmed) \(([^;]+);[^)]*\):\s*(.*)$", re.DOTALL)
 
 LABELS: Final = {
     "Interpretation": "Interpretation — the label does not specify this",
-    "Unconfirmed": "Unconfirmed",
+    "Unconfirmed": CHECK_PI,
 }
+# The kind (a CSS modifier) of each note the engine marks: an engine note on a fact not yet confirmed
+# against the label says how it stands (a working note for reviewers); the page asks to check instead.
+KINDS: Final = {"Interpretation": "interpretation", "Unconfirmed": "check"}
 
 
 def escaped(value: object) -> str:
@@ -29,7 +32,7 @@ def escaped(value: object) -> str:
 
 @dataclass(frozen=True)
 class Note:
-    kind: str  # "interpretation", "unconfirmed" or "note"
+    kind: str  # "interpretation", "check" or "note"
     label: str
     citation: str
     text: str
@@ -40,7 +43,10 @@ def note(text: str) -> Note:
     if match is None:
         return Note("note", "Note", "", text)
     kind, citation, body = match.groups()
-    return Note(kind.lower(), LABELS[kind], citation, body)
+    if kind == "Unconfirmed":
+        body = f"Confirm what this result takes from {citation} in the current Prescribing Information "
+        body += "before acting."
+    return Note(KINDS[kind], LABELS[kind], citation, body)
 
 
 # Lists of codes a result names for people to read (not for logic): shown as their words.

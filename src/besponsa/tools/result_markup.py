@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 
 from besponsa.tools.field_markup import field_html
-from besponsa.tools.forms import ToolForm, choice_label
+from besponsa.tools.forms import CHECK_PI, ToolForm, choice_label
 from besponsa.tools.presentation import Note, escaped
 
 
@@ -48,8 +48,8 @@ def cited_items(items: Sequence[Mapping[str, Any]], text: str) -> SafeString:
 
 def check_groups(checks: Sequence[Mapping[str, Any]]) -> SafeString:
     """The checks under a heading per time they apply to (consecutive checks with the same `when`, as
-    `{% regroup %}` groups them); a check whose source is unconfirmed says so."""
-    unconfirmed = "; <strong>Unconfirmed</strong>"
+    `{% regroup %}` groups them); a check whose source is not yet confirmed asks to check the PI."""
+    unconfirmed = f"; <strong>{CHECK_PI}</strong>"
     groups = []
     for when, group in itertools.groupby(checks, key=lambda check: check.get("when", "")):
         items = "".join(

@@ -94,3 +94,22 @@ def test_each_search_gets_the_backends_own_matches_in_its_order(seeded: None) ->
         assert matching_ids(words) == expected, words
         found += bool(expected)
     assert found >= 8
+
+
+def test_sqlite_runs_the_full_text_match_once_per_search(seeded: None) -> None:
+    """The backend's SQLite statement repeats the match for each page found (a correlated subquery);
+    the kept statement runs it once. If a Wagtail upgrade changes the statement's shape, the backend's
+    own statement is kept (the test above still holds) and this test says the saving is gone."""
+    from besponsa.portal import pagecache
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's statement")
+    with pagecache.request_scope():
+        assert matching_ids("dose")
+        statement = pagecache.per_generation("search-statements", dict)["zzqw0qz"]
+    assert statement is not None
+    params = [p.replace("zzqw0qz", "dose") if isinstance(p, str) else p for p in statement.params]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + statement.sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "CORRELATED" not in plan and plan.count("VIRTUAL TABLE") == 1, plan

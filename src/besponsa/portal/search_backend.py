@@ -9,7 +9,15 @@ and each search runs that same SQL with its own words put in place of the stand-
 own match, ranking and order, without the ORM's building cost. A statement the stand-ins cannot be
 traced through (the words in the SQL text rather than its parameters, another backend) is not kept,
 and that search goes through the backend as usual. Results are never cached: the database answers
-every search."""
+every search.
+
+On SQLite the backend's statement ranks with a correlated subquery: the full-text match runs once to
+find the pages and once more for each page found, to read its score (about 0.36 ms for a word that
+matches ten pages, more than the rest of the view's own work). `_single_pass` rewrites that one
+statement shape so the match runs once and gives the ids and scores together (0.07 ms): the same
+match expression, score expression, content types and order, taken from the backend's own statement.
+Any other shape is kept as the backend built it. tests/portal/test_search.py checks every query shape
+against the backend's own results, in order."""
 
 from __future__ import annotations
 
@@ -72,11 +80,48 @@ def _prepare(shape: str, runs: int) -> Statement | None:
     first = compiler.select[0][0] if compiler.select else None
     if getattr(first, "target", None) != Page._meta.pk or STAND_IN.search(sql):
         return None
+    params = list(params)
+    if queryset.db and connections[queryset.db].vendor == "sqlite":
+        sql, params = _single_pass(sql, params) or (sql, params)
     with_words = tuple(i for i, p in enumerate(params) if isinstance(p, str) and STAND_IN.search(p))
     seen = {int(n) for i in with_words for n in STAND_IN.findall(params[i])}
     if seen != set(range(runs)):
         return None
     return Statement(queryset.db, sql, tuple(params), with_words)
+
+
+# Wagtail's SQLite statement for `Page.objects.search()`: the pages whose index entry matches, each
+# scored by a correlated subquery that repeats the match (score and filter as the backend wrote them).
+_SQLITE_RANKED = re.compile(
+    r'SELECT "wagtailcore_page"\."id", \(SELECT (?P<score>.+) AS "score" FROM (?P<source>.+?) '
+    r'WHERE \((?P<where>.+) AND U1\."object_id" = \("wagtailcore_page"\."id"\)\) LIMIT 1\) AS "_score" '
+    r'FROM "wagtailcore_page" WHERE "wagtailcore_page"\."id" IN \(SELECT U1\."object_id" AS '
+    r'"index_entry__object_id" FROM (?P=source) WHERE \((?P=where)\)\) '
+    r'ORDER BY 2 ASC, "wagtailcore_page"\."id" DESC',
+    re.DOTALL,
+)
+
+
+def _single_pass(sql: str, params: list[Any]) -> tuple[str, list[Any]] | None:
+    """The backend's SQLite statement with its match run once (see the module's docstring), or None
+    for any other statement. Same rows, same order: ascending score (SQLite's bm25 is lower for better
+    matches), then descending page id; only entries of existing pages, as the backend's IN clause."""
+    found = _SQLITE_RANKED.fullmatch(sql)
+    if found is None:
+        return None
+    score_params = found["score"].count("%s")
+    where_params = found["where"].count("%s")
+    first = params[: score_params + where_params]
+    if len(params) != len(first) + where_params or params[len(first) :] != first[score_params:]:
+        return None
+    # The pieces are the backend's own SQL text, built for stand-in words and checked free of them
+    # (`_prepare`): a search's words travel only as parameters.
+    single = (
+        f'SELECT "wagtailcore_page"."id", {found["score"]} AS "score" FROM {found["source"]} '  # noqa: S608
+        f'INNER JOIN "wagtailcore_page" ON ("wagtailcore_page"."id" = CAST(U1."object_id" AS INTEGER)) '
+        f'WHERE ({found["where"]}) ORDER BY 2 ASC, "wagtailcore_page"."id" DESC'
+    )
+    return single, first
 
 
 def matching_ids(words: str) -> list[int]:
@@ -100,4 +145,5 @@ def matching_ids(words: str) -> list[int]:
         params[i] = STAND_IN.sub(lambda m: runs[int(m.group(1))], params[i])
     with connections[statement.using].cursor() as cursor:
         cursor.execute(statement.sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        # dict: a page indexed twice (never, as Wagtail indexes a page under its own type) counts once
+        return list(dict.fromkeys(row[0] for row in cursor.fetchall()))

@@ -75,13 +75,18 @@ def _prepare(shape: str, runs: int) -> Statement | None:
     if not hasattr(results, "get_queryset"):  # not a database backend: nothing to reuse
         return None
     queryset = results.get_queryset()
+    sqlite = connections[queryset.db].vendor == "sqlite"
+    if not sqlite:
+        # Only the ids: PostgreSQL's statement otherwise also selects each page's whole text vector,
+        # which the client receives and parses (half the statement's CPU in a worker) to throw away.
+        queryset = queryset.values_list("pk", flat=True)
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
     first = compiler.select[0][0] if compiler.select else None
     if getattr(first, "target", None) != Page._meta.pk or STAND_IN.search(sql):
         return None
     params = list(params)
-    if queryset.db and connections[queryset.db].vendor == "sqlite":
+    if sqlite:
         sql, params = _single_pass(sql, params) or (sql, params)
     with_words = tuple(i for i, p in enumerate(params) if isinstance(p, str) and STAND_IN.search(p))
     seen = {int(n) for i in with_words for n in STAND_IN.findall(params[i])}

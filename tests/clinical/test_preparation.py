@@ -104,7 +104,7 @@ def test_concentration_check(dose: str, route: Route, within: bool | None, sugge
     check = prepare_infusion(dose_mg=D(dose), route=route).concentration_check
     assert (check.within, check.suggested_route) == (within, suggested)
     assert check.status is Confirmation.UNCONFIRMED
-    assert "not taken from the US label" in check.message and "PI 2.4" in check.message
+    assert "check the current PI 2.4" in check.message and "US label" not in check.message
     if route is Route.SYRINGE:
         assert "final volume of" in check.message
 
@@ -112,7 +112,7 @@ def test_concentration_check(dose: str, route: Route, within: bool | None, sugge
 def test_small_bag_dose_is_flagged_with_the_syringe_route() -> None:
     check = prepare_infusion(dose_mg=D("0.2")).concentration_check
     assert check.message.startswith(
-        "Final concentration 0.004 mg/mL is outside the commonly cited 0.01–0.1 mg/mL"
+        "Final concentration 0.004 mg/mL is outside 0.01–0.1 mg/mL for a bag (check the current PI 2.4)"
     )
     assert "consider the syringe route" in check.message
 

@@ -223,7 +223,9 @@ def test_modifications_names_nested_fields_in_words(hcp: Client) -> None:
 # What the engine and the CMS call a label fact's source status (a working note for reviewers), and how
 # it was worded on tool pages before: none of it may reach a visitor.
 WORKING_NOTES = re.compile(
-    r"unconfirmed|not checked against|recollection|secondary source|not read (?:in|from) the label", re.I
+    r"unconfirmed|not checked against|recollection|secondary source|not read (?:in|from) the label"
+    r"|not (?:taken from )?the US label|institutional protocol",
+    re.I,
 )
 
 

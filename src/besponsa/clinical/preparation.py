@@ -106,15 +106,16 @@ def _concentration_check(dose_mg: Decimal, route: Route, concentration: Decimal 
     bag_concentration = CONTEXT.divide(dose_mg, BAG_TOTAL_VOLUME.amount)
     small = bag_concentration < bag_low  # too dilute in a 50 mL bag
     suggested = Route.SYRINGE if small else Route.BAG
-    # Where the range comes from, in words for the page: its confirmation status is the reviewers' (CMS).
-    unconfirmed = "a range not taken from the US label: check it against the current PI 2.4"
+    # Where the range comes from is a working note (its status, for the API and the CMS): the message,
+    # which the tool pages show, only asks to check it.
+    check_pi = "check the current PI 2.4"
     if route is Route.BAG:
         assert concentration is not None
         within = bag_low <= concentration <= bag_high
         message = (
             f"Final concentration {limits.format_number(concentration)} mg/mL is "
-            f"{'within' if within else 'outside'} the commonly cited "
-            f"{_range_text(BAG_CONCENTRATION_MIN, BAG_CONCENTRATION_MAX)} for a bag ({unconfirmed})"
+            f"{'within' if within else 'outside'} "
+            f"{_range_text(BAG_CONCENTRATION_MIN, BAG_CONCENTRATION_MAX)} for a bag ({check_pi})"
         )
         message += (
             "." if within else ": check it with pharmacy; for a dose this small consider the syringe route."
@@ -125,8 +126,8 @@ def _concentration_check(dose_mg: Decimal, route: Route, concentration: Decimal 
     least = CONTEXT.divide(dose_mg, high).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP, context=CONTEXT)
     syringe_range = _range_text(SYRINGE_CONCENTRATION_MIN, SYRINGE_CONCENTRATION_MAX)
     message = (
-        f"The commonly cited syringe range {syringe_range} "
-        f"({unconfirmed}) means a final volume of {least}–{most} mL for this dose."
+        f"For a syringe, {syringe_range} ({check_pi}) means a final volume of {least}–{most} mL "
+        "for this dose."
     )
     if not small:
         message += " A dose this size also fits the 50 mL bag route."

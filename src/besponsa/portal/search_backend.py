@@ -13,7 +13,7 @@ every search.
 
 On SQLite the backend's statement ranks with a correlated subquery: the full-text match runs once to
 find the pages and once more for each page found, to read its score (about 0.36 ms for a word that
-matches ten pages, more than the rest of the view's own work). `_single_pass` rewrites that one
+matches nine pages, more than the rest of the view's own work). `_single_pass` rewrites that one
 statement shape so the match runs once and gives the ids and scores together (0.07 ms): the same
 match expression, score expression, content types and order, taken from the backend's own statement.
 Any other shape is kept as the backend built it. tests/portal/test_search.py checks every query shape
@@ -78,7 +78,7 @@ def _prepare(shape: str, runs: int) -> Statement | None:
     sqlite = connections[queryset.db].vendor == "sqlite"
     if not sqlite:
         # Only the ids: PostgreSQL's statement otherwise also selects each page's whole text vector,
-        # which the client receives and parses (half the statement's CPU in a worker) to throw away.
+        # which the client receives and parses (a third of the statement's CPU) to throw away.
         queryset = queryset.values_list("pk", flat=True)
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
